@@ -1,0 +1,113 @@
+package org.bitsieve.core.encode;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An encoder defined by hyperplanes: bit {@code j} is set when {@code w_j . x - c_j > 0}. The sieve, sign,
+ * SimHash and ITQ all produce plane encoders; they differ only in how the planes are fitted.
+ * Asymmetric score (the sieve's orientation-vector score): {@code sum_j (w_j . q - c_j) * (bit_j ? +1 : -1)}.
+ */
+public final class PlaneEncoder implements Encoder {
+    private final String kind;
+    private final int dim;
+    private final int bits;
+    private final float[] planes;     // bits x dim, row-major (as stored)
+    private final float[] planesT;    // dim x bits: the layout the projection loop vectorises over
+    private final float[] offsets;
+    private final Map<String, String> params;
+    private final ThreadLocal<float[]> scratch;
+
+    public PlaneEncoder(String kind, int dim, float[] planes, float[] offsets, Map<String, String> params) {
+        if (planes.length != offsets.length * dim) {
+            throw new IllegalArgumentException("planes hold " + planes.length + " floats, expected " + offsets.length + " x " + dim);
+        }
+        if (offsets.length == 0) {
+            throw new IllegalArgumentException("a plane encoder needs at least one plane");
+        }
+        this.kind = kind;
+        this.dim = dim;
+        this.bits = offsets.length;
+        this.planes = planes;
+        this.offsets = offsets;
+        this.params = Map.copyOf(params);
+        this.planesT = new float[dim * bits];
+        for (int j = 0; j < bits; j++) {
+            for (int d = 0; d < dim; d++) {
+                planesT[d * bits + j] = planes[j * dim + d];
+            }
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new float[bits]);
+    }
+
+    @Override public String kind() { return kind; }
+
+    @Override public int dimension() { return dim; }
+
+    @Override public int bits() { return bits; }
+
+    /** Signed distances-to-plane (unnormalised): {@code w_j . x - c_j} for every plane. */
+    public void project(float[] x, int xo, float[] out) {
+        Vectors.multiply(x, xo, planesT, dim, bits, out);
+        for (int j = 0; j < bits; j++) {
+            out[j] -= offsets[j];
+        }
+    }
+
+    @Override
+    public void encodeInto(float[] vector, int offset, long[] out, int outOffset) {
+        float[] p = scratch.get();
+        project(vector, offset, p);
+        int words = words();
+        for (int w = 0; w < words; w++) {
+            long word = 0;
+            int base = w << 6;
+            int end = Math.min(64, bits - base);
+            for (int b = 0; b < end; b++) {
+                if (p[base + b] > 0) {
+                    word |= 1L << b;
+                }
+            }
+            out[outOffset + w] = word;
+        }
+    }
+
+    @Override
+    public QueryScorer scorer(float[] query) {
+        Vectors.check(query, dim);
+        float[] a = new float[bits];
+        project(query, 0, a);
+        int bytes = (bits + 7) >>> 3;
+        float[] table = new float[bytes * 256];
+        for (int k = 0; k < bytes; k++) {
+            int n = Math.min(8, bits - 8 * k);
+            for (int v = 0; v < 256; v++) {
+                if (v >>> n != 0) {
+                    continue; // impossible byte value: unused bits are always zero
+                }
+                float s = 0;
+                for (int t = 0; t < n; t++) {
+                    float aj = a[8 * k + t];
+                    s += ((v >>> t) & 1) != 0 ? aj : -aj;
+                }
+                table[(k << 8) | v] = s;
+            }
+        }
+        return new QueryScorer(table, bytes, false);
+    }
+
+    @Override public Map<String, String> params() { return params; }
+
+    @Override
+    public Map<String, float[]> arrays() {
+        Map<String, float[]> m = new LinkedHashMap<>();
+        m.put("planes", planes);
+        m.put("offsets", offsets);
+        return m;
+    }
+
+    public float[] plane(int j) { return Arrays.copyOfRange(planes, j * dim, (j + 1) * dim); }
+
+    public float offset(int j) { return offsets[j]; }
+}

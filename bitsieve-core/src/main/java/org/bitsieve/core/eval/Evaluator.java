@@ -1,0 +1,117 @@
+package org.bitsieve.core.eval;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.encode.FitOptions;
+import org.bitsieve.core.encode.Progress;
+import org.bitsieve.core.knn.KnnClassifier;
+import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.FloatSearch;
+import org.bitsieve.core.search.HammingSearch;
+import org.bitsieve.core.search.TopK;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * Measures encoders the way the project reports them: fit on train vectors, encode train and test, kNN-classify
+ * every test vector against the train codes (Hamming and asymmetric, k = 1 and 10), and compare each code's
+ * top-10 with the float top-10.
+ */
+public final class Evaluator {
+    public static final int K = 10;
+
+    private final FloatMatrix train;
+    private final FloatMatrix test;
+    private final int[] trainLabels;
+    private final int[] testLabels;
+    private final long seed;
+    private TopK[] floatTop;
+
+    /** Receives a step name and its progress. */
+    public interface Listener {
+        void step(String name, long done, long total);
+    }
+
+    private Listener listener = (n, d, t) -> { };
+
+    public Evaluator(FloatMatrix train, int[] trainLabels, FloatMatrix test, int[] testLabels, long seed) {
+        if (train.dim() != test.dim()) {
+            throw new IllegalArgumentException("train vectors have dimension " + train.dim() + ", test vectors " + test.dim());
+        }
+        if (train.rows() != trainLabels.length || test.rows() != testLabels.length) {
+            throw new IllegalArgumentException("labels do not match the vectors: train " + train.rows() + " vectors / "
+                    + trainLabels.length + " labels, test " + test.rows() + " / " + testLabels.length);
+        }
+        this.train = train;
+        this.test = test;
+        this.trainLabels = trainLabels;
+        this.testLabels = testLabels;
+        this.seed = seed;
+    }
+
+    public Evaluator listener(Listener l) {
+        this.listener = l;
+        return this;
+    }
+
+    private TopK[] floatTop() {
+        if (floatTop == null) {
+            listener.step("float32 kNN", 0, test.rows());
+            floatTop = FloatSearch.topK(train, test, K);
+            listener.step("float32 kNN", test.rows(), test.rows());
+        }
+        return floatTop;
+    }
+
+    public EvalResult floatBaseline() {
+        TopK[] top = floatTop();
+        long bytes = (long) train.rows() * train.dim() * 4 + (long) test.rows() * test.dim() * 4;
+        double acc1 = KnnClassifier.accuracy(top, trainLabels, testLabels, 1);
+        double acc10 = KnnClassifier.accuracy(top, trainLabels, testLabels, K);
+        return new EvalResult("float32", train.dim() * 32, train.dim() * 4.0, 1.0, bytes, acc1, acc10, acc1, acc10, 1, 1, 0, "cosine");
+    }
+
+    public EvalResult evaluate(String kind, int bits) {
+        long t0 = System.nanoTime();
+        String step = kind + (bits > 0 ? " " + bits : "") + " fit";
+        Encoder enc = Encoders.fit(kind, train, FitOptions.bits(bits).withSeed(seed)
+                .withProgress((d, t) -> listener.step(step, d, t)));
+        double fit = (System.nanoTime() - t0) / 1e9;
+        return evaluate(enc, fit);
+    }
+
+    public EvalResult evaluate(Encoder enc, double fitSeconds) {
+        String name = enc.kind() + " " + enc.bits();
+        PackedCodes trainCodes = enc.encodeAll(train);
+        PackedCodes testCodes = enc.encodeAll(test);
+        float[] inv = enc.inverseNorms(trainCodes);
+        int n = test.rows();
+        TopK[] ham = new TopK[n];
+        TopK[] asym = new TopK[n];
+        AtomicLong done = new AtomicLong();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            ham[i] = HammingSearch.topK(trainCodes, testCodes.code(i), K);
+            asym[i] = AsymmetricSearch.topK(trainCodes, inv, enc.scorer(test.row(i)), K);
+            long d = done.incrementAndGet();
+            if ((d & 255) == 0 || d == n) {
+                listener.step(name + " search", d, n);
+            }
+        });
+        TopK[] ref = floatTop();
+        double bytesPer = trainCodes.bytesPerCode();
+        long datasetBytes = (long) (train.rows() + test.rows()) * trainCodes.bytesPerCode();
+        return new EvalResult(enc.kind(), enc.bits(), bytesPer, train.dim() * 4.0 / bytesPer, datasetBytes,
+                KnnClassifier.accuracy(ham, trainLabels, testLabels, 1),
+                KnnClassifier.accuracy(ham, trainLabels, testLabels, K),
+                KnnClassifier.accuracy(asym, trainLabels, testLabels, 1),
+                KnnClassifier.accuracy(asym, trainLabels, testLabels, K),
+                KnnClassifier.recallAt(ham, ref, K),
+                KnnClassifier.recallAt(asym, ref, K),
+                fitSeconds, enc.params().toString());
+    }
+
+    public static Progress progress(Listener l, String step) { return (d, t) -> l.step(step, d, t); }
+}

@@ -1,0 +1,91 @@
+package org.bitsieve.core.search;
+
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.QueryScorer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+
+/**
+ * Exact top-k by asymmetric score: the query stays float, codes are scored by one table lookup per code byte
+ * ({@link QueryScorer}), optionally divided by each code's norm.
+ */
+public final class AsymmetricSearch {
+    private AsymmetricSearch() {}
+
+    /**
+     * @param inverseNorms per-code inverse norms when {@code scorer.normalized()}, else ignored (may be null)
+     */
+    public static TopK topK(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k) {
+        return scan(db, inverseNorms, scorer, k, 0, db.count()).toTopK();
+    }
+
+    public static TopK topK(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k, int threads) {
+        int n = db.count();
+        if (threads <= 1 || n < 32768) {
+            return topK(db, inverseNorms, scorer, k);
+        }
+        List<Future<FloatHeap>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) n * t / threads);
+            int to = (int) ((long) n * (t + 1) / threads);
+            parts.add(ForkJoinPool.commonPool().submit(() -> scan(db, inverseNorms, scorer, k, from, to)));
+        }
+        FloatHeap merged = new FloatHeap(k);
+        for (Future<FloatHeap> f : parts) {
+            try {
+                merged.addAll(f.get());
+            } catch (Exception e) {
+                throw new IllegalStateException("search failed", e);
+            }
+        }
+        return merged.toTopK();
+    }
+
+    public static FloatHeap scan(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k, int from, int to) {
+        if (scorer.bytes() != db.bytesPerCode()) {
+            throw new IllegalArgumentException("scorer is for " + scorer.bytes() + "-byte codes, the codes have " + db.bytesPerCode());
+        }
+        boolean norm = scorer.normalized();
+        if (norm && (inverseNorms == null || inverseNorms.length != db.count())) {
+            throw new IllegalArgumentException("this scorer needs one inverse norm per code");
+        }
+        FloatHeap heap = new FloatHeap(k);
+        float[] t = scorer.table();
+        long[] a = db.data();
+        int words = db.words();
+        int bytes = scorer.bytes();
+        float worst = Float.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            int o = i * words;
+            float s = 0;
+            int kb = 0;
+            // whole words: eight lookups each, table rows advance by 256 per byte
+            for (int w = 0; w < words && kb + 8 <= bytes; w++, kb += 8) {
+                long x = a[o + w];
+                int base = kb << 8;
+                s += t[base | (int) (x & 0xFF)]
+                        + t[base + 256 | (int) ((x >>> 8) & 0xFF)]
+                        + t[base + 512 | (int) ((x >>> 16) & 0xFF)]
+                        + t[base + 768 | (int) ((x >>> 24) & 0xFF)]
+                        + t[base + 1024 | (int) ((x >>> 32) & 0xFF)]
+                        + t[base + 1280 | (int) ((x >>> 40) & 0xFF)]
+                        + t[base + 1536 | (int) ((x >>> 48) & 0xFF)]
+                        + t[base + 1792 | (int) (x >>> 56)];
+            }
+            for (; kb < bytes; kb++) {
+                s += t[(kb << 8) | (int) ((a[o + (kb >>> 3)] >>> ((kb & 7) << 3)) & 0xFF)];
+            }
+            if (norm) {
+                s *= inverseNorms[i];
+            }
+            if (s > worst) {
+                heap.offer(s, i);
+                worst = heap.threshold();
+            }
+        }
+        return heap;
+    }
+}
