@@ -1,0 +1,200 @@
+package org.bitsieve.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.eval.EvalResult;
+import org.bitsieve.core.eval.Evaluator;
+import org.bitsieve.core.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Fit each encoder on train vectors and measure size, kNN accuracy (k = 1, 10; Hamming and asymmetric)",
+                "and recall@10 against float search; prints a table and writes Markdown and JSON.",
+                "Example: bitsieve eval --dataset imdb"})
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--dataset", description = "A dataset of the shared folder: vectors from shared/embeddings/<model>/<name>, labels from shared/data/<name>.")
+    String dataset;
+
+    @Option(names = "--model", defaultValue = "all-minilm-l6-v2", description = "Embedding folder under shared/embeddings. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--train-split", defaultValue = "train") String trainSplit;
+
+    @Option(names = "--test-split", defaultValue = "test") String testSplit;
+
+    @Option(names = "--train", description = "Train vectors (.npy/.fvecs), instead of --dataset.") Path trainVectors;
+
+    @Option(names = "--train-labels", description = "Train labels (.jsonl[.gz] with a 'label' field, or one integer per line).") Path trainLabels;
+
+    @Option(names = "--test", description = "Test vectors.") Path testVectors;
+
+    @Option(names = "--test-labels", description = "Test labels.") Path testLabels;
+
+    @Option(names = "--label-field", defaultValue = "label") String labelField;
+
+    @Option(names = {"-e", "--encoders"}, split = ",", defaultValue = "pcaq,itq,sign,simhash,kesieve",
+            description = "Encoders to measure. Default: ${DEFAULT-VALUE}.")
+    List<String> encoders;
+
+    @Option(names = {"-b", "--bits"}, split = ",", defaultValue = "128,256", description = "Bit budgets. Default: ${DEFAULT-VALUE}.")
+    List<Integer> bits;
+
+    @Option(names = "--seed", defaultValue = "42") long seed;
+
+    @Option(names = {"-o", "--out"}, description = "Output folder for eval.md and eval.json. Default: results/<dataset>.")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars.") boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        Bars.quiet = quiet;
+        for (String e : encoders) {
+            Encoders.kind(e); // fail fast on a typo, before minutes of work
+        }
+        Path shared = Inputs.shared();
+        if (dataset != null) {
+            Path emb = shared.resolve("embeddings").resolve(model).resolve(dataset);
+            Path data = shared.resolve("data").resolve(dataset);
+            if (!Files.isDirectory(emb)) {
+                throw new UserException("no embeddings for dataset '" + dataset + "' under " + emb.getParent()
+                        + "; available: " + list(emb.getParent()));
+            }
+            trainVectors = emb.resolve(trainSplit + ".npy");
+            testVectors = emb.resolve(testSplit + ".npy");
+            trainLabels = data.resolve(trainSplit + ".jsonl.gz");
+            testLabels = data.resolve(testSplit + ".jsonl.gz");
+        } else if (trainVectors == null || testVectors == null || trainLabels == null || testLabels == null) {
+            throw new UserException("give --dataset NAME, or all of --train, --train-labels, --test, --test-labels");
+        }
+        FloatMatrix train = Inputs.vectors(trainVectors);
+        FloatMatrix test = Inputs.vectors(testVectors);
+        int[] ytr = Inputs.labels(trainLabels, labelField);
+        int[] yte = Inputs.labels(testLabels, labelField);
+        String name = dataset != null ? dataset : trainVectors.getFileName().toString();
+        System.out.printf(Locale.ROOT, "%s: %d train / %d test vectors, dimension %d%n", name, train.rows(), test.rows(), train.dim());
+
+        // one bar per step; a new step closes the previous bar
+        Map<String, Bars.Bar> bars = new LinkedHashMap<>();
+        Evaluator ev = new Evaluator(train, ytr, test, yte, seed).listener((step, done, total) -> {
+            Bars.Bar b;
+            synchronized (bars) {
+                b = bars.get(step);
+                if (b == null) {
+                    bars.values().forEach(Bars.Bar::close);
+                    bars.clear();
+                    b = Bars.bar(step, total, "");
+                    bars.put(step, b);
+                }
+            }
+            b.update(done, total);
+        });
+        List<EvalResult> rows = new ArrayList<>();
+        EvalResult base = ev.floatBaseline();
+        rows.add(base);
+        for (String e : encoders) {
+            if (e.equals("kesieve")) {
+                // the sieve picks its own bit count; also show it capped at each budget
+                EvalResult natural = ev.evaluate(e, 0);
+                rows.add(natural);
+                for (int b : bits) {
+                    if (b < natural.bits()) {
+                        rows.add(ev.evaluate(e, b));
+                    }
+                }
+                continue;
+            }
+            for (int b : bits) {
+                try {
+                    Encoders.kind(e).checkBits(b, train.dim());
+                } catch (IllegalArgumentException skip) {
+                    System.err.println("skipping " + e + " at " + b + " bits: " + skip.getMessage());
+                    continue;
+                }
+                rows.add(ev.evaluate(e, b));
+            }
+        }
+        synchronized (bars) {
+            bars.values().forEach(Bars.Bar::close);
+        }
+        String md = markdown(name, train, test, rows, base);
+        System.out.println();
+        System.out.println(md);
+        Path dir = out != null ? out : Path.of("results", name);
+        Files.createDirectories(dir);
+        AtomicFiles.write(dir.resolve("eval.md"), o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
+        byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json(name, train, test, rows));
+        AtomicFiles.write(dir.resolve("eval.json"), o -> o.write(json));
+        System.out.println("wrote " + dir.resolve("eval.md") + " and " + dir.resolve("eval.json"));
+        return 0;
+    }
+
+    private static String list(Path dir) {
+        try (var s = Files.list(dir)) {
+            return String.join(", ", s.map(p -> p.getFileName().toString()).sorted().toList());
+        } catch (Exception e) {
+            return "(none)";
+        }
+    }
+
+    static String markdown(String name, FloatMatrix train, FloatMatrix test, List<EvalResult> rows, EvalResult base) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "### %s: %d train / %d test, %d-d, kNN k = 1 and 10%n%n", name, train.rows(), test.rows(), train.dim()));
+        sb.append("| encoder | bits | bytes/vec | ratio | codes size | k=10 Hamming | k=10 asym | Δ asym | k=1 Hamming | k=1 asym | R@10 Hamming | R@10 asym | fit s |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (EvalResult r : rows) {
+            boolean f = r.encoder().equals("float32");
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0fx | %s | %s | %.2f | %s | %s | %.2f | %s | %s | %s |%n",
+                    r.encoder(), f ? "32/dim" : Integer.toString(r.bits()), r.bytesPerVector(), r.compression(), size(r.datasetBytes()),
+                    f ? String.format(Locale.ROOT, "%.2f", r.hammingAcc10()) : String.format(Locale.ROOT, "%.2f", r.hammingAcc10()),
+                    r.asymAcc10(),
+                    f ? "" : String.format(Locale.ROOT, "%+.2f", r.asymAcc10() - base.asymAcc10()),
+                    String.format(Locale.ROOT, "%.2f", r.hammingAcc1()), r.asymAcc1(),
+                    f ? "1" : String.format(Locale.ROOT, "%.3f", r.hammingRecall10()),
+                    f ? "1" : String.format(Locale.ROOT, "%.3f", r.asymRecall10()),
+                    f ? "" : String.format(Locale.ROOT, "%.1f", r.fitSeconds())));
+        }
+        sb.append("\nFloat32 rows use cosine similarity (the Hamming and asym columns are the same float search). ")
+                .append("codes size = train + test codes; R@10 = share of the float top 10 found in the code's top 10.\n");
+        return sb.toString();
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.0f KB", bytes / 1e3);
+    }
+
+    static ObjectNode json(String name, FloatMatrix train, FloatMatrix test, List<EvalResult> rows) {
+        ObjectNode root = Inputs.JSON.createObjectNode();
+        root.put("dataset", name);
+        root.put("train", train.rows());
+        root.put("test", test.rows());
+        root.put("dimension", train.dim());
+        root.put("k", Evaluator.K);
+        root.put("created", Instant.now().toString());
+        ArrayNode a = root.putArray("results");
+        for (EvalResult r : rows) {
+            a.add(Inputs.JSON.valueToTree(r));
+        }
+        return root;
+    }
+
+    static String describeBits(List<Integer> b) { return Arrays.toString(b.toArray()); }
+}

@@ -1,0 +1,29 @@
+package org.bitsieve.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bitsieve} command. */
+@Command(name = "bitsieve", mixinStandardHelpOptions = true, version = "bitsieve 0.1.0",
+        description = "Sentence embeddings to tiny bit codes: fit encoders, encode, evaluate.",
+        subcommands = {FitCommand.class, EncodeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Errors());
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,60 @@
+package org.bitsieve.core.eval;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.TestData;
+import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.io.Npy;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The quality bar on real data (MR sentence polarity, reference all-MiniLM-L6-v2 embeddings): the default
+ * encoder at 256 bits keeps kNN accuracy (k = 10, asymmetric scoring) within 1.0 point of float32.
+ */
+class QualityTest {
+    static final Pattern LABEL = Pattern.compile("\"label\"\\s*:\\s*(-?\\d+)");
+
+    static int[] labels(Path p) throws Exception {
+        List<Integer> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(p))))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                Matcher m = LABEL.matcher(line);
+                if (!m.find()) {
+                    throw new IllegalStateException("no label in " + p);
+                }
+                out.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void defaultEncoderAt256BitsWithinOnePointOfFloatOnMr() throws Exception {
+        Path shared = TestData.shared();
+        Path emb = shared.resolve("embeddings/all-minilm-l6-v2/mr");
+        Path data = shared.resolve("data/mr");
+        assertTrue(Files.isDirectory(emb), "the shared datasets must be present at " + shared);
+        FloatMatrix train = Npy.read(emb.resolve("train.npy"));
+        FloatMatrix test = Npy.read(emb.resolve("test.npy"));
+        Evaluator ev = new Evaluator(train, labels(data.resolve("train.jsonl.gz")), test, labels(data.resolve("test.jsonl.gz")), 42);
+        EvalResult base = ev.floatBaseline();
+        EvalResult r = ev.evaluate(Encoders.DEFAULT, 256);
+        System.out.printf("MR float %.2f, %s 256 asym %.2f hamming %.2f recall@10 %.3f%n", base.asymAcc10(), r.encoder(),
+                r.asymAcc10(), r.hammingAcc10(), r.asymRecall10());
+        assertTrue(r.asymAcc10() >= base.asymAcc10() - 1.0, "asymmetric kNN accuracy " + r.asymAcc10() + " vs float " + base.asymAcc10());
+        // recall is the less noisy signal: a regression in the estimator shows here first
+        assertTrue(r.asymRecall10() >= 0.58, "recall@10 " + r.asymRecall10());
+    }
+}
