@@ -1,0 +1,2 @@
+/** Crash-safe collections of bit codes on disk. */
+package org.bitsieve.store;
