@@ -45,6 +45,10 @@ final class ItqKind implements EncoderKind {
                 p[i * b + j] = (float) c[i];
             }
         }
+        float[][] pRows = new float[d][];
+        for (int i = 0; i < d; i++) {
+            pRows[i] = java.util.Arrays.copyOfRange(p, i * b, (i + 1) * b);
+        }
         FloatMatrix rs = s.rows() > MAX_ROTATION_SAMPLE ? s.slice(0, MAX_ROTATION_SAMPLE) : s;
         int n = rs.rows();
         float[] z = new float[n * b];
@@ -54,7 +58,7 @@ final class ItqKind implements EncoderKind {
                 x[k] = rs.get(i, k) - mean[k];
             }
             float[] out = new float[b];
-            Vectors.multiply(x, 0, p, d, b, out);
+            Vectors.multiply(x, 0, pRows, b, out);
             System.arraycopy(out, 0, z, i * b, b);
         });
         double[][] r = randomRotation(b, new SplittableRandom(o.seed()));
@@ -84,26 +88,38 @@ final class ItqKind implements EncoderKind {
 
     /** One ITQ step: B = sign(Z R), then R = polar factor of Z^T B. */
     static double[][] procrustes(float[] z, int n, int b, double[][] r) {
-        float[] rf = new float[b * b];
+        float[][] rf = new float[b][b];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < b; j++) {
-                rf[i * b + j] = (float) r[i][j];
+                rf[i][j] = (float) r[i][j];
             }
         }
         int blocks = Math.max(1, Math.min(32, n / 1024));
         double[][] parts = new double[blocks][];
         IntStream.range(0, blocks).parallel().forEach(blk -> {
             double[] m = new double[b * b];
+            float[] acc = new float[b * b]; // float partial sums over <= 256 rows, flushed to double
             float[] v = new float[b];
+            float[] sgn = new float[b];
             int from = (int) ((long) n * blk / blocks);
             int to = (int) ((long) n * (blk + 1) / blocks);
             for (int i = from; i < to; i++) {
-                Vectors.multiply(z, i * b, rf, b, b, v);
+                Vectors.multiply(z, i * b, rf, b, v);
+                for (int j = 0; j < b; j++) {
+                    sgn[j] = v[j] > 0 ? 1f : -1f;
+                }
+                // M += z_i^T sign(z_i R): a sum of scaled rows, which the JIT vectorises
                 for (int k = 0; k < b; k++) {
-                    double zk = z[i * b + k];
+                    float zk = z[i * b + k];
                     int mo = k * b;
                     for (int j = 0; j < b; j++) {
-                        m[mo + j] += v[j] > 0 ? zk : -zk;
+                        acc[mo + j] += zk * sgn[j];
+                    }
+                }
+                if (((i - from) & 255) == 255 || i == to - 1) {
+                    for (int j = 0; j < acc.length; j++) {
+                        m[j] += acc[j];
+                        acc[j] = 0f;
                     }
                 }
             }

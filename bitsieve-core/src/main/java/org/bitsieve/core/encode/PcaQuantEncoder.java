@@ -23,7 +23,7 @@ public final class PcaQuantEncoder implements Encoder {
     private final int bytes;
     private final float[] mean;
     private final float[] comps;      // fields x dim
-    private final float[] compsT;     // dim x fields
+    private final float[][] compsT;   // dim x fields
     private final float[] meanProj;   // mean . comp_f
     private final int[] fBits;
     private final int[] fByte;
@@ -92,12 +92,12 @@ public final class PcaQuantEncoder implements Encoder {
                 }
             }
         }
-        compsT = new float[dim * f];
+        compsT = new float[dim][f];
         meanProj = new float[f];
         for (int i = 0; i < f; i++) {
             double mp = 0;
             for (int j = 0; j < dim; j++) {
-                compsT[j * f + i] = comps[i * dim + j];
+                compsT[j][i] = comps[i * dim + j];
                 mp += (double) mean[j] * comps[i * dim + j];
             }
             meanProj[i] = (float) mp;
@@ -153,7 +153,7 @@ public final class PcaQuantEncoder implements Encoder {
     public void encodeInto(float[] vector, int offset, long[] out, int outOffset) {
         float[] z = scratch.get();
         int f = fBits.length;
-        Vectors.multiply(vector, offset, compsT, dim, f, z);
+        Vectors.multiply(vector, offset, compsT, f, z);
         int words = words();
         for (int w = 0; w < words; w++) {
             out[outOffset + w] = 0;
@@ -176,7 +176,7 @@ public final class PcaQuantEncoder implements Encoder {
     public QueryScorer scorer(float[] query) {
         Vectors.check(query, dim);
         float[] z = new float[fBits.length];
-        Vectors.multiply(query, 0, compsT, dim, fBits.length, z);
+        Vectors.multiply(query, 0, compsT, fBits.length, z);
         float[] table = buildTable(i -> z[i], false);
         float qm = Vectors.dot(query, 0, mean, 0, dim);
         for (int v = 0; v < 256; v++) {

@@ -14,7 +14,7 @@ public final class PlaneEncoder implements Encoder {
     private final int dim;
     private final int bits;
     private final float[] planes;     // bits x dim, row-major (as stored)
-    private final float[] planesT;    // dim x bits: the layout the projection loop vectorises over
+    private final float[][] planesT;  // dim x bits: the layout the projection loop vectorises over
     private final float[] offsets;
     private final Map<String, String> params;
     private final ThreadLocal<float[]> scratch;
@@ -32,10 +32,10 @@ public final class PlaneEncoder implements Encoder {
         this.planes = planes;
         this.offsets = offsets;
         this.params = Map.copyOf(params);
-        this.planesT = new float[dim * bits];
+        this.planesT = new float[dim][bits];
         for (int j = 0; j < bits; j++) {
             for (int d = 0; d < dim; d++) {
-                planesT[d * bits + j] = planes[j * dim + d];
+                planesT[d][j] = planes[j * dim + d];
             }
         }
         this.scratch = ThreadLocal.withInitial(() -> new float[bits]);
@@ -49,7 +49,7 @@ public final class PlaneEncoder implements Encoder {
 
     /** Signed distances-to-plane (unnormalised): {@code w_j . x - c_j} for every plane. */
     public void project(float[] x, int xo, float[] out) {
-        Vectors.multiply(x, xo, planesT, dim, bits, out);
+        Vectors.multiply(x, xo, planesT, bits, out);
         for (int j = 0; j < bits; j++) {
             out[j] -= offsets[j];
         }

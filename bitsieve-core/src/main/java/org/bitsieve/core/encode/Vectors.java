@@ -32,6 +32,22 @@ public final class Vectors {
     }
 
     /**
+     * {@code out[0, cols) = x[xo, xo + rows) * M} with M as one array per row: the shape HotSpot's
+     * superword pass vectorises on JDK 17 (a flat array with a computed row offset stayed scalar: 3.8x slower,
+     * measured in bitsieve-bench EncodeVariantsBench).
+     */
+    public static void multiply(float[] x, int xo, float[][] m, int cols, float[] out) {
+        java.util.Arrays.fill(out, 0, cols, 0f);
+        for (int r = 0; r < m.length; r++) {
+            float xr = x[xo + r];
+            float[] row = m[r];
+            for (int c = 0; c < cols; c++) {
+                out[c] += xr * row[c];
+            }
+        }
+    }
+
+    /**
      * {@code out[0, cols) = x[xo, xo + rows) * M} where M is row-major {@code rows x cols}: a sum of scaled
      * rows, the loop shape HotSpot vectorises (no reduction in the inner loop).
      */

@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 
 /**
  * Exact top-k by Hamming distance over packed codes: a linear scan of XOR + {@link Long#bitCount} (one
- * POPCNT instruction per word on x86-64), keeping a bounded max-heap. The 256-bit case has an unrolled loop.
+ * POPCNT instruction per word on x86-64), keeping a bounded max-heap. The 128-, 256- and 512-bit cases have unrolled loops.
  */
 public final class HammingSearch {
     private HammingSearch() {}
@@ -69,6 +69,18 @@ public final class HammingSearch {
                         + Long.bitCount(a[o + 2] ^ q2) + Long.bitCount(a[o + 3] ^ q3);
                 if (d < worst) {
                     worst = heap.offerFast(d, i);
+                }
+            }
+        } else if (words == 8) {
+            long q0 = query[0], q1 = query[1], q2 = query[2], q3 = query[3];
+            long q4 = query[4], q5 = query[5], q6 = query[6], q7 = query[7];
+            for (int o = from * 8, end = to * 8; o < end; o += 8) {
+                int d = Long.bitCount(a[o] ^ q0) + Long.bitCount(a[o + 1] ^ q1)
+                        + Long.bitCount(a[o + 2] ^ q2) + Long.bitCount(a[o + 3] ^ q3)
+                        + Long.bitCount(a[o + 4] ^ q4) + Long.bitCount(a[o + 5] ^ q5)
+                        + Long.bitCount(a[o + 6] ^ q6) + Long.bitCount(a[o + 7] ^ q7);
+                if (d < worst) {
+                    worst = heap.offerFast(d, o >>> 3);
                 }
             }
         } else if (words == 2) {

@@ -1,0 +1,233 @@
+package org.bitsieve.bench;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Vectors;
+import org.openjdk.jmh.annotations.*;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The projection that dominates encoding ({@code Vectors.multiply}: x[384] times a 384 x 256 matrix, the shape of
+ * itq's planes and of pcaq's components at 256 bits) against candidate loop shapes. ops/s = vectors projected
+ * per second on one thread; all variants compute the same 256 outputs (to float rounding: summation order of the
+ * fused variants differs).
+ *
+ * <pre>java -jar bitsieve-bench/target/benchmarks.jar EncodeVariantsBench</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class EncodeVariantsBench {
+    static final int BATCH = 1024;
+
+    @Param({"256"})
+    public int cols;
+
+    int dim;
+    float[] data;
+    float[] mT;      // dim x cols (the layout the library multiplies with)
+    float[] m;       // cols x dim (row per output)
+    float[][] mRows; // dim rows of cols: the library's matrix, one array per row
+    float[] out;
+    float[] outs;
+    int rows;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        FloatMatrix train = BenchData.loadImdb();
+        dim = train.dim();
+        data = train.data();
+        rows = train.rows() / BATCH * BATCH;
+        SplittableRandom r = new SplittableRandom(1);
+        mT = new float[dim * cols];
+        m = new float[cols * dim];
+        for (int d = 0; d < dim; d++) {
+            for (int c = 0; c < cols; c++) {
+                float v = (float) (r.nextDouble() - 0.5);
+                mT[d * cols + c] = v;
+                m[c * dim + d] = v;
+            }
+        }
+        mRows = new float[dim][];
+        for (int d = 0; d < dim; d++) {
+            mRows[d] = java.util.Arrays.copyOfRange(mT, d * cols, (d + 1) * cols);
+        }
+        out = new float[cols];
+        outs = new float[4 * cols];
+        float[] a = new float[cols];
+        float[] b = new float[cols];
+        float[] c4 = new float[4 * cols];
+        Vectors.multiply(data, 0, mT, dim, cols, a);
+        multiply4(data, 0, mT, dim, cols, b);
+        float[] rr = new float[cols];
+        multiplyRows(data, 0, mRows, cols, rr);
+        for (int c = 0; c < cols; c++) {
+            if (rr[c] != a[c]) {
+                throw new IllegalStateException("multiplyRows is not bit-identical at " + c);
+            }
+        }
+        multiplyBatch4(data, 0, dim, mT, dim, cols, c4);
+        for (int c = 0; c < cols; c++) {
+            if (Math.abs(a[c] - b[c]) > 1e-4f || Math.abs(a[c] - c4[c]) > 1e-4f) {
+                throw new IllegalStateException("variant disagrees at " + c + ": " + a[c] + " " + b[c] + " " + c4[c]);
+            }
+        }
+    }
+
+    int nextBase() {
+        int base = next;
+        next = (next + BATCH) % rows;
+        return base;
+    }
+
+    /** The library's {@code Vectors.multiply}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] library() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i++) {
+            Vectors.multiply(data, (base + i) * dim, mT, dim, cols, out);
+        }
+        return out;
+    }
+
+    /**
+     * The library loop unchanged, but the matrix held as one {@code float[]} per row, so the inner loop is
+     * {@code out[c] += xr * row[c]} with no invariant offset: C2 (JDK 17) vectorises this form and not
+     * {@code out[c] += xr * m[mo + c]}. Same operations in the same order, so bit-identical results.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] rowArrays() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i++) {
+            multiplyRows(data, (base + i) * dim, mRows, cols, out);
+        }
+        return out;
+    }
+
+    /** {@code out[0, cols) = x[xo, xo + m.length) * M}, M given as one array per row. */
+    public static void multiplyRows(float[] x, int xo, float[][] m, int cols, float[] out) {
+        java.util.Arrays.fill(out, 0, cols, 0f);
+        for (int r = 0; r < m.length; r++) {
+            float xr = x[xo + r];
+            float[] row = m[r];
+            for (int c = 0; c < cols; c++) {
+                out[c] += xr * row[c];
+            }
+        }
+    }
+
+    /** Four input rows fused per pass over {@code out}: a quarter of the loads/stores of {@code out}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] fused4() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i++) {
+            multiply4(data, (base + i) * dim, mT, dim, cols, out);
+        }
+        return out;
+    }
+
+    /** Four vectors at once (each matrix row loaded once per four vectors), rows fused by four. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] batch4() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i += 4) {
+            multiplyBatch4(data, (base + i) * dim, dim, mT, dim, cols, outs);
+        }
+        return outs;
+    }
+
+    /** One dot product per output over the row-per-output layout, 8 scalar accumulators. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] dots() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i++) {
+            int xo = (base + i) * dim;
+            for (int c = 0; c < cols; c++) {
+                out[c] = dot8(data, xo, m, c * dim, dim);
+            }
+        }
+        return out;
+    }
+
+    /** {@code out = x * M}, four rows of M per pass (rows % 4 handled by a tail). */
+    public static void multiply4(float[] x, int xo, float[] m, int rows, int cols, float[] out) {
+        java.util.Arrays.fill(out, 0, cols, 0f);
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            float x0 = x[xo + r], x1 = x[xo + r + 1], x2 = x[xo + r + 2], x3 = x[xo + r + 3];
+            int m0 = r * cols, m1 = m0 + cols, m2 = m1 + cols, m3 = m2 + cols;
+            for (int c = 0; c < cols; c++) {
+                out[c] += x0 * m[m0 + c] + x1 * m[m1 + c] + x2 * m[m2 + c] + x3 * m[m3 + c];
+            }
+        }
+        for (; r < rows; r++) {
+            float xr = x[xo + r];
+            int mo = r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[c] += xr * m[mo + c];
+            }
+        }
+    }
+
+    /**
+     * Four consecutive vectors (stride {@code xs}) into {@code out[4 * cols]}: each pass reads two matrix rows
+     * once for all four vectors (matrix traffic / 4, {@code out} traffic / 2 versus the library).
+     */
+    public static void multiplyBatch4(float[] x, int xo, int xs, float[] m, int rows, int cols, float[] out) {
+        java.util.Arrays.fill(out, 0, 4 * cols, 0f);
+        int o1 = cols, o2 = 2 * cols, o3 = 3 * cols;
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            float a0 = x[xo + r], b0 = x[xo + r + 1];
+            float a1 = x[xo + xs + r], b1 = x[xo + xs + r + 1];
+            float a2 = x[xo + 2 * xs + r], b2 = x[xo + 2 * xs + r + 1];
+            float a3 = x[xo + 3 * xs + r], b3 = x[xo + 3 * xs + r + 1];
+            int m0 = r * cols, m1 = m0 + cols;
+            for (int c = 0; c < cols; c++) {
+                float u = m[m0 + c], w = m[m1 + c];
+                out[c] += a0 * u + b0 * w;
+                out[o1 + c] += a1 * u + b1 * w;
+                out[o2 + c] += a2 * u + b2 * w;
+                out[o3 + c] += a3 * u + b3 * w;
+            }
+        }
+        for (; r < rows; r++) {
+            int mo = r * cols;
+            for (int v = 0; v < 4; v++) {
+                float xr = x[xo + v * xs + r];
+                for (int c = 0; c < cols; c++) {
+                    out[v * cols + c] += xr * m[mo + c];
+                }
+            }
+        }
+    }
+
+    static float dot8(float[] a, int ao, float[] b, int bo, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
+            s4 += a[ao + i + 4] * b[bo + i + 4];
+            s5 += a[ao + i + 5] * b[bo + i + 5];
+            s6 += a[ao + i + 6] * b[bo + i + 6];
+            s7 += a[ao + i + 7] * b[bo + i + 7];
+        }
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+}
