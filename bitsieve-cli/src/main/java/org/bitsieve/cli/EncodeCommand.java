@@ -18,8 +18,14 @@ import java.util.concurrent.Callable;
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Encode vectors with a fitted encoder into packed codes (.bsc) or print them as hex/base64.")
 final class EncodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "VECTORS", description = "Vectors to encode (.npy or .fvecs).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Vectors to encode (.npy or .fvecs).")
     Path vectors;
+
+    @Option(names = {"-t", "--text"}, description = "Text(s) to embed and encode instead of a vector file (repeatable).")
+    java.util.List<String> texts;
+
+    @picocli.CommandLine.Mixin
+    TextEmbedding embedding;
 
     @Option(names = {"-e", "--encoder"}, required = true, description = "Fitted encoder file (.bse).")
     Path encoderFile;
@@ -33,9 +39,13 @@ final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Encoder e = EncoderFiles.load(encoderFile);
-        FloatMatrix x = Inputs.vectors(vectors);
+        if ((vectors == null) == (texts == null)) {
+            throw new UserException("give either a VECTORS file or --text");
+        }
+        FloatMatrix x = vectors != null ? Inputs.vectors(vectors)
+                : embedding.embed(texts, org.bitsieve.embed.TextRole.PASSAGE, "--text");
         if (x.dim() != e.dimension()) {
-            throw new UserException(vectors + " has dimension " + x.dim() + " but encoder " + encoderFile + " expects "
+            throw new UserException((vectors != null ? vectors.toString() : "model " + embedding.model) + " has dimension " + x.dim() + " but encoder " + encoderFile + " expects "
                     + e.dimension() + "; use vectors from the same embedding model the encoder was fitted on");
         }
         PackedCodes codes;

@@ -27,15 +27,21 @@ import java.util.concurrent.Callable;
                 "and recall@10 against float search; prints a table and writes Markdown and JSON.",
                 "Example: bitsieve eval --dataset imdb"})
 final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--dataset", description = "A dataset of the shared folder: vectors from shared/embeddings/<model>/<name>, labels from shared/data/<name>.")
+    @Option(names = "--dataset", description = "A dataset of the shared folder: reference vectors from shared/embeddings/<model>/<name>, labels from shared/data/<name>.")
     String dataset;
-
-    @Option(names = "--model", defaultValue = "all-minilm-l6-v2", description = "Embedding folder under shared/embeddings. Default: ${DEFAULT-VALUE}.")
-    String model;
 
     @Option(names = "--train-split", defaultValue = "train") String trainSplit;
 
     @Option(names = "--test-split", defaultValue = "test") String testSplit;
+
+    @Option(names = "--data-dir", description = "A dataset folder of texts and labels (<split>.jsonl.gz with text/label): embed it "
+            + "with --model (through the embedding cache), then evaluate. E.g. ../shared/data/mr")
+    Path dataDir;
+
+    @Option(names = "--text-field", defaultValue = "text") String textField;
+
+    @picocli.CommandLine.Mixin
+    TextEmbedding embedding;
 
     @Option(names = "--train", description = "Train vectors (.npy/.fvecs), instead of --dataset.") Path trainVectors;
 
@@ -68,8 +74,21 @@ final class EvalCommand implements Callable<Integer> {
             Encoders.kind(e); // fail fast on a typo, before minutes of work
         }
         Path shared = Inputs.shared();
-        if (dataset != null) {
-            Path emb = shared.resolve("embeddings").resolve(model).resolve(dataset);
+        FloatMatrix train = null;
+        FloatMatrix test = null;
+        String name = null;
+        if (dataDir != null) {
+            Path tr = dataDir.resolve(trainSplit + ".jsonl.gz");
+            Path te = dataDir.resolve(testSplit + ".jsonl.gz");
+            name = dataDir.toAbsolutePath().normalize().getFileName() + "-" + embedding.model.replaceAll("[^A-Za-z0-9._-]", "_");
+            train = embedding.embed(org.bitsieve.embed.TextInput.read(tr, org.bitsieve.embed.TextInput.Format.JSONL, textField),
+                    org.bitsieve.embed.TextRole.PASSAGE, trainSplit);
+            test = embedding.embed(org.bitsieve.embed.TextInput.read(te, org.bitsieve.embed.TextInput.Format.JSONL, textField),
+                    org.bitsieve.embed.TextRole.PASSAGE, testSplit);
+            trainLabels = tr;
+            testLabels = te;
+        } else if (dataset != null) {
+            Path emb = shared.resolve("embeddings").resolve(embedding.model).resolve(dataset);
             Path data = shared.resolve("data").resolve(dataset);
             if (!Files.isDirectory(emb)) {
                 throw new UserException("no embeddings for dataset '" + dataset + "' under " + emb.getParent()
@@ -82,11 +101,13 @@ final class EvalCommand implements Callable<Integer> {
         } else if (trainVectors == null || testVectors == null || trainLabels == null || testLabels == null) {
             throw new UserException("give --dataset NAME, or all of --train, --train-labels, --test, --test-labels");
         }
-        FloatMatrix train = Inputs.vectors(trainVectors);
-        FloatMatrix test = Inputs.vectors(testVectors);
+        if (train == null) {
+            train = Inputs.vectors(trainVectors);
+            test = Inputs.vectors(testVectors);
+            name = dataset != null ? dataset : trainVectors.getFileName().toString();
+        }
         int[] ytr = Inputs.labels(trainLabels, labelField);
         int[] yte = Inputs.labels(testLabels, labelField);
-        String name = dataset != null ? dataset : trainVectors.getFileName().toString();
         System.out.printf(Locale.ROOT, "%s: %d train / %d test vectors, dimension %d%n", name, train.rows(), test.rows(), train.dim());
 
         // one bar per step; a new step closes the previous bar

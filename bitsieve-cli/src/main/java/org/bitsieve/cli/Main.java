@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bitsieve} command. */
 @Command(name = "bitsieve", mixinStandardHelpOptions = true, version = "bitsieve 0.1.0",
         description = "Sentence embeddings to tiny bit codes: fit encoders, encode, evaluate.",
-        subcommands = {FitCommand.class, EncodeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, FitCommand.class, EncodeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

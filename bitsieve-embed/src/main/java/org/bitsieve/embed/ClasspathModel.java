@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.Path;
 
 /**
@@ -49,12 +50,25 @@ final class ClasspathModel implements ModelLocation {
                 // fall through to the byte path
             }
         }
-        // inside a jar: ONNX Runtime cannot read zip entries, so hand it the bytes (freed after loading)
-        byte[] bytes;
-        try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
+        // inside a jar: ONNX Runtime cannot read zip entries, so hand it the bytes (garbage after loading)
+        return env.createSession(readFully(url), options);
+    }
+
+    /** Reads into an array of the entry's exact size: readAllBytes would hold up to twice the 90 MB model. */
+    private static byte[] readFully(URL url) throws IOException {
+        URLConnection c = url.openConnection();
+        long size = c.getContentLengthLong();
+        try (InputStream in = c.getInputStream()) {
+            if (size < 0 || size > Integer.MAX_VALUE - 16) {
+                return in.readAllBytes();
+            }
+            byte[] bytes = new byte[(int) size];
+            int n = in.readNBytes(bytes, 0, bytes.length);
+            if (n != bytes.length) {
+                throw new IOException(url + " ended after " + n + " of " + size + " bytes");
+            }
+            return bytes;
         }
-        return env.createSession(bytes, options);
     }
 
     @Override

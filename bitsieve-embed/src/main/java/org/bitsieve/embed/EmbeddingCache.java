@@ -24,13 +24,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Remembers vectors on disk so texts embedded once are never embedded again.
  *
  * <p>Layout: {@code <root>/<model>-d<dim>-t<maxTokens>/seg-*.vec}. The folder name holds everything that changes
- * the vectors besides the text (model, its output size, the truncation limit). Each segment file holds the
- * SHA-256 keys of (role, text) followed by their float32 vectors. Segments are written whole to a temp file and
+ * the vectors besides the text (model, its output size, the truncation limit). Each segment file holds, all
+ * little-endian: magic {@code BSVCACHE}, u32 version 1, u32 dim, u32 count, count SHA-256 keys of
+ * (role name, 0 byte, UTF-8 text), count x dim float32 vectors, and a CRC-32C of everything before it. Segments are written whole to a temp file and
  * renamed into place ({@link AtomicFiles}), so a crash leaves either a complete segment or none: never a torn one
  * that would serve wrong vectors. Segments are never modified; new vectors go to new segments, written every
  * {@value #SEGMENT_TEXTS} texts so a long run that dies keeps most of its work.
@@ -40,9 +43,11 @@ import java.util.stream.Stream;
  */
 public final class EmbeddingCache {
     static final int SEGMENT_TEXTS = 4096;
-    private static final byte[] MAGIC = "BSVCACH1".getBytes(StandardCharsets.US_ASCII);
-    private static final int HEADER = MAGIC.length + 8;
+    private static final byte[] MAGIC = "BSVCACHE".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final int HEADER = MAGIC.length + 12; // magic, version, dim, count
     private static final int KEY = 32;
+    private static final int CRC = 4;
 
     private final Path root;
     private final Map<String, ModelIndex> indexes = new HashMap<>();
@@ -191,38 +196,39 @@ public final class EmbeddingCache {
         return index;
     }
 
-    /** Registers a segment's keys; a damaged segment (only possible by outside tampering) is skipped. */
+    /**
+     * Registers a segment's keys. A segment that fails its checks (only possible through outside damage, since
+     * segments appear by atomic rename) is skipped, so its texts are embedded again rather than served wrong.
+     */
     private static void addSegment(ModelIndex index, Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && ch.read(head) >= 0) {
-                // keep reading until the header is full or the file ends
-            }
-            head.flip();
-            byte[] magic = new byte[MAGIC.length];
-            if (head.remaining() < HEADER) {
-                index.skippedSegments++;
-                return;
-            }
-            head.get(magic);
-            int dim = head.getInt();
-            int count = head.getInt();
-            long expected = HEADER + (long) count * KEY + (long) count * dim * Float.BYTES;
-            if (!Arrays.equals(magic, MAGIC) || dim != index.dim || count < 0 || ch.size() != expected) {
-                index.skippedSegments++;
-                return;
-            }
-            ByteBuffer keys = ByteBuffer.allocate(count * KEY);
-            while (keys.hasRemaining() && ch.read(keys, HEADER + keys.position()) >= 0) {
-                // a positional read may return fewer bytes than asked
-            }
-            int seg = index.segments.size();
-            index.segments.add(file);
-            for (int i = 0; i < count; i++) {
-                byte[] k = new byte[KEY];
-                keys.get(i * KEY, k);
-                index.where.put(ByteBuffer.wrap(k), new long[] {seg, i});
-            }
+        if (Files.size(file) > Integer.MAX_VALUE) {
+            index.skippedSegments++;
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.capacity() < HEADER + CRC) {
+            index.skippedSegments++;
+            return;
+        }
+        byte[] magic = new byte[MAGIC.length];
+        b.get(magic);
+        int version = b.getInt();
+        int dim = b.getInt();
+        int count = b.getInt();
+        long expected = HEADER + (long) count * KEY + (long) count * dim * Float.BYTES + CRC;
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.capacity() - CRC);
+        if (!Arrays.equals(magic, MAGIC) || version != VERSION || dim != index.dim || count < 0
+                || b.capacity() != expected || (int) crc.getValue() != b.getInt(b.capacity() - CRC)) {
+            index.skippedSegments++;
+            return;
+        }
+        int seg = index.segments.size();
+        index.segments.add(file);
+        for (int i = 0; i < count; i++) {
+            byte[] k = new byte[KEY];
+            b.get(HEADER + i * KEY, k);
+            index.where.put(ByteBuffer.wrap(k), new long[] {seg, i});
         }
     }
 
@@ -231,7 +237,7 @@ public final class EmbeddingCache {
         Path file = index.segments.get(segment);
         int dim = index.dim;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long count = (ch.size() - HEADER) / (KEY + (long) dim * Float.BYTES);
+            long count = (ch.size() - HEADER - CRC) / (KEY + (long) dim * Float.BYTES);
             long vectorsAt = HEADER + count * KEY;
             ByteBuffer buf = ByteBuffer.allocate(dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (long[] re : rowsAndEntries) {
@@ -255,9 +261,10 @@ public final class EmbeddingCache {
         Path file = index.dir.resolve(name);
         int dim = index.dim;
         AtomicFiles.write(file, os -> {
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+            CRC32C crc = new CRC32C();
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(os, crc), 1 << 16));
             ByteBuffer head = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            head.put(MAGIC).putInt(dim).putInt(keys.size());
+            head.put(MAGIC).putInt(VERSION).putInt(dim).putInt(keys.size());
             out.write(head.array());
             for (ByteBuffer k : keys) {
                 out.write(k.array());
@@ -269,6 +276,8 @@ public final class EmbeddingCache {
                 out.write(row.array());
             }
             out.flush();
+            byte[] tail = ByteBuffer.allocate(CRC).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array();
+            os.write(tail);
         });
         int seg = index.segments.size();
         index.segments.add(file);

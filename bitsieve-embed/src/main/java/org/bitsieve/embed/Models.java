@@ -79,6 +79,10 @@ public final class Models {
             ModelDescriptor.Resolved r = ModelDescriptor.read(dir);
             return OnnxTextEmbedder.open(r.spec(), r.location(), options);
         }
+        if (Files.isRegularFile(dir)) {
+            throw new EmbeddingException("'" + nameOrDirectory + "' is a file; give the folder that holds the model, "
+                    + "its tokenizer.json and " + ModelDescriptor.FILE_NAME);
+        }
         Bundled b = bundled(nameOrDirectory);
         if (!b.location().available()) {
             throw new EmbeddingException("model " + b.spec().name() + " is known but its jar is not on the classpath; "

@@ -1,0 +1,89 @@
+package org.bitsieve.cli;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.io.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Text everywhere vectors are accepted: embed, encode --text, eval --data-dir with the on-disk cache. */
+class EmbedCliTest {
+    @TempDir
+    Path dir;
+
+    static final String[] GOOD = {"a wonderful film", "I loved every minute", "brilliant acting and a great story",
+            "a joy to watch", "the best movie this year", "warm, funny and moving"};
+    static final String[] BAD = {"a dreadful film", "I hated every minute", "wooden acting and a dull story",
+            "a chore to watch", "the worst movie this year", "cold, boring and empty"};
+
+    static void jsonlGz(Path p, int from, int to) throws Exception {
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(p))) {
+            for (int i = from; i < to; i++) {
+                String t = (i % 2 == 0 ? GOOD : BAD)[(i / 2) % 6] + " (" + i + ")";
+                o.write(("{\"text\": \"" + t + "\", \"label\": " + (i % 2 == 0 ? 1 : 0) + "}\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void embedWritesNpyInInputOrder() throws Exception {
+        Path in = dir.resolve("t.txt");
+        Files.writeString(in, "the first line\nthe second line\n");
+        Path out = dir.resolve("t.npy");
+        CliTest.Run r = CliTest.run("embed", in.toString(), "-o", out.toString(), "--no-cache");
+        assertEquals(0, r.code(), r.err());
+        FloatMatrix m = Npy.read(out);
+        assertEquals(2, m.rows());
+        assertEquals(384, m.dim());
+        CliTest.Run one = CliTest.run("embed", dir.resolve("one.txt").toString(), "-o", dir.resolve("x.npy").toString());
+        assertEquals(2, one.code());
+    }
+
+    @Test
+    void evalOnADatasetFolderEmbedsOnceThanksToTheCache() throws Exception {
+        Path data = dir.resolve("tiny");
+        Files.createDirectories(data);
+        jsonlGz(data.resolve("train.jsonl.gz"), 0, 60);
+        jsonlGz(data.resolve("test.jsonl.gz"), 60, 80);
+        Path cache = dir.resolve("cache");
+        String[] args = {"eval", "-q", "--data-dir", data.toString(), "--cache", cache.toString(), "-e", "sign,pcaq",
+                "-b", "16", "-o", dir.resolve("out").toString()};
+        CliTest.Run first = CliTest.run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.err().contains("0 from cache, 60 embedded"), first.err());
+        CliTest.Run second = CliTest.run(args);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.err().contains("60 from cache, 0 embedded"), second.err());
+        assertTrue(second.err().contains("20 from cache, 0 embedded"), second.err());
+        assertTrue(Files.readString(dir.resolve("out/eval.md")).contains("| sign | 16 |"));
+    }
+
+    @Test
+    void encodeTextNeedsAMatchingEncoder() throws Exception {
+        Path v = dir.resolve("v.npy");
+        Npy.write(v, CliTest.vectors(300, 384, 4));
+        Path enc = dir.resolve("e.bse");
+        assertEquals(0, CliTest.run("fit", v.toString(), "-o", enc.toString(), "-b", "64").code());
+        CliTest.Run r = CliTest.run("encode", "-e", enc.toString(), "--text", "hello world", "--no-cache");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(16, r.out().trim().length(), r.out());
+        Path small = dir.resolve("s.npy");
+        Npy.write(small, CliTest.vectors(300, 16, 4));
+        Path enc16 = dir.resolve("e16.bse");
+        assertEquals(0, CliTest.run("fit", small.toString(), "-o", enc16.toString(), "-b", "16").code());
+        CliTest.Run mismatch = CliTest.run("encode", "-e", enc16.toString(), "--text", "hello", "--no-cache");
+        assertEquals(2, mismatch.code());
+        assertTrue(mismatch.err().contains("dimension 384") && mismatch.err().contains("expects 16"), mismatch.err());
+        CliTest.Run empty = CliTest.run("encode", "-e", enc.toString(), "--text", "  ", "--no-cache");
+        assertEquals(2, empty.code(), empty.err());
+        assertTrue(empty.err().contains("bitsieve: error:"), empty.err());
+    }
+}
