@@ -53,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--label-field", defaultValue = "label") String labelField;
 
-    @Option(names = {"-e", "--encoders"}, split = ",", defaultValue = "pcaq,itq,sign,simhash,kesieve",
+    @Option(names = {"-e", "--encoders"}, split = ",", defaultValue = "witq,pcaq,itq,sign,simhash,kesieve",
             description = "Encoders to measure. Default: ${DEFAULT-VALUE}.")
     List<String> encoders;
 

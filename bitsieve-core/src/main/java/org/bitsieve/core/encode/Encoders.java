@@ -16,6 +16,7 @@ public final class Encoders {
 
     static {
         register(new PcaQuantKind());
+        register(new WitqKind());
         register(new ItqKind());
         register(new SignKind());
         register(new SimHashKind());

@@ -136,14 +136,18 @@ final class ItqKind implements EncoderKind {
         return polar(m);
     }
 
-    /** Orthogonal polar factor M (M^T M)^(-1/2): the rotation closest to M. */
+    /**
+     * Orthogonal polar factor {@code M (M^T M)^(-1/2)} of an r x c matrix (r >= c): the matrix with
+     * orthonormal columns closest to M, i.e. {@code U V^T} of M's thin SVD.
+     */
     static double[][] polar(double[][] m) {
-        int b = m.length;
-        double[][] mtm = new double[b][b];
-        for (int i = 0; i < b; i++) {
-            for (int j = i; j < b; j++) {
+        int r = m.length;
+        int c = m[0].length;
+        double[][] mtm = new double[c][c];
+        for (int i = 0; i < c; i++) {
+            for (int j = i; j < c; j++) {
                 double s = 0;
-                for (int k = 0; k < b; k++) {
+                for (int k = 0; k < r; k++) {
                     s += m[k][i] * m[k][j];
                 }
                 mtm[i][j] = s;
@@ -154,22 +158,22 @@ final class ItqKind implements EncoderKind {
         double[] lam = e.values();
         double[][] ev = e.vectors();
         double floor = Math.max(lam[0] * 1e-12, 1e-30);
-        double[][] inv = new double[b][b];
-        for (int i = 0; i < b; i++) {
-            for (int j = i; j < b; j++) {
+        double[][] inv = new double[c][c];
+        for (int i = 0; i < c; i++) {
+            for (int j = i; j < c; j++) {
                 double s = 0;
-                for (int k = 0; k < b; k++) {
+                for (int k = 0; k < c; k++) {
                     s += ev[i][k] * ev[j][k] / Math.sqrt(Math.max(lam[k], floor));
                 }
                 inv[i][j] = s;
                 inv[j][i] = s;
             }
         }
-        double[][] out = new double[b][b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < b; j++) {
+        double[][] out = new double[r][c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
                 double s = 0;
-                for (int k = 0; k < b; k++) {
+                for (int k = 0; k < c; k++) {
                     s += m[i][k] * inv[k][j];
                 }
                 out[i][j] = s;

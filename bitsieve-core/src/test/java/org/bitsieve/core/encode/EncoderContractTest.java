@@ -24,7 +24,7 @@ class EncoderContractTest {
     static final FloatMatrix TEST = TestData.clustered(50, 48, 2);
 
     static Stream<Arguments> kinds() {
-        return Stream.of(Arguments.of("pcaq", 64), Arguments.of("pcaq", 40), Arguments.of("itq", 32),
+        return Stream.of(Arguments.of("pcaq", 64), Arguments.of("pcaq", 40), Arguments.of("itq", 32), Arguments.of("witq", 32), Arguments.of("witq", 20),
                 Arguments.of("sign", 48), Arguments.of("simhash", 100), Arguments.of("kesieve", 0),
                 Arguments.of("kesieve", 16));
     }
