@@ -22,7 +22,7 @@ final class FitCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = {"-e", "--encoder"}, defaultValue = Encoders.DEFAULT,
-            description = "Encoder family: pcaq (default), itq, sign, simhash, kesieve.")
+            description = "Encoder family: witq (default), pcaq, itq, sign, simhash, kesieve.")
     String encoder;
 
     @Option(names = {"-b", "--bits"}, defaultValue = "256", description = "Code length in bits (kesieve: cap, 0 = none). Default: ${DEFAULT-VALUE}.")

@@ -57,7 +57,7 @@ class CliTest {
         Path enc = dir.resolve("e.bse");
         Run fit = run("fit", v.toString(), "-o", enc.toString(), "--bits", "64");
         assertEquals(0, fit.code(), fit.err());
-        assertTrue(fit.out().contains("pcaq"), fit.out());
+        assertTrue(fit.out().contains("witq"), fit.out());
         assertEquals(64, EncoderFiles.load(enc).bits());
         Path codes = dir.resolve("c.bsc");
         Run encode = run("encode", v.toString(), "-e", enc.toString(), "-o", codes.toString());

@@ -45,6 +45,26 @@ public final class Evaluator {
             throw new IllegalArgumentException("labels do not match the vectors: train " + train.rows() + " vectors / "
                     + trainLabels.length + " labels, test " + test.rows() + " / " + testLabels.length);
         }
+        // Shuffle the database once (seeded). Datasets often come sorted by label, and search breaks equal
+        // scores by position; with Hamming distances ties are common, so an unshuffled, label-sorted database
+        // would bias every tied vote toward the first label.
+        int[] perm = new int[train.rows()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        java.util.Random rnd = new java.util.Random(seed ^ 0x5DEECE66DL);
+        for (int i = perm.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] shuffledLabels = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            shuffledLabels[i] = trainLabels[perm[i]];
+        }
+        train = train.select(perm);
+        trainLabels = shuffledLabels;
         this.train = train;
         this.test = test;
         this.trainLabels = trainLabels;
