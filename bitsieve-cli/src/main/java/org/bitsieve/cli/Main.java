@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code bitsieve} command. */
 @Command(name = "bitsieve", mixinStandardHelpOptions = true, version = "bitsieve 0.1.0",
-        description = "Sentence embeddings to tiny bit codes: fit encoders, encode, evaluate.",
+        description = "Sentence embeddings to tiny bit codes: embed, fit, encode, evaluate; index, search and classify collections.",
         subcommands = {EmbedCommand.class, FitCommand.class, EncodeCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -23,6 +23,9 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : org.bitsieve.cli.store.StoreCli.COMMANDS) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler(new Errors());
         return cl.execute(args);
     }

@@ -14,16 +14,16 @@ import java.util.List;
 import java.util.Locale;
 
 /** Options and plumbing shared by every command that turns text into vectors. */
-final class TextEmbedding {
+public final class TextEmbedding {
     @Option(names = {"-m", "--model"}, defaultValue = Models.DEFAULT,
             description = "Embedding model: a bundled name (all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v1.5, e5-small-v2, ...) "
                     + "or a model folder (model.onnx + tokenizer.json + bitsieve-model.json). Default: ${DEFAULT-VALUE}.")
-    String model;
+    public String model;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Inference threads (0 = all cores).")
+    @Option(names = "--embed-threads", defaultValue = "0", description = "Inference threads (0 = all cores).")
     int threads;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Texts per inference batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--embed-batch", defaultValue = "16", description = "Texts per inference batch. Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--cache", description = "Embedding cache folder (default: $BITSIEVE_CACHE or ~/.cache/bitsieve).")
@@ -33,7 +33,7 @@ final class TextEmbedding {
     boolean noCache;
 
     /** Embeds texts with a progress bar (texts/s, ETA), via the cache unless disabled; prints a summary line. */
-    FloatMatrix embed(List<String> texts, TextRole role, String what) throws Exception {
+    public FloatMatrix embed(List<String> texts, TextRole role, String what) throws Exception {
         EmbedOptions opts = EmbedOptions.defaults().withBatchSize(batch);
         if (threads > 0) {
             opts = opts.withThreads(threads);

@@ -55,9 +55,9 @@ class CliTest {
         Path v = dir.resolve("v.npy");
         Npy.write(v, vectors(500, 32, 1));
         Path enc = dir.resolve("e.bse");
-        Run fit = run("fit", v.toString(), "-o", enc.toString(), "--bits", "64");
+        Run fit = run("fit", v.toString(), "-o", enc.toString(), "--bits", "64", "-e", "pcaq");
         assertEquals(0, fit.code(), fit.err());
-        assertTrue(fit.out().contains("witq"), fit.out());
+        assertTrue(fit.out().contains("pcaq"), fit.out());
         assertEquals(64, EncoderFiles.load(enc).bits());
         Path codes = dir.resolve("c.bsc");
         Run encode = run("encode", v.toString(), "-e", enc.toString(), "-o", codes.toString());
@@ -113,7 +113,7 @@ class CliTest {
         assertTrue(badKind.err().contains("unknown encoder 'lsh'"), badKind.err());
 
         Path enc = dir.resolve("e.bse");
-        assertEquals(0, run("fit", v.toString(), "-o", enc.toString(), "-b", "16").code());
+        assertEquals(0, run("fit", v.toString(), "-o", enc.toString(), "-b", "16", "-e", "pcaq").code());
         Path other = dir.resolve("w.npy");
         Npy.write(other, vectors(10, 12, 1));
         Run dim = run("encode", other.toString(), "-e", enc.toString());

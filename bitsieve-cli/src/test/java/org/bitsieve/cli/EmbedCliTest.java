@@ -86,4 +86,28 @@ class EmbedCliTest {
         assertEquals(2, empty.code(), empty.err());
         assertTrue(empty.err().contains("bitsieve: error:"), empty.err());
     }
+
+    @Test
+    void indexTextThenSearchWithATextQuery() throws Exception {
+        Path docs = dir.resolve("docs.jsonl");
+        String[] texts = {"The cat sat on the warm windowsill.", "Stock markets fell sharply on Monday.",
+                "A recipe for fresh tomato soup.", "The football team won the championship final.",
+                "How to repair a flat bicycle tyre.", "Heavy rain is expected across the north tomorrow."};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < texts.length; i++) {
+            sb.append("{\"id\": \"d").append(i).append("\", \"text\": \"").append(texts[i]).append("\", \"topic\": \"t")
+                    .append(i % 2).append("\"}\n");
+        }
+        Files.writeString(docs, sb);
+        Path coll = dir.resolve("coll");
+        CliTest.Run idx = CliTest.run("index", coll.toString(), "--docs", docs.toString(), "--encoder-kind", "pcaq", "--bits", "64",
+                "-q", "--no-cache");
+        assertEquals(0, idx.code(), idx.err());
+        CliTest.Run s = CliTest.run("search", coll.toString(), "weather forecast: showers", "-k", "2", "--no-cache");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("d5"), s.out());
+        assertTrue(s.out().indexOf("d5") < s.out().indexOf("d1") || !s.out().contains("d1"), s.out());
+        CliTest.Run both = CliTest.run("search", coll.toString(), "x", "--vector-file", docs.toString(), "--no-cache");
+        assertEquals(2, both.code());
+    }
 }

@@ -28,12 +28,13 @@ public final class AsymmetricSearch {
             return topK(db, inverseNorms, scorer, k);
         }
         List<Future<FloatHeap>> parts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        // part 0 runs on the calling thread: the common pool has only nproc - 1 workers
+        for (int t = 1; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
             parts.add(ForkJoinPool.commonPool().submit(() -> scan(db, inverseNorms, scorer, k, from, to)));
         }
-        FloatHeap merged = new FloatHeap(k);
+        FloatHeap merged = scan(db, inverseNorms, scorer, k, 0, (int) ((long) n / threads));
         for (Future<FloatHeap> f : parts) {
             try {
                 merged.addAll(f.get());

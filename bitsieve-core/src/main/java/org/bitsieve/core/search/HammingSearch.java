@@ -27,12 +27,13 @@ public final class HammingSearch {
         }
         List<Future<IntHeap>> parts = new ArrayList<>();
         ForkJoinPool pool = ForkJoinPool.commonPool();
-        for (int t = 0; t < threads; t++) {
+        // part 0 runs on the calling thread: the common pool has only nproc - 1 workers
+        for (int t = 1; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
             parts.add(pool.submit(() -> scan(db, query, k, from, to)));
         }
-        IntHeap merged = new IntHeap(k);
+        IntHeap merged = scan(db, query, k, 0, (int) ((long) n / threads));
         for (Future<IntHeap> f : parts) {
             IntHeap h;
             try {

@@ -1,0 +1,29 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.store.Collection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+@Command(name = "compact", mixinStandardHelpOptions = true,
+        description = "Rewrite a collection's live documents into fresh segments, dropping deleted rows.")
+public final class CompactCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
+    Path collection;
+
+    @Override
+    int run() throws IOException {
+        try (Collection c = Collection.open(collection)) {
+            long before = c.info().totalBytes();
+            long t0 = System.nanoTime();
+            c.compact();
+            var after = c.info();
+            System.out.printf(Locale.ROOT, "compacted %s in %.1fs: %,d documents in %d segment(s), %,d -> %,d bytes%n", collection,
+                    (System.nanoTime() - t0) / 1e9, after.documents(), after.segments(), before, after.totalBytes());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,155 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.encode.FitOptions;
+import org.bitsieve.core.io.EncoderFiles;
+import org.bitsieve.store.Collection;
+import org.bitsieve.store.CollectionOptions;
+import org.bitsieve.store.Doc;
+import org.bitsieve.store.FloatFormat;
+import org.bitsieve.store.WriteBatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = {"Add documents to a collection (created on first use): one vector per JSON Lines record, in order.",
+                "The record's id field becomes the document id, its text field the payload text, every other field metadata."})
+public final class IndexCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
+    Path collection;
+
+    @Option(names = "--vectors", description = "Document vectors (.npy float32/float16, or .fvecs); without it the "
+            + "text field is embedded in-process with --model.")
+    Path vectors;
+
+    @picocli.CommandLine.Mixin
+    org.bitsieve.cli.TextEmbedding embedding;
+
+    @Option(names = "--docs", required = true, description = "Documents, one JSON object per line (.jsonl or .jsonl.gz).")
+    Path docs;
+
+    @Option(names = "--id-field", defaultValue = "id", description = "Field holding the unique document id. Default: ${DEFAULT-VALUE}.")
+    String idField;
+
+    @Option(names = "--text-field", defaultValue = "text", description = "Field holding the payload text. Default: ${DEFAULT-VALUE}.")
+    String textField;
+
+    @Option(names = "--encoder", description = "Fitted encoder (.bse) for a new collection.")
+    Path encoderFile;
+
+    @Option(names = "--encoder-kind", defaultValue = Encoders.DEFAULT,
+            description = "Without --encoder, fit this encoder kind on the given vectors. Default: ${DEFAULT-VALUE}.")
+    String encoderKind;
+
+    @Option(names = "--bits", defaultValue = "256", description = "Code length when fitting. Default: ${DEFAULT-VALUE}.")
+    int bits;
+
+    @Option(names = "--keep-floats", defaultValue = "f16",
+            description = "Keep the float vectors for re-ranking: f16, f32 or none (new collections). Default: ${DEFAULT-VALUE}.")
+    String keepFloats;
+
+    @Option(names = "--upsert", description = "Replace documents whose id exists instead of failing.")
+    boolean upsert;
+
+    @Option(names = "--batch", defaultValue = "10000", description = "Documents per durable batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    int run() throws IOException {
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be positive");
+        }
+        FloatFormat floats = FloatFormat.parse(keepFloats);
+        FloatMatrix x;
+        if (vectors != null) {
+            x = StoreInputs.vectors(vectors);
+        } else {
+            try {
+                x = embedding.embed(org.bitsieve.embed.TextInput.read(docs, org.bitsieve.embed.TextInput.Format.JSONL, textField),
+                        org.bitsieve.embed.TextRole.PASSAGE, docs.getFileName().toString());
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+        int lines = StoreInputs.countLines(docs);
+        if (lines != x.rows()) {
+            throw new IllegalArgumentException(docs + " holds " + lines + " documents but " + (vectors != null ? vectors : "the embedder") + " holds " + x.rows()
+                    + " vectors; they must match line for row");
+        }
+        boolean exists = Collection.exists(collection);
+        Collection c;
+        if (exists) {
+            c = Collection.open(collection);
+            if (c.encoder().dimension() != x.dim()) {
+                c.close();
+                throw new IllegalArgumentException(vectors + " has dimension " + x.dim() + " but collection " + collection
+                        + " holds dimension " + c.encoder().dimension());
+            }
+        } else {
+            Encoder enc;
+            if (encoderFile != null) {
+                enc = EncoderFiles.load(encoderFile);
+                if (enc.dimension() != x.dim()) {
+                    throw new IllegalArgumentException(vectors + " has dimension " + x.dim() + " but encoder " + encoderFile
+                            + " expects " + enc.dimension());
+                }
+            } else {
+                long t0 = System.nanoTime();
+                enc = Encoders.fit(encoderKind, x, FitOptions.bits(bits));
+                System.out.printf(Locale.ROOT, "fitted %s in %.1fs%n", enc.describe(), (System.nanoTime() - t0) / 1e9);
+            }
+            c = Collection.create(collection, enc, CollectionOptions.defaults().withFloats(floats));
+        }
+        long t0 = System.nanoTime();
+        int done = 0;
+        try (c; BufferedReader r = StoreInputs.reader(docs); ProgressBar bar = new ProgressBar("index", x.rows(), "docs", quiet)) {
+            int batchSize = Math.min(batch, CollectionOptions.DEFAULT_MEMTABLE_DOCS);
+            WriteBatch b = new WriteBatch();
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                StoreInputs.Record rec = StoreInputs.record(docs, lineNo, line, idField, textField);
+                Doc d = new Doc(rec.id(), x.row(done), rec.text(), rec.metadataJson());
+                if (upsert) {
+                    b.upsert(d);
+                } else {
+                    b.add(d);
+                }
+                done++;
+                if (b.size() == batchSize) {
+                    c.write(b);
+                    b = new WriteBatch();
+                    bar.stepTo(done);
+                }
+            }
+            if (!b.isEmpty()) {
+                c.write(b);
+            }
+            bar.stepTo(done);
+            c.flush();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "indexed %d documents in %.1fs (%.0f docs/s) -> %s; the collection holds %d documents%n",
+                    done, secs, done / secs, collection, c.count());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(docs + ": not valid UTF-8");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.store.Collection;
+import org.bitsieve.store.StoreInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Documents, encoder and bytes on disk per part of a collection.")
+public final class InfoCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
+    Path collection;
+
+    @Override
+    int run() throws IOException {
+        try (Collection c = Collection.open(collection)) {
+            print(c.info());
+        }
+        return 0;
+    }
+
+    static void print(StoreInfo i) {
+        System.out.printf(Locale.ROOT, "documents      %,d (%,d deleted rows awaiting compaction)%n", i.documents(), i.deletedRows());
+        System.out.printf(Locale.ROOT, "segments       %d (+ %,d rows in the write-ahead log)%n", i.segments(), i.memtableRows());
+        System.out.printf(Locale.ROOT, "encoder        %s%n", i.encoder());
+        System.out.printf(Locale.ROOT, "code           %d bits, %d bytes per document%n", i.bits(), (i.bits() + 7) / 8);
+        System.out.printf(Locale.ROOT, "float vectors  %s%n", i.floats().name().toLowerCase(Locale.ROOT));
+        System.out.println("bytes on disk:");
+        for (Map.Entry<String, Long> e : i.bytes().entrySet()) {
+            System.out.printf(Locale.ROOT, "  %-10s %,14d  %s%n", e.getKey(), e.getValue(), perDoc(e.getValue(), i.documents()));
+        }
+        System.out.printf(Locale.ROOT, "  %-10s %,14d  %s%n", "total", i.totalBytes(), perDoc(i.totalBytes(), i.documents()));
+        long codes = i.bytes().getOrDefault("codes", 0L);
+        System.out.printf(Locale.ROOT, "  %-10s %,14d  %s%s%n", "index", i.indexBytes(), perDoc(i.indexBytes(), i.documents()),
+                codes > 0 ? String.format(Locale.ROOT, "  (%.2fx the code bytes; without payloads and float vectors)", (double) i.indexBytes() / codes) : "");
+    }
+
+    private static String perDoc(long bytes, int docs) {
+        return docs == 0 ? "" : String.format(Locale.ROOT, "%8.1f B/doc", (double) bytes / docs);
+    }
+}

@@ -1,0 +1,69 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.store.Collection;
+import org.bitsieve.store.FloatFormat;
+import org.bitsieve.store.SearchMode;
+import org.bitsieve.store.SearchRequest;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Query options shared by search and classify (a picocli mixin). */
+final class QueryOptions {
+    /** Query text, set by the command from its QUERY positional (a mixin cannot hold a second positional). */
+    String text;
+
+    @picocli.CommandLine.Mixin
+    org.bitsieve.cli.TextEmbedding embedding;
+
+    @Option(names = "--vector-file", description = "Query vectors (.npy or .fvecs), instead of QUERY text.")
+    Path vectorFile;
+
+    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file to query with. Default: ${DEFAULT-VALUE}.")
+    int row;
+
+    @Option(names = "-k", defaultValue = "10", description = "Number of results / neighbours. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--mode", defaultValue = "asymmetric", description = "hamming or asymmetric. Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--oversample", description = "Re-rank the best k x N codes by the stored float vectors "
+            + "(default 10 when the collection keeps floats, else 1 = no re-ranking).")
+    Integer oversample;
+
+    @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Only documents whose metadata field equals the value.")
+    String filter;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Scan threads (0 = all cores). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    SearchRequest request(Collection c, float[] q) {
+        int o = oversample != null ? oversample : c.floats() == FloatFormat.NONE ? 1 : 10;
+        SearchRequest r = SearchRequest.of(q, k).mode(SearchMode.parse(mode)).oversample(o).threads(threads);
+        String[] f = StoreInputs.filter(filter);
+        return f == null ? r : r.filter(f[0], f[1]);
+    }
+
+    QueryOptions withText(String t) {
+        this.text = t;
+        return this;
+    }
+
+    float[] query() throws IOException {
+        if ((text == null) == (vectorFile == null)) {
+            throw new IllegalArgumentException("give a QUERY text or --vector-file, not both or neither");
+        }
+        if (vectorFile != null) {
+            return StoreInputs.queryRow(vectorFile, row);
+        }
+        try {
+            return embedding.embed(java.util.List.of(text), org.bitsieve.embed.TextRole.QUERY, "query").row(0);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.bitsieve.cli.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.io.Npy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Reading the inputs of the store commands: vectors, JSON Lines documents, query rows. */
+final class StoreInputs {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private StoreInputs() {}
+
+    static FloatMatrix vectors(Path p) throws IOException {
+        FloatMatrix m = Npy.readVectors(p);
+        if (m.rows() == 0) {
+            throw new IllegalArgumentException(p + ": holds no vectors");
+        }
+        return m.requireFinite(p.toString());
+    }
+
+    static float[] queryRow(Path p, int row) throws IOException {
+        FloatMatrix m = vectors(p);
+        if (row < 0 || row >= m.rows()) {
+            throw new IllegalArgumentException("--row " + row + " is out of range: " + p + " holds " + m.rows() + " vectors");
+        }
+        return m.row(row);
+    }
+
+    static BufferedReader reader(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(p.toString());
+        }
+        InputStream in = Files.newInputStream(p);
+        if (p.getFileName().toString().endsWith(".gz")) {
+            in = new GZIPInputStream(in, 1 << 16);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+    }
+
+    static int countLines(Path p) throws IOException {
+        int n = 0;
+        try (BufferedReader r = reader(p)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    n++;
+                }
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(p + ": not valid UTF-8");
+        }
+        return n;
+    }
+
+    /** One JSON Lines record split into id, text and the remaining fields as metadata. */
+    record Record(String id, String text, String metadataJson) {}
+
+    static Record record(Path p, int lineNo, String line, String idField, String textField) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(p + ": line " + lineNo + " is not valid JSON");
+        }
+        if (!(n instanceof ObjectNode o)) {
+            throw new IllegalArgumentException(p + ": line " + lineNo + " is not a JSON object");
+        }
+        JsonNode id = o.remove(idField);
+        if (id == null || id.isNull() || id.isContainerNode() || id.asText().isEmpty()) {
+            throw new IllegalArgumentException(p + ": line " + lineNo + " has no id field '" + idField + "' (choose one with --id-field)");
+        }
+        JsonNode text = o.remove(textField);
+        String t = text == null || text.isNull() ? "" : text.isValueNode() ? text.asText() : text.toString();
+        return new Record(id.asText(), t, o.isEmpty() ? null : o.toString());
+    }
+
+    /** Parses {@code field=value}. */
+    static String[] filter(String spec) {
+        if (spec == null) {
+            return null;
+        }
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--filter must look like field=value, got '" + spec + "'");
+        }
+        return new String[] {spec.substring(0, eq), spec.substring(eq + 1)};
+    }
+
+    /** One line of text for a terminal. */
+    static String oneLine(String s, int max) {
+        String t = s.replaceAll("\\s+", " ").trim();
+        return t.length() <= max ? t : t.substring(0, max - 3) + "...";
+    }
+}

@@ -1,0 +1,142 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.io.Npy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class StoreCliTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream o = System.out;
+        PrintStream e = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = StoreCli.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    /** 200 vectors in 2 clusters; label = cluster. */
+    private Path[] data(int n) throws Exception {
+        Random r = new Random(3);
+        int dim = 16;
+        float[] d = new float[n * dim];
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = i % 2;
+            for (int j = 0; j < dim; j++) {
+                d[i * dim + j] = (float) ((j % 2 == label ? 1.0 : -1.0) + 0.5 * r.nextGaussian());
+            }
+            lines.add("{\"id\":\"doc-" + i + "\",\"text\":\"text number " + i + "\",\"label\":" + label + "}");
+        }
+        Path v = tmp.resolve("v.npy");
+        Npy.write(v, new FloatMatrix(d, n, dim).normalizeRows());
+        Path j = tmp.resolve("docs.jsonl");
+        Files.write(j, lines);
+        return new Path[] {v, j};
+    }
+
+    @Test
+    void indexSearchClassifyInfoCompactDrop() throws Exception {
+        Path[] in = data(200);
+        String coll = tmp.resolve("coll").toString();
+        Run idx = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "32", "--encoder-kind", "pcaq", "-q");
+        assertEquals(0, idx.code(), idx.err());
+        assertTrue(idx.out().contains("indexed 200 documents"), idx.out());
+
+        Run s = run("search", coll, "--vector-file", in[0].toString(), "--row", "3", "-k", "5");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().lines().findFirst().orElseThrow().contains("doc-3"), s.out());
+
+        Run f = run("search", coll, "--vector-file", in[0].toString(), "--row", "4", "-k", "5", "--filter", "label=1", "--json");
+        assertEquals(0, f.code(), f.err());
+        assertEquals(5, f.out().lines().count());
+        f.out().lines().forEach(l -> assertTrue(l.contains("\"label\":1"), l));
+
+        Run c = run("classify", coll, "--vector-file", in[0].toString(), "--row", "5", "--label-field", "label");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().startsWith("label: 1"), c.out());
+
+        Run all = run("classify", coll, "--vector-file", in[0].toString(), "--all", "--truth", in[1].toString(), "-q");
+        assertEquals(0, all.code(), all.err());
+        assertTrue(all.out().contains("accuracy 100.00%"), all.out());
+
+        Run dup = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "-q");
+        assertEquals(2, dup.code());
+        assertTrue(dup.err().contains("already exists"), dup.err());
+        assertEquals(0, run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "-q", "--upsert").code());
+
+        Run info = run("info", coll);
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("documents      200 (200 deleted rows"), info.out());
+        assertTrue(info.out().contains("index"), info.out());
+
+        Run comp = run("compact", coll);
+        assertEquals(0, comp.code(), comp.err());
+        assertTrue(run("info", coll).out().contains("documents      200 (0 deleted rows"));
+
+        assertEquals(0, run("drop", coll).code());
+        assertFalse(Files.exists(Path.of(coll)));
+    }
+
+    @Test
+    void errorsAreOneLine() throws Exception {
+        Path[] in = data(10);
+        String coll = tmp.resolve("c").toString();
+        List<Run> bad = List.of(
+                run("search", tmp.resolve("missing").toString(), "--vector-file", in[0].toString()),
+                run("index", coll, "--vectors", in[0].toString(), "--docs", tmp.resolve("nope.jsonl").toString()),
+                run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--keep-floats", "f8"));
+        for (Run r : bad) {
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("bitsieve: error: "), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+        assertEquals(0, run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "16", "--encoder-kind", "pcaq", "-q",
+                "--keep-floats", "none").code());
+        List<Run> bad2 = List.of(
+                run("search", coll, "--vector-file", in[0].toString(), "--row", "99"),
+                run("search", coll, "--vector-file", in[0].toString(), "--filter", "nolabel"),
+                run("search", coll, "--vector-file", in[0].toString(), "--oversample", "5"),
+                run("search", coll, "--vector-file", in[0].toString(), "--mode", "cosine"),
+                run("classify", coll, "--vector-file", in[0].toString(), "--label-field", "nope"));
+        for (Run r : bad2) {
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("bitsieve: error: "), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+        // a corrupt file: refused with its name
+        Path codes;
+        try (var s = Files.list(Path.of(coll))) {
+            codes = s.filter(p -> p.toString().endsWith(".codes")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(codes);
+        b[b.length / 2] ^= 1;
+        Files.write(codes, b);
+        Run corrupt = run("search", coll, "--vector-file", in[0].toString());
+        assertEquals(2, corrupt.code());
+        assertTrue(corrupt.err().contains(codes.getFileName().toString()) && corrupt.err().contains("checksum"), corrupt.err());
+    }
+}

@@ -1,0 +1,758 @@
+package org.bitsieve.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.io.EncoderFiles;
+import org.bitsieve.core.io.FileFormatException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+/**
+ * A collection of documents on disk: a folder holding its encoder (fixed at creation), immutable segments
+ * (codes, ids, payloads, optional float vectors, deletion sets), a write-ahead log and a manifest.
+ *
+ * <p>Writes ({@link #write}, {@link #add}, {@link #upsert}, {@link #delete}) are serialised; each batch is
+ * validated, encoded, appended to the log and fsynced before it is applied in memory and acknowledged, so an
+ * acknowledged batch survives a crash, and a batch is all-or-nothing. Searches run on immutable
+ * {@link Snapshot}s and never block writes or see half a batch.
+ *
+ * <p>One process at a time may open a collection (a lock file guards it).
+ */
+public final class Collection implements AutoCloseable {
+    private static final int MAX_ID_BYTES = 4096;
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Encoder encoder;
+    private final int bits;
+    private final int stride;
+    private final int dim;
+    private final FloatFormat floats;
+    private final int memtableDocs;
+    private final boolean normalized;
+    private final ExecutorService pool;
+    private final Snapshot.Shared shared;
+    /** Guards the id index and the swap of parts; held only for in-memory work, never across an fsync. */
+    private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
+
+    // writer state: guarded by `this` (and `state` where readers look)
+    private Manifest manifest;
+    private final List<Segment> segments = new ArrayList<>();
+    private final Map<Integer, long[]> deleted = new HashMap<>();
+    private final Set<Integer> dirtyDeletes = new HashSet<>();
+    private final Map<String, Long> idIndex = new HashMap<>();
+    private MemTable mem;
+    private Wal wal;
+    private long sequence;
+    private volatile Snapshot snapshot;
+    private volatile boolean closed;
+    private IOException failure;
+
+    private Collection(Path dir, FileChannel lockChannel, FileLock lock, Manifest m, Encoder encoder, int threads) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.manifest = m;
+        this.encoder = encoder;
+        this.bits = m.bits();
+        this.stride = PackedCodesStride.of(bits);
+        this.dim = m.dim();
+        this.floats = m.floatFormat();
+        this.memtableDocs = m.memtableDocs();
+        this.normalized = encoder.inverseNorms(PackedCodes.allocate(1, bits)) != null;
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        this.pool = Executors.newFixedThreadPool(t, r -> {
+            Thread th = new Thread(r, "bitsieve-search");
+            th.setDaemon(true);
+            return th;
+        });
+        this.shared = new Snapshot.Shared(encoder, dim, floats, pool, t);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Creates a new, empty collection in {@code dir} (which must not exist or be empty) and opens it. */
+    public static Collection create(Path dir, Encoder encoder, CollectionOptions options) throws IOException {
+        if (Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+            throw new IllegalArgumentException(dir + " already holds a collection; open it, or drop it first");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file, not a folder");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                // leftovers of a create that crashed before its manifest are ours to remove; anything else is not
+                for (Path p : s.toList()) {
+                    if (!isStoreFile(p.getFileName().toString())) {
+                        throw new IllegalArgumentException(dir + " is not empty (it holds " + p.getFileName()
+                                + "); a collection needs a folder of its own");
+                    }
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        EncoderFiles.save(encoder, dir.resolve(SegmentFiles.ENCODER));
+        Wal.create(dir, 1).close();
+        Manifest m = new Manifest(Manifest.FORMAT, 1, SegmentFiles.wal(1), 1, encoder.bits(), encoder.dimension(),
+                EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(), List.of());
+        m.write(dir);
+        return open(dir);
+    }
+
+    public static Collection open(Path dir) throws IOException { return open(dir, 0); }
+
+    /**
+     * Opens a collection, verifying every file it names, replaying the write-ahead log (a torn last record is
+     * truncated) and removing files a crash left behind.
+     *
+     * @param threads scan threads per search (0 = all cores)
+     */
+    public static Collection open(Path dir, int threads) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "collection folder not found");
+        }
+        if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+            throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
+        }
+        FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lc.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lc.close();
+            throw new CollectionLockedException(dir);
+        }
+        Collection c = null;
+        try {
+            Manifest m = Manifest.read(dir);
+            Encoder enc;
+            try {
+                enc = EncoderFiles.load(dir.resolve(SegmentFiles.ENCODER));
+            } catch (NoSuchFileException e) {
+                throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder file is missing");
+            } catch (FileFormatException e) {
+                throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), e.getMessage());
+            }
+            if (EncoderFiles.fingerprint(enc) != m.encoderFingerprint() || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
+                throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
+            }
+            c = new Collection(dir, lc, lock, m, enc, threads);
+            c.load();
+            return c;
+        } catch (IOException | RuntimeException e) {
+            if (c != null) {
+                c.closeResources();
+            } else {
+                lock.release();
+                lc.close();
+            }
+            throw e;
+        }
+    }
+
+    private void load() throws IOException {
+        long fp = manifest.encoderFingerprint();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            Segment s = Segment.open(dir, e.number(), e.docs(), bits, fp, dim, floats, true, null, null);
+            segments.add(s);
+            if (e.deletes() != null) {
+                long[] d = Deletions.read(dir.resolve(e.deletes()), e.docs());
+                if (Deletions.cardinality(d) != e.deleted()) {
+                    throw new CorruptCollectionException(dir.resolve(e.deletes()), "deletion count differs from the manifest");
+                }
+                deleted.put(e.number(), d);
+            }
+        }
+        for (Segment s : segments) {
+            long[] d = deleted.get(s.number);
+            for (int r = 0; r < s.count(); r++) {
+                if (!Deletions.isSet(d, r) && idIndex.put(s.id(r), loc(s.number, r)) != null) {
+                    throw new CorruptCollectionException(SegmentFiles.ids(dir, s.number), "id '" + s.id(r) + "' is live twice");
+                }
+            }
+        }
+        mem = newMemTable(manifest.nextSegment());
+        Wal.Replay replay = Wal.open(dir, walGeneration(manifest.wal()), bits, dim, floats);
+        wal = replay.wal();
+        for (List<Prepared> batch : replay.batches()) {
+            if (additions(batch) > mem.remaining()) {
+                throw new CorruptCollectionException(wal.path(), "log holds more documents than the memtable takes");
+            }
+            apply(batch);
+        }
+        removeUnreferenced();
+        publish();
+    }
+
+    private static long walGeneration(String name) {
+        return Long.parseLong(name.substring(4, name.length() - 4));
+    }
+
+    private MemTable newMemTable(int number) {
+        return new MemTable(number, stride, memtableDocs, dim, floats, normalized);
+    }
+
+    /** Deletes a collection folder and everything in it (the collection must not be open). */
+    public static void drop(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+            throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
+        }
+        try (FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock l;
+            try {
+                l = lc.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                throw new CollectionLockedException(dir);
+            }
+            // the manifest goes first: a crash mid-drop leaves a folder that is clearly not a collection
+            Files.delete(dir.resolve(SegmentFiles.MANIFEST));
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    if (!p.getFileName().toString().equals(SegmentFiles.LOCK)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            l.release();
+        }
+        Files.deleteIfExists(dir.resolve(SegmentFiles.LOCK));
+        Files.delete(dir);
+    }
+
+    public static boolean exists(Path dir) { return Files.exists(dir.resolve(SegmentFiles.MANIFEST)); }
+
+    /** Writes buffered rows as a segment, then releases the folder. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (failure == null) {
+                flushLocked();
+            }
+        } finally {
+            closed = true;
+            closeResources();
+        }
+    }
+
+    private void closeResources() {
+        closed = true;
+        pool.shutdownNow();
+        try {
+            if (wal != null) {
+                wal.close();
+            }
+        } catch (IOException ignored) {
+            // the log was fsynced after every batch; nothing is lost by a failed close
+        }
+        for (Segment s : segments) {
+            s.close();
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the OS drops the lock with the process anyway
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The latest state, frozen: search it as long as needed, it never changes. */
+    public Snapshot snapshot() {
+        checkOpen();
+        return snapshot;
+    }
+
+    public int count() { return snapshot().count(); }
+
+    public List<Hit> search(SearchRequest req) { return snapshot().search(req); }
+
+    /** Several queries in one pass over the codes (see {@link Snapshot#searchBatch}). */
+    public List<List<Hit>> searchBatch(List<SearchRequest> reqs) { return snapshot().searchBatch(reqs); }
+
+    public Classification classify(SearchRequest req, String labelField) { return snapshot().classify(req, labelField); }
+
+    /** The document with this id, or null. */
+    public Doc get(String id) {
+        checkOpen();
+        state.readLock().lock();
+        try {
+            Long loc = idIndex.get(id);
+            if (loc == null) {
+                return null;
+            }
+            int number = (int) (loc >>> 32);
+            int row = (int) (long) loc;
+            for (View v : snapshot.views()) {
+                if (v.part().number == number) {
+                    Part p = v.part();
+                    float[] vec = null;
+                    if (p.hasVectors()) {
+                        vec = new float[dim];
+                        p.vector(row, vec);
+                    }
+                    return new Doc(id, vec, p.text(row), p.metadata(row));
+                }
+            }
+            throw new IllegalStateException("id index points to a missing part " + number);
+        } finally {
+            state.readLock().unlock();
+        }
+    }
+
+    public Encoder encoder() { return encoder; }
+
+    public Path dir() { return dir; }
+
+    public FloatFormat floats() { return floats; }
+
+    public synchronized StoreInfo info() throws IOException {
+        checkOpen();
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String k : List.of("codes", "ids", "payloads", "vectors", "deletes", "wal", "manifest", "encoder")) {
+            bytes.put(k, 0L);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest" : n.equals(SegmentFiles.ENCODER) ? "encoder"
+                        : n.startsWith("wal-") ? "wal" : n.contains(".del-") ? "deletes"
+                        : n.startsWith("seg-") ? n.substring(n.indexOf('.') + 1) : null;
+                if (part != null && bytes.containsKey(part)) {
+                    bytes.merge(part, Files.size(p), Long::sum);
+                }
+            }
+        }
+        Snapshot snap = snapshot;
+        int deletedRows = 0;
+        for (View v : snap.views()) {
+            deletedRows += v.rows() - v.liveCount();
+        }
+        return new StoreInfo(snap.count(), deletedRows, segments.size(), mem.size(), bits, dim, floats, encoder.describe(), bytes);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Adds documents (ids must be new). A list longer than the memtable is written as several batches, each
+     * atomic and durable on its own; use {@link #write} directly for one all-or-nothing batch.
+     */
+    public void add(List<Doc> docs) throws IOException { writeChunked(docs, false); }
+
+    /** Adds or replaces documents, in batches as {@link #add} does. */
+    public void upsert(List<Doc> docs) throws IOException { writeChunked(docs, true); }
+
+    private void writeChunked(List<Doc> docs, boolean upsert) throws IOException {
+        for (int from = 0; from < docs.size(); from += memtableDocs) {
+            WriteBatch b = new WriteBatch();
+            for (Doc d : docs.subList(from, Math.min(docs.size(), from + memtableDocs))) {
+                if (upsert) {
+                    b.upsert(d);
+                } else {
+                    b.add(d);
+                }
+            }
+            write(b);
+        }
+    }
+
+    /** Deletes documents by id; returns how many existed. */
+    public int delete(List<String> ids) throws IOException {
+        WriteBatch b = new WriteBatch();
+        ids.forEach(b::delete);
+        return write(b);
+    }
+
+    /**
+     * Applies a batch atomically and durably: when this returns, the batch is in the fsynced log and visible
+     * to new snapshots. Returns how many existing documents the batch deleted or replaced.
+     */
+    public synchronized int write(WriteBatch batch) throws IOException {
+        checkWritable();
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<Prepared> ops = prepare(batch);
+        int adds = additions(ops);
+        if (adds > memtableDocs) {
+            throw new IllegalArgumentException("a batch may add at most " + memtableDocs + " documents (the collection's memtable size), got " + adds);
+        }
+        try {
+            if (adds > mem.remaining()) {
+                flushLocked();
+            }
+            wal.append(ops, stride, dim, floats);
+        } catch (IOException | RuntimeException e) {
+            // the log may now hold part of a record: refuse further writes until a reopen replays it cleanly
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+        return apply(ops);
+    }
+
+    /** Validates the batch against the current ids and encodes its vectors (outside any reader-visible lock). */
+    private List<Prepared> prepare(WriteBatch batch) {
+        Map<String, Boolean> overlay = new HashMap<>();
+        List<WriteBatch.Op> ops = batch.ops();
+        int adds = batch.additions();
+        float[] data = new float[adds * dim];
+        int a = 0;
+        for (WriteBatch.Op op : ops) {
+            if (op.id().getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+                throw new IllegalArgumentException("id '" + op.id().substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
+            }
+            switch (op.kind()) {
+                case DELETE -> overlay.put(op.id(), false);
+                case ADD, UPSERT -> {
+                    if (op.kind() == WriteBatch.Kind.ADD) {
+                        Boolean e = overlay.get(op.id());
+                        if (e == null ? idIndex.containsKey(op.id()) : e) {
+                            throw new IllegalArgumentException("document '" + op.id() + "' already exists; use upsert to replace it");
+                        }
+                    }
+                    overlay.put(op.id(), true);
+                    float[] v = op.doc().vector();
+                    if (v == null || v.length != dim) {
+                        throw new IllegalArgumentException("document '" + op.id() + "': vector has dimension "
+                                + (v == null ? "none" : String.valueOf(v.length)) + ", the collection holds dimension " + dim);
+                    }
+                    for (float x : v) {
+                        if (!Float.isFinite(x)) {
+                            throw new IllegalArgumentException("document '" + op.id() + "': vector holds a non-finite value");
+                        }
+                    }
+                    Metadata.check(op.id(), op.doc().metadataJson());
+                    System.arraycopy(v, 0, data, a * dim, dim);
+                    a++;
+                }
+                default -> throw new IllegalStateException();
+            }
+        }
+        PackedCodes codes = adds == 0 ? null : encoder.encodeAll(new FloatMatrix(data, adds, dim));
+        List<Prepared> out = new ArrayList<>(ops.size());
+        a = 0;
+        for (WriteBatch.Op op : ops) {
+            if (op.kind() == WriteBatch.Kind.DELETE) {
+                out.add(new Prepared(op.kind(), op.id(), null, null, null, null));
+                continue;
+            }
+            Doc d = op.doc();
+            float[] v = null;
+            if (floats != FloatFormat.NONE) {
+                v = new float[dim];
+                for (int j = 0; j < dim; j++) {
+                    v[j] = floats.roundTrip(d.vector()[j]);
+                }
+            }
+            out.add(new Prepared(op.kind(), op.id(), codes.code(a++), d.text() == null ? null : d.text().getBytes(StandardCharsets.UTF_8),
+                    d.metadataJson() == null ? null : d.metadataJson().getBytes(StandardCharsets.UTF_8), v));
+        }
+        return out;
+    }
+
+    private static int additions(List<Prepared> ops) {
+        int n = 0;
+        for (Prepared p : ops) {
+            if (p.kind() != WriteBatch.Kind.DELETE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long loc(int part, int row) { return ((long) part << 32) | (row & 0xFFFFFFFFL); }
+
+    /** Applies a logged batch to memory (live writes and replay share this, so both end in the same state). */
+    private int apply(List<Prepared> ops) {
+        float[] norms = null;
+        int adds = additions(ops);
+        if (normalized && adds > 0) {
+            long[] data = new long[adds * (stride / 8)];
+            int a = 0;
+            for (Prepared p : ops) {
+                if (p.kind() != WriteBatch.Kind.DELETE) {
+                    System.arraycopy(p.code(), 0, data, a++ * (stride / 8), stride / 8);
+                }
+            }
+            norms = encoder.inverseNorms(new PackedCodes(data, adds, bits));
+        }
+        int removed = 0;
+        state.writeLock().lock();
+        try {
+            Map<Integer, long[]> touched = new HashMap<>();
+            int a = 0;
+            for (Prepared p : ops) {
+                Long old = idIndex.remove(p.id());
+                if (old != null) {
+                    markDeleted(old, touched);
+                    removed++;
+                }
+                if (p.kind() != WriteBatch.Kind.DELETE) {
+                    int row = mem.append(p.id(), p.code(), p.text(), p.meta(), p.vector(), norms == null ? 0f : norms[a]);
+                    a++;
+                    idIndex.put(p.id(), loc(mem.number, row));
+                }
+            }
+            deleted.putAll(touched);
+            dirtyDeletes.addAll(touched.keySet());
+            sequence++;
+            publish();
+        } finally {
+            state.writeLock().unlock();
+        }
+        return removed;
+    }
+
+    /** Sets a deletion bit on a private copy of the part's bitset (copied once per batch). */
+    private void markDeleted(long loc, Map<Integer, long[]> touched) {
+        int part = (int) (loc >>> 32);
+        int row = (int) loc;
+        long[] b = touched.get(part);
+        if (b == null) {
+            long[] cur = deleted.get(part);
+            b = cur == null ? new long[(rowsOf(part) + 63) >>> 6] : cur.clone();
+            touched.put(part, b);
+        }
+        Deletions.withBit(b, rowsOf(part), row);
+    }
+
+    private int rowsOf(int part) {
+        if (part == mem.number) {
+            return mem.capacity();
+        }
+        for (Segment s : segments) {
+            if (s.number == part) {
+                return s.count();
+            }
+        }
+        throw new IllegalStateException("no part " + part);
+    }
+
+    private void publish() {
+        List<View> views = new ArrayList<>(segments.size() + 1);
+        int base = 0;
+        for (Segment s : segments) {
+            views.add(new View(s, s.count(), deleted.get(s.number), base));
+            base += s.count();
+        }
+        views.add(new View(mem, mem.size(), deleted.get(mem.number), base));
+        snapshot = new Snapshot(shared, views, sequence);
+    }
+
+    /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
+    public synchronized void flush() throws IOException {
+        checkWritable();
+        try {
+            flushLocked();
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+    }
+
+    private void flushLocked() throws IOException {
+        if (mem.size() == 0 && dirtyDeletes.isEmpty()) {
+            return;
+        }
+        long gen = manifest.generation() + 1;
+        boolean newSegment = mem.size() > 0;
+        if (newSegment) {
+            int[] rows = new int[mem.size()];
+            Part[] parts = new Part[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = r;
+                parts[r] = mem;
+            }
+            SegmentWriter.write(dir, mem.number, new SegmentWriter.Rows(parts, rows), bits, manifest.encoderFingerprint(), dim, floats);
+        }
+        Map<Integer, String> delFiles = new HashMap<>();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            if (e.deletes() != null) {
+                delFiles.put(e.number(), e.deletes());
+            }
+        }
+        for (int part : dirtyDeletes) {
+            if (part == mem.number && !newSegment) {
+                continue;
+            }
+            String name = SegmentFiles.deletes(part, gen);
+            int rows = part == mem.number ? mem.size() : rowsOf(part);
+            Deletions.write(dir.resolve(name), java.util.Arrays.copyOf(deleted.get(part), (rows + 63) >>> 6), rows);
+            delFiles.put(part, name);
+        }
+        Wal next = Wal.create(dir, gen);
+        List<Manifest.SegmentEntry> entries = new ArrayList<>();
+        for (Segment s : segments) {
+            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(deleted.get(s.number))));
+        }
+        if (newSegment) {
+            entries.add(new Manifest.SegmentEntry(mem.number, mem.size(), delFiles.get(mem.number), Deletions.cardinality(deleted.get(mem.number))));
+        }
+        Manifest m = manifest.next(SegmentFiles.wal(gen), newSegment ? mem.number + 1 : manifest.nextSegment(), entries);
+        try {
+            m.write(dir);
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        // committed: the new manifest names the new segment and the empty log
+        Wal old = wal;
+        wal = next;
+        manifest = m;
+        old.close();
+        dirtyDeletes.clear();
+        if (newSegment) {
+            Segment s = Segment.open(dir, mem.number, mem.size(), bits, manifest.encoderFingerprint(), dim, floats, false,
+                    java.util.Arrays.copyOf(mem.words(), mem.size() * (stride / 8)), mem.ids(mem.size()));
+            s.setInverseNorms(mem.inverseNorms(encoder, mem.size()));
+            state.writeLock().lock();
+            try {
+                long[] d = deleted.remove(mem.number);
+                if (d != null) {
+                    deleted.put(mem.number, java.util.Arrays.copyOf(d, (mem.size() + 63) >>> 6));
+                }
+                segments.add(s);
+                mem = newMemTable(m.nextSegment());
+                publish();
+            } finally {
+                state.writeLock().unlock();
+            }
+        }
+        removeUnreferenced();
+    }
+
+    /**
+     * Rewrites all live documents into fresh segments without the deleted rows, and drops the old segments.
+     * Snapshots taken before keep working (their files stay readable until they are no longer referenced).
+     */
+    public synchronized void compact() throws IOException {
+        checkWritable();
+        try {
+            flushLocked();
+            boolean anyDeleted = deleted.values().stream().anyMatch(d -> Deletions.cardinality(d) > 0);
+            if (!anyDeleted && segments.size() <= 1) {
+                return;
+            }
+            int maxDocs = Math.min(1 << 24, (1 << 30) / stride);
+            List<Part> parts = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>();
+            for (Segment s : segments) {
+                long[] d = deleted.get(s.number);
+                for (int r = 0; r < s.count(); r++) {
+                    if (!Deletions.isSet(d, r)) {
+                        parts.add(s);
+                        rows.add(r);
+                    }
+                }
+            }
+            int number = manifest.nextSegment();
+            List<Manifest.SegmentEntry> entries = new ArrayList<>();
+            for (int from = 0; from < rows.size(); from += maxDocs) {
+                int to = Math.min(rows.size(), from + maxDocs);
+                Part[] pa = parts.subList(from, to).toArray(new Part[0]);
+                int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
+                SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), bits, manifest.encoderFingerprint(), dim, floats);
+                entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
+                number++;
+            }
+            Manifest m = manifest.next(manifest.wal(), number, entries);
+            m.write(dir);
+            manifest = m;
+            List<Segment> fresh = new ArrayList<>();
+            for (Manifest.SegmentEntry e : entries) {
+                fresh.add(Segment.open(dir, e.number(), e.docs(), bits, m.encoderFingerprint(), dim, floats, false, null, null));
+            }
+            state.writeLock().lock();
+            try {
+                // old segments are not closed: snapshots taken before may still read them; the OS keeps an
+                // unlinked file readable while it is open, and the channels close when collected
+                segments.clear();
+                segments.addAll(fresh);
+                deleted.clear();
+                idIndex.clear();
+                for (Segment s : segments) {
+                    for (int r = 0; r < s.count(); r++) {
+                        idIndex.put(s.id(r), loc(s.number, r));
+                    }
+                }
+                mem = newMemTable(m.nextSegment());
+                publish();
+            } finally {
+                state.writeLock().unlock();
+            }
+            removeUnreferenced();
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+    }
+
+    /** Removes files no manifest names: leftovers of a crash mid-flush, superseded segments, deletion sets, logs. */
+    private void removeUnreferenced() throws IOException {
+        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, SegmentFiles.LOCK, manifest.wal()));
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            String b = SegmentFiles.base(e.number());
+            keep.addAll(List.of(b + ".codes", b + ".ids", b + ".payloads", b + ".vectors"));
+            if (e.deletes() != null) {
+                keep.add(e.deletes());
+            }
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (!keep.contains(n) && isStoreFile(n)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static boolean isStoreFile(String n) {
+        return n.startsWith("seg-") || n.startsWith("wal-") || (n.startsWith(".") && n.endsWith(".tmp"))
+                || n.equals(SegmentFiles.ENCODER) || n.equals(SegmentFiles.LOCK);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("collection " + dir + " is closed");
+        }
+    }
+
+    private void checkWritable() throws IOException {
+        checkOpen();
+        if (failure != null) {
+            throw new IOException("collection " + dir + " refused the write: an earlier write failed (" + failure.getMessage()
+                    + "); close and reopen it to recover from the log", failure);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.bitsieve.store;
+
+/**
+ * A top-k query. {@code oversample > 1} re-ranks the best {@code k * oversample} codes by the exact cosine of
+ * the stored float vectors (the collection must keep them). A filter keeps only documents whose metadata
+ * field equals the value (compared as text: {@code label=1} matches {@code "label": 1} and {@code "label": "1"}).
+ */
+public record SearchRequest(float[] vector, int k, SearchMode mode, int oversample, String filterField, String filterValue,
+                            int threads) {
+    public SearchRequest {
+        if (vector == null) {
+            throw new IllegalArgumentException("a search needs a query vector");
+        }
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (oversample < 1) {
+            throw new IllegalArgumentException("oversample must be at least 1, got " + oversample);
+        }
+        if (mode == null) {
+            mode = SearchMode.ASYMMETRIC;
+        }
+        if ((filterField == null) != (filterValue == null)) {
+            throw new IllegalArgumentException("a filter needs both a field and a value");
+        }
+    }
+
+    public static SearchRequest of(float[] vector, int k) {
+        return new SearchRequest(vector, k, SearchMode.ASYMMETRIC, 1, null, null, 0);
+    }
+
+    public SearchRequest mode(SearchMode m) { return new SearchRequest(vector, k, m, oversample, filterField, filterValue, threads); }
+
+    public SearchRequest oversample(int o) { return new SearchRequest(vector, k, mode, o, filterField, filterValue, threads); }
+
+    public SearchRequest filter(String field, String value) { return new SearchRequest(vector, k, mode, oversample, field, value, threads); }
+
+    /** Scan threads for this query (0 = the collection's default, all cores). */
+    public SearchRequest threads(int t) { return new SearchRequest(vector, k, mode, oversample, filterField, filterValue, t); }
+
+    public SearchRequest k(int kk) { return new SearchRequest(vector, kk, mode, oversample, filterField, filterValue, threads); }
+}

@@ -1,0 +1,34 @@
+package org.bitsieve.store;
+
+import java.nio.file.Path;
+
+/** File names of a collection folder. Numbers are zero-padded so a listing sorts in creation order. */
+final class SegmentFiles {
+    static final String MANIFEST = "MANIFEST";
+    static final String ENCODER = "encoder.bse";
+    static final String LOCK = "LOCK";
+
+    static final byte[] CODES_MAGIC = StoreFile.magic("BSSCODES");
+    static final byte[] IDS_MAGIC = StoreFile.magic("BSSIDS01");
+    static final byte[] PAYLOADS_MAGIC = StoreFile.magic("BSSPAYLD");
+    static final byte[] VECTORS_MAGIC = StoreFile.magic("BSSVECTS");
+    static final byte[] DELETES_MAGIC = StoreFile.magic("BSSDELET");
+    static final byte[] MANIFEST_MAGIC = StoreFile.magic("BSSMANIF");
+    static final byte[] WAL_MAGIC = StoreFile.magic("BSSWALOG");
+
+    private SegmentFiles() {}
+
+    static String base(int segment) { return String.format("seg-%06d", segment); }
+
+    static Path codes(Path dir, int segment) { return dir.resolve(base(segment) + ".codes"); }
+
+    static Path ids(Path dir, int segment) { return dir.resolve(base(segment) + ".ids"); }
+
+    static Path payloads(Path dir, int segment) { return dir.resolve(base(segment) + ".payloads"); }
+
+    static Path vectors(Path dir, int segment) { return dir.resolve(base(segment) + ".vectors"); }
+
+    static String deletes(int segment, long generation) { return base(segment) + String.format(".del-%06d", generation); }
+
+    static String wal(long generation) { return String.format("wal-%06d.log", generation); }
+}

@@ -1,0 +1,293 @@
+package org.bitsieve.store;
+
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.QueryScorer;
+import org.bitsieve.core.knn.KnnClassifier;
+import org.bitsieve.core.search.FloatHeap;
+import org.bitsieve.core.search.TopK;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * An immutable, consistent view of a collection: the parts and deletion sets as of one acknowledged batch.
+ * Any number of threads may search it while the writer goes on; it never changes, so repeated searches give
+ * identical answers. Obtain with {@link Collection#snapshot()}; searches on the collection use the latest.
+ */
+public final class Snapshot {
+    /** Below this many rows per thread, splitting a scan costs more than it saves. */
+    private static final int MIN_ROWS_PER_TASK = 32_768;
+
+    final Shared shared;
+    private final List<View> views;
+    private final int rows;
+    private final long sequence;
+
+    /** What every snapshot of one collection shares. */
+    record Shared(Encoder encoder, int dim, FloatFormat floats, ExecutorService pool, int threads) {}
+
+    Snapshot(Shared shared, List<View> views, long sequence) {
+        this.shared = shared;
+        this.views = List.copyOf(views);
+        int n = 0;
+        for (View v : views) {
+            n += v.rows();
+        }
+        this.rows = n;
+        this.sequence = sequence;
+    }
+
+    /**
+     * A read-only snapshot over bare codes (laid out as in {@code PackedCodes}), for benchmarks that measure the
+     * scan at sizes not worth ingesting. Ids are "s" + row; there are no payloads.
+     */
+    public static Snapshot ofCodes(Encoder encoder, long[] codes, int rows, int threads) {
+        int stride = PackedCodesStride.of(encoder.bits());
+        if ((long) rows * stride / 8 > codes.length) {
+            throw new IllegalArgumentException("buffer holds fewer than " + rows + " codes");
+        }
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(t, r -> {
+            Thread th = new Thread(r, "bitsieve-bench-scan");
+            th.setDaemon(true);
+            return th;
+        });
+        Shared sh = new Shared(encoder, encoder.dimension(), FloatFormat.NONE, pool, t);
+        return new Snapshot(sh, List.of(new View(new SyntheticPart(codes, stride), rows, null, 0)), 0);
+    }
+
+    List<View> views() { return views; }
+
+    /** Number of acknowledged batches this snapshot reflects (since the collection was opened). */
+    public long sequence() { return sequence; }
+
+    /** Live documents. */
+    public int count() {
+        int c = 0;
+        for (View v : views) {
+            c += v.liveCount();
+        }
+        return c;
+    }
+
+    /** Calls {@code action} with the id of every live document, in storage order. */
+    public void forEachId(Consumer<String> action) {
+        for (View v : views) {
+            for (int r = 0; r < v.rows(); r++) {
+                if (v.live(r)) {
+                    action.accept(v.part().id(r));
+                }
+            }
+        }
+    }
+
+    public List<Hit> search(SearchRequest req) { return searchBatch(List.of(req)).get(0); }
+
+    /**
+     * Searches several queries in one pass over the codes: each tile of codes is read from memory once and
+     * scored for every query while it is in cache, which raises throughput when scans are memory-bound.
+     * Results equal those of {@link #search} one by one. The batch's first request sets the thread count.
+     */
+    public List<List<Hit>> searchBatch(List<SearchRequest> reqs) {
+        if (reqs.isEmpty()) {
+            return List.of();
+        }
+        for (SearchRequest req : reqs) {
+            checkVector(req.vector());
+            if (req.oversample() > 1 && shared.floats() == FloatFormat.NONE) {
+                throw new IllegalArgumentException("re-ranking needs stored float vectors, and this collection keeps none "
+                        + "(create it with floats f16 or f32, or search with oversample 1)");
+            }
+        }
+        TopK[] tops = scan(reqs);
+        List<List<Hit>> out = new ArrayList<>(reqs.size());
+        for (int qi = 0; qi < reqs.size(); qi++) {
+            SearchRequest req = reqs.get(qi);
+            TopK top = tops[qi];
+            if (req.oversample() > 1 && top.size() > 0) {
+                top = rerank(top.ids(), req.vector(), req.k());
+            }
+            int n = Math.min(req.k(), top.size());
+            List<Hit> hits = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                View v = viewAt(top.ids()[i]);
+                int row = top.ids()[i] - v.base();
+                hits.add(new Hit(v.part().id(row), top.scores()[i], v.part().text(row), v.part().metadata(row)));
+            }
+            out.add(hits);
+        }
+        return out;
+    }
+
+    /**
+     * kNN classification: the k nearest neighbours (as {@link #search} finds them) vote with the text value of
+     * their {@code labelField}; neighbours without it do not vote. A tie goes to the tied label seen nearest.
+     */
+    public Classification classify(SearchRequest req, String labelField) {
+        List<Hit> hits = search(req);
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        List<Integer> labels = new ArrayList<>();
+        for (Hit h : hits) {
+            String l = Metadata.fieldText(h.metadataJson(), labelField);
+            if (l == null) {
+                continue;
+            }
+            int idx = names.indexOf(l);
+            if (idx < 0) {
+                idx = names.size();
+                names.add(l);
+            }
+            labels.add(idx);
+            votes.merge(l, 1, Integer::sum);
+        }
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("none of the " + hits.size() + " neighbours has the label field '" + labelField + "'");
+        }
+        int[] neighbours = new int[labels.size()];
+        int[] lab = new int[labels.size()];
+        for (int i = 0; i < lab.length; i++) {
+            neighbours[i] = i;
+            lab[i] = labels.get(i);
+        }
+        int winner = KnnClassifier.vote(neighbours, lab, lab.length);
+        return new Classification(names.get(winner), votes, hits);
+    }
+
+    private void checkVector(float[] q) {
+        if (q.length != shared.dim()) {
+            throw new IllegalArgumentException("query vector has dimension " + q.length + ", the collection holds dimension " + shared.dim());
+        }
+        for (float x : q) {
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException("query vector holds a non-finite value");
+            }
+        }
+    }
+
+    /** Per query, the top {@code k * oversample} snapshot positions by code score, scanned in parallel ranges. */
+    TopK[] scan(List<SearchRequest> reqs) {
+        int nq = reqs.size();
+        if (rows == 0) {
+            TopK[] empty = new TopK[nq];
+            java.util.Arrays.fill(empty, new TopK(new int[0], new float[0]));
+            return empty;
+        }
+        int threads = reqs.get(0).threads() > 0 ? reqs.get(0).threads() : shared.threads();
+        int tasks = Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_TASK));
+        // query encoding and scorer tables are shared by all ranges (read-only)
+        Encoder enc = shared.encoder();
+        long[][] codes = new long[nq][];
+        QueryScorer[] scorers = new QueryScorer[nq];
+        for (int i = 0; i < nq; i++) {
+            SearchRequest r = reqs.get(i);
+            if (r.mode() == SearchMode.HAMMING) {
+                codes[i] = enc.encode(r.vector());
+            } else {
+                scorers[i] = enc.scorer(r.vector());
+            }
+        }
+        List<Future<FloatHeap[]>> futures = new ArrayList<>();
+        for (int t = 1; t < tasks; t++) {
+            int from = (int) ((long) rows * t / tasks);
+            int to = (int) ((long) rows * (t + 1) / tasks);
+            futures.add(shared.pool().submit(() -> scanRange(from, to, reqs, codes, scorers)));
+        }
+        FloatHeap[] merged = scanRange(0, (int) ((long) rows / tasks), reqs, codes, scorers);
+        for (Future<FloatHeap[]> f : futures) {
+            try {
+                FloatHeap[] h = f.get();
+                for (int i = 0; i < nq; i++) {
+                    merged[i].addAll(h[i]);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("search interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException("search failed", e.getCause());
+            }
+        }
+        TopK[] out = new TopK[nq];
+        for (int i = 0; i < nq; i++) {
+            out[i] = merged[i].toTopK();
+        }
+        return out;
+    }
+
+    /** Scans snapshot positions {@code [from, to)}, which may span several views, for every query. */
+    private FloatHeap[] scanRange(int from, int to, List<SearchRequest> reqs, long[][] codes, QueryScorer[] scorers) {
+        int nq = reqs.size();
+        FloatHeap[] heaps = new FloatHeap[nq];
+        Scan.Query[] qs = new Scan.Query[nq];
+        for (int i = 0; i < nq; i++) {
+            SearchRequest r = reqs.get(i);
+            heaps[i] = new FloatHeap((int) Math.min(Integer.MAX_VALUE - 8, (long) r.k() * r.oversample()));
+            qs[i] = new Scan.Query(codes[i], scorers[i] == null ? null : scorers[i].table(), scorers[i] == null ? 0 : scorers[i].bytes(),
+                    r.filterValue(), heaps[i]);
+        }
+        for (View v : views) {
+            int a = Math.max(from, v.base()) - v.base();
+            int b = Math.min(to, v.base() + v.rows()) - v.base();
+            if (a >= b) {
+                continue;
+            }
+            for (int i = 0; i < nq; i++) {
+                SearchRequest r = reqs.get(i);
+                qs[i].column = r.filterField() == null ? null : v.part().column(r.filterField(), v.rows());
+                qs[i].invNorms = scorers[i] != null && scorers[i].normalized() ? v.part().inverseNorms(shared.encoder(), v.rows()) : null;
+            }
+            Scan.range(v, a, b, qs);
+        }
+        return heaps;
+    }
+
+    /** Exact cosine of the stored float vectors with the query, best first. */
+    private TopK rerank(int[] pos, float[] query, int k) {
+        double qn = 0;
+        for (float x : query) {
+            qn += (double) x * x;
+        }
+        float qinv = qn > 0 ? (float) (1 / Math.sqrt(qn)) : 0f;
+        float[] v = new float[shared.dim()];
+        FloatHeap heap = new FloatHeap(Math.max(1, Math.min(k, pos.length)));
+        for (int p : pos) {
+            View view = viewAt(p);
+            view.part().vector(p - view.base(), v);
+            double dot = 0;
+            double vn = 0;
+            for (int j = 0; j < v.length; j++) {
+                dot += (double) v[j] * query[j];
+                vn += (double) v[j] * v[j];
+            }
+            heap.offer(vn > 0 ? (float) (dot / Math.sqrt(vn)) * qinv : 0f, p);
+        }
+        return heap.toTopK();
+    }
+
+    View viewAt(int position) {
+        int lo = 0;
+        int hi = views.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (views.get(mid).base() <= position) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return views.get(lo);
+    }
+
+    @Override
+    public String toString() {
+        return "Snapshot[rows=" + rows + ", views=" + views.size() + ", seq=" + sequence + "]";
+    }
+}

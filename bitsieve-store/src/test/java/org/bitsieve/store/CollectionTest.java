@@ -1,0 +1,368 @@
+package org.bitsieve.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.FloatSearch;
+import org.bitsieve.core.search.HammingSearch;
+import org.bitsieve.core.search.TopK;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CollectionTest {
+    static Encoder pcaq;
+    static Encoder itq;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void fit() {
+        pcaq = TestVectors.encoder("pcaq", 64);
+        itq = TestVectors.encoder("itq", 40);
+    }
+
+    private static List<Doc> docs(long from, int n) {
+        List<Doc> out = new ArrayList<>();
+        for (long s = from; s < from + n; s++) {
+            out.add(TestVectors.doc(s));
+        }
+        return out;
+    }
+
+    @Test
+    void addGetDeleteUpsertSurviveReopen() throws IOException {
+        Path dir = tmp.resolve("c");
+        try (Collection c = Collection.create(dir, pcaq, CollectionOptions.defaults().withFloats(FloatFormat.F32))) {
+            c.add(docs(0, 100));
+            assertEquals(100, c.count());
+            assertEquals(2, c.delete(List.of("d3", "d4", "nope")));
+            c.upsert(List.of(new Doc("d5", TestVectors.vector(5), "new five", null)));
+            assertThrows(IllegalArgumentException.class, () -> c.add(List.of(TestVectors.doc(7))));
+            assertEquals(98, c.count());
+        }
+        try (Collection c = Collection.open(dir)) {
+            assertEquals(98, c.count());
+            assertNull(c.get("d3"));
+            assertEquals("new five", c.get("d5").text());
+            assertNull(c.get("d5").metadataJson());
+            Doc d9 = c.get("d9");
+            assertEquals("text of 9", d9.text());
+            assertArrayEquals(TestVectors.vector(9), d9.vector());
+            assertEquals(TestVectors.doc(9).metadataJson(), d9.metadataJson());
+        }
+    }
+
+    @Test
+    void batchIsAllOrNothing() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("c"), pcaq, CollectionOptions.defaults())) {
+            c.add(docs(0, 10));
+            WriteBatch b = new WriteBatch().add(TestVectors.doc(100)).add(TestVectors.doc(1));
+            assertThrows(IllegalArgumentException.class, () -> c.write(b));
+            assertEquals(10, c.count());
+            assertNull(c.get("d100"));
+            // delete then re-add in one batch is fine
+            c.write(new WriteBatch().delete("d1").add(new Doc("d1", TestVectors.vector(1), "again", null)));
+            assertEquals("again", c.get("d1").text());
+            assertThrows(IllegalArgumentException.class, () -> c.add(List.of(new Doc("bad", new float[3], "x", null))));
+            assertThrows(IllegalArgumentException.class, () -> c.add(List.of(new Doc("bad", TestVectors.vector(1), "x", "[1]"))));
+        }
+    }
+
+    /** Builds several segments, a memtable and deletions; returns live docs in storage order. */
+    private static List<Doc> populate(Collection c, Map<String, Doc> live) throws IOException {
+        long seed = 0;
+        for (int b = 0; b < 23; b++) {
+            List<Doc> batch = docs(seed, 100);
+            seed += 100;
+            c.add(batch);
+            batch.forEach(d -> live.put(d.id(), d));
+            if (b % 3 == 0) {
+                List<String> del = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    del.add("d" + (b * 97 + i * 7) % seed);
+                }
+                c.delete(del);
+                del.forEach(live::remove);
+            }
+        }
+        List<Doc> order = new ArrayList<>();
+        c.snapshot().forEachId(id -> order.add(live.get(id)));
+        return order;
+    }
+
+    private static FloatMatrix vectors(List<Doc> docs) {
+        float[] d = new float[docs.size() * TestVectors.DIM];
+        for (int i = 0; i < docs.size(); i++) {
+            System.arraycopy(docs.get(i).vector(), 0, d, i * TestVectors.DIM, TestVectors.DIM);
+        }
+        return new FloatMatrix(d, docs.size(), TestVectors.DIM);
+    }
+
+    static void assertSame(TopK ref, List<Doc> order, List<Hit> hits) {
+        assertEquals(ref.size(), hits.size());
+        for (int i = 0; i < hits.size(); i++) {
+            assertEquals(order.get(ref.ids()[i]).id(), hits.get(i).id(), "rank " + i);
+            assertEquals(ref.scores()[i], hits.get(i).score(), 0f, "rank " + i);
+        }
+    }
+
+    @Test
+    void searchEqualsCoreReferenceAcrossSegmentsAndDeletes() throws IOException {
+        for (Encoder enc : List.of(pcaq, itq)) {
+            Path dir = tmp.resolve("c-" + enc.kind());
+            try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, 500))) {
+                Map<String, Doc> live = new HashMap<>();
+                List<Doc> order = populate(c, live);
+                assertEquals(live.size(), c.count());
+                assertTrue(c.snapshot().views().size() > 3, "several segments");
+                PackedCodes codes = enc.encodeAll(vectors(order));
+                float[] inv = enc.inverseNorms(codes);
+                for (int q = 0; q < 20; q++) {
+                    float[] query = TestVectors.vector(9_000_000 + q);
+                    for (int threads : new int[] {1, 3}) {
+                        List<Hit> h = c.search(SearchRequest.of(query, 10).mode(SearchMode.HAMMING).threads(threads));
+                        assertSame(HammingSearch.topK(codes, enc.encode(query), 10), order, h);
+                        List<Hit> a = c.search(SearchRequest.of(query, 10).mode(SearchMode.ASYMMETRIC).threads(threads));
+                        assertSame(AsymmetricSearch.topK(codes, inv, enc.scorer(query), 10), order, a);
+                    }
+                    // filter: equal to the reference over the matching documents only
+                    List<Doc> even = order.stream().filter(d -> d.metadataJson().contains("even")).toList();
+                    PackedCodes ec = enc.encodeAll(vectors(even));
+                    assertSame(AsymmetricSearch.topK(ec, enc.inverseNorms(ec), enc.scorer(query), 7), even,
+                            c.search(SearchRequest.of(query, 7).filter("parity", "even")));
+                }
+                // compaction keeps every answer
+                List<Hit> before = c.search(SearchRequest.of(TestVectors.vector(5), 10));
+                c.compact();
+                assertEquals(live.size(), c.count());
+                assertEquals(before, c.search(SearchRequest.of(TestVectors.vector(5), 10)));
+            }
+            try (Collection c = Collection.open(dir); Stream<Path> files = Files.list(dir)) {
+                assertEquals(1, files.filter(p -> p.toString().endsWith(".codes")).count());
+                assertTrue(c.count() > 0);
+            }
+        }
+    }
+
+    /** 256-bit codes take the scan's unrolled paths; they must still equal the core exactly. */
+    @Test
+    void wideCodesEqualCoreReference() throws IOException {
+        int dim = 96;
+        java.util.function.LongFunction<float[]> vec = seed -> {
+            float[] v = new float[dim];
+            System.arraycopy(TestVectors.vector(seed), 0, v, 0, 48);
+            System.arraycopy(TestVectors.vector(seed + 1_000_000_000L), 0, v, 48, 48);
+            return v;
+        };
+        float[] train = new float[3000 * dim];
+        for (int i = 0; i < 3000; i++) {
+            System.arraycopy(vec.apply(50_000_000L + i), 0, train, i * dim, dim);
+        }
+        for (String kind : List.of("pcaq", "simhash")) {
+            Encoder enc = org.bitsieve.core.encode.Encoders.fit(kind, new FloatMatrix(train, 3000, dim),
+                    org.bitsieve.core.encode.FitOptions.bits(256));
+            try (Collection c = Collection.create(tmp.resolve("w-" + kind), enc, new CollectionOptions(FloatFormat.NONE, 1500))) {
+                Map<String, float[]> live = new java.util.LinkedHashMap<>();
+                for (int b = 0; b < 4; b++) {
+                    List<Doc> batch = new ArrayList<>();
+                    for (int i = 0; i < 1003; i++) {
+                        long seed = b * 10_000L + i;
+                        batch.add(new Doc("w" + seed, vec.apply(seed), "", null));
+                        live.put("w" + seed, vec.apply(seed));
+                    }
+                    c.add(batch);
+                    List<String> del = List.of("w" + (b * 10_000L + 7), "w" + (b * 10_000L + 500));
+                    c.delete(del);
+                    del.forEach(live::remove);
+                }
+                List<String> order = new ArrayList<>();
+                c.snapshot().forEachId(order::add);
+                float[] d = new float[order.size() * dim];
+                for (int i = 0; i < order.size(); i++) {
+                    System.arraycopy(live.get(order.get(i)), 0, d, i * dim, dim);
+                }
+                PackedCodes codes = enc.encodeAll(new FloatMatrix(d, order.size(), dim));
+                float[] inv = enc.inverseNorms(codes);
+                for (int q = 0; q < 15; q++) {
+                    float[] query = vec.apply(8_000_000L + q);
+                    for (int threads : new int[] {1, 2}) {
+                        TopK ref = AsymmetricSearch.topK(codes, inv, enc.scorer(query), 20);
+                        List<Hit> hits = c.search(SearchRequest.of(query, 20).threads(threads));
+                        TopK href = HammingSearch.topK(codes, enc.encode(query), 20);
+                        List<Hit> hh = c.search(SearchRequest.of(query, 20).mode(SearchMode.HAMMING).threads(threads));
+                        for (int i = 0; i < 20; i++) {
+                            assertEquals(order.get(ref.ids()[i]), hits.get(i).id());
+                            assertEquals(ref.scores()[i], hits.get(i).score(), 0f);
+                            assertEquals(order.get(href.ids()[i]), hh.get(i).id());
+                            assertEquals(href.scores()[i], hh.get(i).score(), 0f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void parallelScanOverManyRowsEqualsSingleThread() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("big"), itq, new CollectionOptions(FloatFormat.NONE, 40_000))) {
+            for (int b = 0; b < 5; b++) {
+                c.add(docs(b * 20_000L, 20_000));
+            }
+            c.delete(List.of("d5", "d70000", "d99999"));
+            for (int q = 0; q < 5; q++) {
+                float[] query = TestVectors.vector(5_000_000 + q);
+                for (SearchMode m : SearchMode.values()) {
+                    List<Hit> one = c.search(SearchRequest.of(query, 25).mode(m).threads(1));
+                    assertEquals(one, c.search(SearchRequest.of(query, 25).mode(m).threads(2)));
+                    assertEquals(one, c.search(SearchRequest.of(query, 25).mode(m).threads(7)));
+                    // a batch of mixed queries answers each exactly as alone
+                    List<SearchRequest> batch = List.of(SearchRequest.of(query, 25).mode(m).threads(2),
+                            SearchRequest.of(TestVectors.vector(q), 3).mode(SearchMode.HAMMING),
+                            SearchRequest.of(query, 4).filter("parity", "odd"));
+                    List<List<Hit>> got = c.searchBatch(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        assertEquals(c.search(batch.get(i)), got.get(i));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rerankWithLargeOversampleIsExactFloatSearch() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("f"), pcaq, new CollectionOptions(FloatFormat.F32, 300))) {
+            Map<String, Doc> live = new HashMap<>();
+            List<Doc> order = populate(c, live);
+            FloatMatrix m = vectors(order);
+            for (int q = 0; q < 10; q++) {
+                float[] query = TestVectors.vector(7_000_000 + q);
+                TopK ref = FloatSearch.topK(m, query, 10);
+                List<Hit> hits = c.search(SearchRequest.of(query, 10).oversample(1000));
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(order.get(ref.ids()[i]).id(), hits.get(i).id());
+                    assertEquals(ref.scores()[i], hits.get(i).score(), 1e-5f);
+                }
+            }
+        }
+        try (Collection c = Collection.create(tmp.resolve("n"), pcaq, CollectionOptions.defaults())) {
+            c.add(docs(0, 10));
+            assertThrows(IllegalArgumentException.class, () -> c.search(SearchRequest.of(TestVectors.vector(1), 3).oversample(5)));
+        }
+    }
+
+    @Test
+    void classifiesByLabelVote() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("k"), pcaq, new CollectionOptions(FloatFormat.F16, 1000))) {
+            c.add(docs(0, 2000));
+            int right = 0;
+            for (int q = 0; q < 50; q++) {
+                long seed = 3_000_000L + q;
+                Classification cl = c.classify(SearchRequest.of(TestVectors.vector(seed), 9).oversample(4), "label");
+                assertEquals(9, cl.neighbours().size());
+                if (cl.label().equals(String.valueOf(TestVectors.cluster(seed)))) {
+                    right++;
+                }
+            }
+            assertTrue(right >= 45, "accuracy " + right + "/50");
+        }
+    }
+
+    @Test
+    void corruptFilesAreRefusedWithTheirPath() throws IOException {
+        Path dir = tmp.resolve("c");
+        try (Collection c = Collection.create(dir, pcaq, new CollectionOptions(FloatFormat.F16, 100))) {
+            c.add(docs(0, 250));
+            c.delete(List.of("d1"));
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> !p.getFileName().toString().equals("LOCK")).sorted().toList();
+        }
+        for (Path f : files) {
+            if (Files.size(f) <= 64 && f.getFileName().toString().startsWith("wal-")) {
+                continue; // an empty log has nothing but its header, tested below
+            }
+            byte[] orig = Files.readAllBytes(f);
+            for (long at : new long[] {3, Files.size(f) / 2, Files.size(f) - 2}) {
+                flip(f, at);
+                IOException e = assertThrows(IOException.class, () -> Collection.open(dir).close(), f + " @" + at);
+                assertTrue(e.getMessage().contains(f.getFileName().toString()), e.getMessage());
+                Files.write(f, orig);
+            }
+        }
+        try (Collection c = Collection.open(dir)) {
+            assertEquals(249, c.count());
+        }
+    }
+
+    @Test
+    void tornLogTailIsTruncatedButCorruptMiddleIsRefused() throws IOException {
+        Path dir = tmp.resolve("w");
+        Collection c = Collection.create(dir, pcaq, CollectionOptions.defaults());
+        c.add(docs(0, 10));
+        c.add(docs(10, 10));
+        c.add(docs(20, 10));
+        Path wal;
+        try (Stream<Path> s = Files.list(dir)) {
+            wal = s.filter(p -> p.getFileName().toString().startsWith("wal-")).findFirst().orElseThrow();
+        }
+        byte[] full = Files.readAllBytes(wal);
+        // simulate kill -9: abandon the object without close (release the lock as the OS would)
+        abandon(c);
+        Files.write(wal, java.util.Arrays.copyOf(full, full.length - 5));
+        try (Collection r = Collection.open(dir)) {
+            assertEquals(20, r.count());
+            abandon(r);
+        }
+        assertTrue(Files.size(wal) < full.length - 5, "torn record truncated");
+        Files.write(wal, full);
+        flip(wal, 64 + 20);
+        IOException e = assertThrows(IOException.class, () -> Collection.open(dir));
+        assertTrue(e.getMessage().contains("later records are intact"), e.getMessage());
+    }
+
+    @Test
+    void secondOpenIsLockedOut() throws IOException {
+        Path dir = tmp.resolve("l");
+        try (Collection c = Collection.create(dir, pcaq, CollectionOptions.defaults())) {
+            assertThrows(CollectionLockedException.class, () -> Collection.open(dir));
+        }
+        Collection.drop(dir);
+        assertFalse(Files.exists(dir));
+    }
+
+    static void flip(Path f, long at) throws IOException {
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+            r.seek(at);
+            int b = r.read();
+            r.seek(at);
+            r.write(b ^ 0x5A);
+        }
+    }
+
+    /** Drops a collection as a crash would: nothing flushed, only the lock let go. */
+    static void abandon(Collection c) {
+        try {
+            var m = Collection.class.getDeclaredMethod("closeResources");
+            m.setAccessible(true);
+            m.invoke(c);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
