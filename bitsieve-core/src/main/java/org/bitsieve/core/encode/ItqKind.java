@@ -86,54 +86,9 @@ final class ItqKind implements EncoderKind {
                         "rotationSample", Integer.toString(n)));
     }
 
-    /** One ITQ step: B = sign(Z R), then R = polar factor of Z^T B. */
+    /** One ITQ step: B = sign(Z R), then R = polar factor of Z^T B (the square case of the rectangular step). */
     static double[][] procrustes(float[] z, int n, int b, double[][] r) {
-        float[][] rf = new float[b][b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < b; j++) {
-                rf[i][j] = (float) r[i][j];
-            }
-        }
-        int blocks = Math.max(1, Math.min(32, n / 1024));
-        double[][] parts = new double[blocks][];
-        IntStream.range(0, blocks).parallel().forEach(blk -> {
-            double[] m = new double[b * b];
-            float[] acc = new float[b * b]; // float partial sums over <= 256 rows, flushed to double
-            float[] v = new float[b];
-            float[] sgn = new float[b];
-            int from = (int) ((long) n * blk / blocks);
-            int to = (int) ((long) n * (blk + 1) / blocks);
-            for (int i = from; i < to; i++) {
-                Vectors.multiply(z, i * b, rf, b, v);
-                for (int j = 0; j < b; j++) {
-                    sgn[j] = v[j] > 0 ? 1f : -1f;
-                }
-                // M += z_i^T sign(z_i R): a sum of scaled rows, which the JIT vectorises
-                for (int k = 0; k < b; k++) {
-                    float zk = z[i * b + k];
-                    int mo = k * b;
-                    for (int j = 0; j < b; j++) {
-                        acc[mo + j] += zk * sgn[j];
-                    }
-                }
-                if (((i - from) & 255) == 255 || i == to - 1) {
-                    for (int j = 0; j < acc.length; j++) {
-                        m[j] += acc[j];
-                        acc[j] = 0f;
-                    }
-                }
-            }
-            parts[blk] = m;
-        });
-        double[][] m = new double[b][b];
-        for (double[] part : parts) {
-            for (int k = 0; k < b; k++) {
-                for (int j = 0; j < b; j++) {
-                    m[k][j] += part[k * b + j];
-                }
-            }
-        }
-        return polar(m);
+        return WitqKind.rectProcrustes(z, n, b, b, r);
     }
 
     /**
