@@ -5,20 +5,19 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.bitsieve.core.encode.Progress;
 
-import java.time.Duration;
 
 /** Progress bars on stderr for long steps (silent when --quiet). */
-final class Bars {
+public final class Bars {
     private Bars() {}
 
     static boolean quiet = false;
 
     /** A progress sink drawing one bar per step; close it when the step ends. */
-    static final class Bar implements Progress, AutoCloseable {
+    public static final class Bar implements Progress, AutoCloseable {
         private final ProgressBar bar;
 
-        Bar(String name, long total, String unit) {
-            bar = quiet ? null : new ProgressBarBuilder().setTaskName(name).setInitialMax(Math.max(1, total))
+        public Bar(String name, long total, String unit, boolean silent) {
+            bar = silent ? null : new ProgressBarBuilder().setTaskName(name).setInitialMax(Math.max(1, total))
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).showSpeed()
                     .setUnit(" " + unit, 1).setMaxRenderedLength(100).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                     .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS).continuousUpdate().build();
@@ -40,7 +39,5 @@ final class Bars {
         }
     }
 
-    static Bar bar(String name, long total, String unit) { return new Bar(name, total, unit); }
-
-    static String seconds(Duration d) { return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0); }
+    static Bar bar(String name, long total, String unit) { return new Bar(name, total, unit, quiet); }
 }

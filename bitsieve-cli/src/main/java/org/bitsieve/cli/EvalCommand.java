@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -182,7 +181,7 @@ final class EvalCommand implements Callable<Integer> {
             boolean f = r.encoder().equals("float32");
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0fx | %s | %s | %.2f | %s | %s | %.2f | %s | %s | %s |%n",
                     r.encoder(), f ? "32/dim" : Integer.toString(r.bits()), r.bytesPerVector(), r.compression(), size(r.datasetBytes()),
-                    f ? String.format(Locale.ROOT, "%.2f", r.hammingAcc10()) : String.format(Locale.ROOT, "%.2f", r.hammingAcc10()),
+                    String.format(Locale.ROOT, "%.2f", r.hammingAcc10()),
                     r.asymAcc10(),
                     f ? "" : String.format(Locale.ROOT, "%+.2f", r.asymAcc10() - base.asymAcc10()),
                     String.format(Locale.ROOT, "%.2f", r.hammingAcc1()), r.asymAcc1(),
@@ -216,6 +215,4 @@ final class EvalCommand implements Callable<Integer> {
         }
         return root;
     }
-
-    static String describeBits(List<Integer> b) { return Arrays.toString(b.toArray()); }
 }

@@ -17,13 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
-/** Reading vectors and labels the commands accept. */
-final class Inputs {
-    static final ObjectMapper JSON = new ObjectMapper();
+/** Reading vectors, labels and text files the commands accept. */
+public final class Inputs {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Inputs() {}
 
-    static FloatMatrix vectors(Path p) throws IOException {
+    public static FloatMatrix vectors(Path p) throws IOException {
         FloatMatrix m = Npy.readVectors(p);
         if (m.rows() == 0) {
             throw new UserException(p + ": holds no vectors");
@@ -31,7 +31,11 @@ final class Inputs {
         return m.requireFinite(p.toString());
     }
 
-    static BufferedReader reader(Path p) throws IOException {
+    /** A UTF-8 reader (refusing malformed bytes) of a plain or .gz file. */
+    public static BufferedReader reader(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            throw new java.nio.file.NoSuchFileException(p.toString());
+        }
         InputStream in = Files.newInputStream(p);
         if (p.getFileName().toString().endsWith(".gz")) {
             in = new GZIPInputStream(in, 1 << 16);

@@ -1,7 +1,7 @@
 package org.bitsieve.cli;
 
-/** A mistake in how the command was called; printed as one line without a stack trace. */
-final class UserException extends RuntimeException {
+/** A mistake in how the command was called or in its input; printed as one line without a stack trace. */
+final class UserException extends IllegalArgumentException {
     UserException(String message) {
         super(message);
     }

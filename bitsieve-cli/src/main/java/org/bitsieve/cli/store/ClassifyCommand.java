@@ -58,12 +58,12 @@ public final class ClassifyCommand extends StoreCommand {
             }
             return 0;
         }
-        FloatMatrix qs = StoreInputs.vectors(query.vectorFile);
+        FloatMatrix qs = org.bitsieve.cli.Inputs.vectors(query.vectorFile);
         List<String> expected = truth == null ? null : truthLabels(qs.rows());
         int right = 0;
         long t0 = System.nanoTime();
         try (Collection c = Collection.open(collection);
-             ProgressBar bar = new ProgressBar("classify", qs.rows(), "queries", quiet || truth == null)) {
+             org.bitsieve.cli.Bars.Bar bar = new org.bitsieve.cli.Bars.Bar("classify", qs.rows(), "queries", quiet || truth == null)) {
             for (int i = 0; i < qs.rows(); i++) {
                 String label = c.classify(query.request(c, qs.row(i)), labelField).label();
                 if (expected != null && label.equals(expected.get(i))) {
@@ -74,7 +74,7 @@ public final class ClassifyCommand extends StoreCommand {
                         System.out.println(label);
                     }
                 }
-                bar.stepTo(i + 1);
+                bar.update(i + 1, qs.rows());
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -87,7 +87,7 @@ public final class ClassifyCommand extends StoreCommand {
 
     private List<String> truthLabels(int rows) throws IOException {
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = StoreInputs.reader(truth)) {
+        try (BufferedReader r = org.bitsieve.cli.Inputs.reader(truth)) {
             String line;
             int no = 0;
             while ((line = r.readLine()) != null) {

@@ -73,7 +73,7 @@ public final class IndexCommand extends StoreCommand {
         FloatFormat floats = FloatFormat.parse(keepFloats);
         FloatMatrix x;
         if (vectors != null) {
-            x = StoreInputs.vectors(vectors);
+            x = org.bitsieve.cli.Inputs.vectors(vectors);
         } else {
             try {
                 x = embedding.embed(org.bitsieve.embed.TextInput.read(docs, org.bitsieve.embed.TextInput.Format.JSONL, textField),
@@ -115,7 +115,7 @@ public final class IndexCommand extends StoreCommand {
         }
         long t0 = System.nanoTime();
         int done = 0;
-        try (c; BufferedReader r = StoreInputs.reader(docs); ProgressBar bar = new ProgressBar("index", x.rows(), "docs", quiet)) {
+        try (c; BufferedReader r = org.bitsieve.cli.Inputs.reader(docs); org.bitsieve.cli.Bars.Bar bar = new org.bitsieve.cli.Bars.Bar("index", x.rows(), "docs", quiet)) {
             int batchSize = Math.min(batch, CollectionOptions.DEFAULT_MEMTABLE_DOCS);
             WriteBatch b = new WriteBatch();
             String line;
@@ -136,13 +136,13 @@ public final class IndexCommand extends StoreCommand {
                 if (b.size() == batchSize) {
                     c.write(b);
                     b = new WriteBatch();
-                    bar.stepTo(done);
+                    bar.update(done, x.rows());
                 }
             }
             if (!b.isEmpty()) {
                 c.write(b);
             }
-            bar.stepTo(done);
+            bar.update(done, x.rows());
             c.flush();
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "indexed %d documents in %.1fs (%.0f docs/s) -> %s; the collection holds %d documents%n",

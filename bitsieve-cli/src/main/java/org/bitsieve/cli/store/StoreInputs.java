@@ -4,57 +4,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bitsieve.cli.Inputs;
 import org.bitsieve.core.FloatMatrix;
-import org.bitsieve.core.io.Npy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 
 /** Reading the inputs of the store commands: vectors, JSON Lines documents, query rows. */
 final class StoreInputs {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Inputs.JSON;
 
     private StoreInputs() {}
 
-    static FloatMatrix vectors(Path p) throws IOException {
-        FloatMatrix m = Npy.readVectors(p);
-        if (m.rows() == 0) {
-            throw new IllegalArgumentException(p + ": holds no vectors");
-        }
-        return m.requireFinite(p.toString());
-    }
-
     static float[] queryRow(Path p, int row) throws IOException {
-        FloatMatrix m = vectors(p);
+        FloatMatrix m = Inputs.vectors(p);
         if (row < 0 || row >= m.rows()) {
             throw new IllegalArgumentException("--row " + row + " is out of range: " + p + " holds " + m.rows() + " vectors");
         }
         return m.row(row);
     }
 
-    static BufferedReader reader(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            throw new NoSuchFileException(p.toString());
-        }
-        InputStream in = Files.newInputStream(p);
-        if (p.getFileName().toString().endsWith(".gz")) {
-            in = new GZIPInputStream(in, 1 << 16);
-        }
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
-    }
-
     static int countLines(Path p) throws IOException {
         int n = 0;
-        try (BufferedReader r = reader(p)) {
+        try (BufferedReader r = Inputs.reader(p)) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (!line.isBlank()) {

@@ -45,50 +45,107 @@ final class ItqKind implements EncoderKind {
                 p[i * b + j] = (float) c[i];
             }
         }
-        float[][] pRows = new float[d][];
-        for (int i = 0; i < d; i++) {
-            pRows[i] = java.util.Arrays.copyOfRange(p, i * b, (i + 1) * b);
-        }
         FloatMatrix rs = s.rows() > MAX_ROTATION_SAMPLE ? s.slice(0, MAX_ROTATION_SAMPLE) : s;
         int n = rs.rows();
-        float[] z = new float[n * b];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            float[] x = new float[d];
-            for (int k = 0; k < d; k++) {
-                x[k] = rs.get(i, k) - mean[k];
-            }
-            float[] out = new float[b];
-            Vectors.multiply(x, 0, pRows, b, out);
-            System.arraycopy(out, 0, z, i * b, b);
-        });
-        double[][] r = randomRotation(b, new SplittableRandom(o.seed()));
-        for (int it = 0; it < ITERATIONS; it++) {
-            r = procrustes(z, n, b, r);
-            o.progress().update(it + 1, ITERATIONS);
-        }
-        // planes: w_j = P r_j (column j of P R), offsets c_j = w_j . mean
-        float[] planes = new float[b * d];
-        float[] offsets = new float[b];
-        for (int j = 0; j < b; j++) {
-            double c = 0;
-            for (int i = 0; i < d; i++) {
-                double w = 0;
-                for (int k = 0; k < b; k++) {
-                    w += p[i * b + k] * r[k][j];
-                }
-                planes[j * d + i] = (float) w;
-                c += w * mean[i];
-            }
-            offsets[j] = (float) c;
-        }
+        float[][] po = rotatedPlanes(rs, mean, p, b, b, o);
+        float[] planes = po[0];
+        float[] offsets = po[1];
         return new PlaneEncoder(name(), d, planes, offsets,
                 Encoders.params("seed", Long.toString(o.seed()), "iterations", Integer.toString(ITERATIONS),
                         "rotationSample", Integer.toString(n)));
     }
 
-    /** One ITQ step: B = sign(Z R), then R = polar factor of Z^T B (the square case of the rectangular step). */
-    static double[][] procrustes(float[] z, int n, int b, double[][] r) {
-        return WitqKind.rectProcrustes(z, n, b, b, r);
+    /**
+     * The ITQ core shared with {@code witq}: project {@code rs - center} on P (d x k, row-major), learn a k x b
+     * rotation R with orthonormal columns by {@link #ITERATIONS} alternations, and return the planes
+     * {@code w_j = (P R)_j} (b x d) and offsets {@code c_j = w_j . center}.
+     */
+    static float[][] rotatedPlanes(FloatMatrix rs, float[] center, float[] p, int k, int b, FitOptions o) {
+        int d = rs.dim();
+        int n = rs.rows();
+        float[][] pRows = new float[d][];
+        for (int i = 0; i < d; i++) {
+            pRows[i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);
+        }
+        float[] z = new float[n * k];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            float[] x = new float[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = rs.get(i, j) - center[j];
+            }
+            float[] out = new float[k];
+            Vectors.multiply(x, 0, pRows, k, out);
+            System.arraycopy(out, 0, z, i * k, k);
+        });
+        double[][] r = randomColumns(k, b, new SplittableRandom(o.seed()));
+        for (int it = 0; it < ITERATIONS; it++) {
+            r = procrustes(z, n, k, b, r);
+            o.progress().update(it + 1, ITERATIONS);
+        }
+        float[] planes = new float[b * d];
+        float[] offsets = new float[b];
+        for (int j = 0; j < b; j++) {
+            double off = 0;
+            for (int i = 0; i < d; i++) {
+                double w = 0;
+                for (int m = 0; m < k; m++) {
+                    w += p[i * k + m] * r[m][j];
+                }
+                planes[j * d + i] = (float) w;
+                off += w * center[i];
+            }
+            offsets[j] = (float) off;
+        }
+        return new float[][] {planes, offsets};
+    }
+
+    /** One ITQ step: S = sign(Z R), R = polar factor of Z^T S (k x b, orthonormal columns). */
+    static double[][] procrustes(float[] z, int n, int k, int b, double[][] r) {
+        float[][] rf = new float[k][b];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < b; j++) {
+                rf[i][j] = (float) r[i][j];
+            }
+        }
+        int blocks = Math.max(1, Math.min(32, n / 1024));
+        double[][] parts = new double[blocks][];
+        IntStream.range(0, blocks).parallel().forEach(blk -> {
+            double[] m = new double[k * b];
+            float[] acc = new float[k * b];
+            float[] v = new float[b];
+            float[] sgn = new float[b];
+            int from = (int) ((long) n * blk / blocks);
+            int to = (int) ((long) n * (blk + 1) / blocks);
+            for (int i = from; i < to; i++) {
+                Vectors.multiply(z, i * k, rf, b, v);
+                for (int j = 0; j < b; j++) {
+                    sgn[j] = v[j] > 0 ? 1f : -1f;
+                }
+                for (int a = 0; a < k; a++) {
+                    float za = z[i * k + a];
+                    int mo = a * b;
+                    for (int j = 0; j < b; j++) {
+                        acc[mo + j] += za * sgn[j];
+                    }
+                }
+                if (((i - from) & 255) == 255 || i == to - 1) {
+                    for (int j = 0; j < acc.length; j++) {
+                        m[j] += acc[j];
+                        acc[j] = 0f;
+                    }
+                }
+            }
+            parts[blk] = m;
+        });
+        double[][] m = new double[k][b];
+        for (double[] part : parts) {
+            for (int a = 0; a < k; a++) {
+                for (int j = 0; j < b; j++) {
+                    m[a][j] += part[a * b + j];
+                }
+            }
+        }
+        return polar(m);
     }
 
     /**
@@ -137,9 +194,10 @@ final class ItqKind implements EncoderKind {
         return out;
     }
 
-    static double[][] randomRotation(int b, SplittableRandom rnd) {
-        double[][] g = new double[b][b];
-        for (int i = 0; i < b; i++) {
+    /** A random k x b matrix with orthonormal columns (polar factor of a seeded Gaussian matrix). */
+    static double[][] randomColumns(int k, int b, SplittableRandom rnd) {
+        double[][] g = new double[k][b];
+        for (int i = 0; i < k; i++) {
             for (int j = 0; j < b; j++) {
                 g[i][j] = SimHashKind.gaussian(rnd);
             }

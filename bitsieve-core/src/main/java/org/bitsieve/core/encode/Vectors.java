@@ -47,18 +47,4 @@ public final class Vectors {
         }
     }
 
-    /**
-     * {@code out[0, cols) = x[xo, xo + rows) * M} where M is row-major {@code rows x cols}: a sum of scaled
-     * rows, the loop shape HotSpot vectorises (no reduction in the inner loop).
-     */
-    public static void multiply(float[] x, int xo, float[] m, int rows, int cols, float[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0f);
-        for (int r = 0; r < rows; r++) {
-            float xr = x[xo + r];
-            int mo = r * cols;
-            for (int c = 0; c < cols; c++) {
-                out[c] += xr * m[mo + c];
-            }
-        }
-    }
 }

@@ -4,8 +4,6 @@ import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.linalg.Pca;
 
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Weighted ITQ: sign codes built for Hamming distance that also score well asymmetrically.
@@ -63,41 +61,11 @@ final class WitqKind implements EncoderKind {
                 p[i * k + j] = (float) (comp[i] * w);
             }
         }
-        float[][] pRows = new float[d][];
-        for (int i = 0; i < d; i++) {
-            pRows[i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);
-        }
         FloatMatrix rs = s.rows() > ItqKind.MAX_ROTATION_SAMPLE ? s.slice(0, ItqKind.MAX_ROTATION_SAMPLE) : s;
         int n = rs.rows();
-        float[] z = new float[n * k];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            float[] x = new float[d];
-            for (int j = 0; j < d; j++) {
-                x[j] = rs.get(i, j) - c[j];
-            }
-            float[] out = new float[k];
-            Vectors.multiply(x, 0, pRows, k, out);
-            System.arraycopy(out, 0, z, i * k, k);
-        });
-        double[][] r = randomColumns(k, b, new SplittableRandom(o.seed()));
-        for (int it = 0; it < ItqKind.ITERATIONS; it++) {
-            r = rectProcrustes(z, n, k, b, r);
-            o.progress().update(it + 1, ItqKind.ITERATIONS);
-        }
-        float[] planes = new float[b * d];
-        float[] offsets = new float[b];
-        for (int j = 0; j < b; j++) {
-            double off = 0;
-            for (int i = 0; i < d; i++) {
-                double w = 0;
-                for (int m = 0; m < k; m++) {
-                    w += p[i * k + m] * r[m][j];
-                }
-                planes[j * d + i] = (float) w;
-                off += w * c[i];
-            }
-            offsets[j] = (float) off;
-        }
+        float[][] po = ItqKind.rotatedPlanes(rs, c, p, k, b, o);
+        float[] planes = po[0];
+        float[] offsets = po[1];
         PlaneEncoder enc = new PlaneEncoder(NAME, d, planes, offsets, Map.of());
         float[] decoder = fitDecoder(enc, rs, c);
         return new WitqEncoder(enc, c, decoder, Encoders.params("seed", Long.toString(o.seed()),
@@ -150,65 +118,6 @@ final class WitqKind implements EncoderKind {
             }
         }
         return dec;
-    }
-
-    /** One rectangular ITQ step: S = sign(Z R), R = polar factor of Z^T S (k x b, orthonormal columns). */
-    static double[][] rectProcrustes(float[] z, int n, int k, int b, double[][] r) {
-        float[][] rf = new float[k][b];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < b; j++) {
-                rf[i][j] = (float) r[i][j];
-            }
-        }
-        int blocks = Math.max(1, Math.min(32, n / 1024));
-        double[][] parts = new double[blocks][];
-        IntStream.range(0, blocks).parallel().forEach(blk -> {
-            double[] m = new double[k * b];
-            float[] acc = new float[k * b];
-            float[] v = new float[b];
-            float[] sgn = new float[b];
-            int from = (int) ((long) n * blk / blocks);
-            int to = (int) ((long) n * (blk + 1) / blocks);
-            for (int i = from; i < to; i++) {
-                Vectors.multiply(z, i * k, rf, b, v);
-                for (int j = 0; j < b; j++) {
-                    sgn[j] = v[j] > 0 ? 1f : -1f;
-                }
-                for (int a = 0; a < k; a++) {
-                    float za = z[i * k + a];
-                    int mo = a * b;
-                    for (int j = 0; j < b; j++) {
-                        acc[mo + j] += za * sgn[j];
-                    }
-                }
-                if (((i - from) & 255) == 255 || i == to - 1) {
-                    for (int j = 0; j < acc.length; j++) {
-                        m[j] += acc[j];
-                        acc[j] = 0f;
-                    }
-                }
-            }
-            parts[blk] = m;
-        });
-        double[][] m = new double[k][b];
-        for (double[] part : parts) {
-            for (int a = 0; a < k; a++) {
-                for (int j = 0; j < b; j++) {
-                    m[a][j] += part[a * b + j];
-                }
-            }
-        }
-        return ItqKind.polar(m);
-    }
-
-    static double[][] randomColumns(int k, int b, SplittableRandom rnd) {
-        double[][] g = new double[k][b];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < b; j++) {
-                g[i][j] = SimHashKind.gaussian(rnd);
-            }
-        }
-        return ItqKind.polar(g);
     }
 
     @Override

@@ -132,6 +132,4 @@ public final class Evaluator {
                 KnnClassifier.recallAt(asym, ref, K),
                 fitSeconds, enc.params().toString());
     }
-
-    public static Progress progress(Listener l, String step) { return (d, t) -> l.step(step, d, t); }
 }

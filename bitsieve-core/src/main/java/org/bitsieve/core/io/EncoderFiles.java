@@ -192,8 +192,6 @@ public final class EncoderFiles {
 
         void u32(int v) throws IOException { out.writeInt(Integer.reverseBytes(v)); }
 
-        void u64(long v) throws IOException { out.writeLong(Long.reverseBytes(v)); }
-
         void str16(String s) throws IOException {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             if (b.length > 0xFFFF) {

@@ -196,11 +196,6 @@ public final class Npy {
         }
     }
 
-    /** Whether a path names a .npy file (by extension). */
-    public static boolean isNpy(Path p) {
-        return p.getFileName().toString().toLowerCase().endsWith(".npy");
-    }
-
     /** Reads a file as vectors, choosing the reader by extension (.npy, .fvecs). */
     public static FloatMatrix readVectors(Path p) throws IOException {
         if (!Files.exists(p)) {
