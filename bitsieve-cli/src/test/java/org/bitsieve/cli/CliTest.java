@@ -136,6 +136,9 @@ class CliTest {
         Run n = run("encode", nan.toString(), "-e", enc.toString());
         assertEquals(2, n.code());
         assertTrue(n.err().contains("row 2") && n.err().contains("NaN"), n.err());
-        assertTrue(Files.exists(enc), "a failed command leaves existing files alone");
+        // a failed fit aimed at an existing encoder file leaves it byte for byte as it was
+        byte[] before = Files.readAllBytes(enc);
+        assertEquals(2, run("fit", nan.toString(), "-o", enc.toString(), "-e", "pcaq", "-b", "16").code());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(enc), "a failed command leaves existing files alone");
     }
 }

@@ -15,8 +15,7 @@ import java.util.Map;
  *   <li>components weighted by {@code variance^0.125} before the rotation, so strong directions get a larger
  *       share of the bits;</li>
  *   <li>offset by {@code 0.75 x mean} instead of the full mean: sentence embeddings are unit vectors far from
- *       centred, and partial centring ranks neighbours better (even float cosine of {@code x - 0.5 mean}
- *       beats raw cosine on IMDB).</li>
+ *       centred, and partial centring ranked neighbours better in the parameter study.</li>
  * </ol>
  * Asymmetric scoring uses a least-squares decoder {@code D} from the ±1 codes back to {@code x - c}: the score
  * is the cosine between the query and {@code c + s D}.
