@@ -1,0 +1,590 @@
+package org.bitsieve.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.io.EncoderFiles;
+import org.bitsieve.embed.EmbeddingException;
+import org.bitsieve.embed.GeneralEncoders;
+import org.bitsieve.embed.TextRole;
+import org.bitsieve.store.Classification;
+import org.bitsieve.store.Doc;
+import org.bitsieve.store.FloatFormat;
+import org.bitsieve.store.Hit;
+import org.bitsieve.store.SearchMode;
+import org.bitsieve.store.SearchRequest;
+import org.bitsieve.store.StoreInfo;
+import org.bitsieve.store.WriteBatch;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The endpoint handlers. Each parses its body strictly, checks it against the limits and the collection, does
+ * the work through the core, embed and store modules, and answers JSON. Errors are {@link ApiError}s.
+ */
+final class Api {
+    static final int DEFAULT_K = 10;
+    static final int DEFAULT_OVERSAMPLE_WITH_FLOATS = 10;
+    private static final int MAX_ID_CHARS = 1024;
+
+    private final ServerConfig cfg;
+    private final ServerConfig.Limits limits;
+    private final CollectionRegistry colls;
+    private final Embedders embedders;
+    private final Metrics metrics;
+
+    Api(ServerConfig cfg, CollectionRegistry colls, Embedders embedders, Metrics metrics) {
+        this.cfg = cfg;
+        this.limits = cfg.limits();
+        this.colls = colls;
+        this.embedders = embedders;
+        this.metrics = metrics;
+    }
+
+    // ------------------------------------------------------------------ encode / embed
+
+    void encode(Context ctx) throws IOException {
+        Bodies.EncodeRequest b = body(ctx, Bodies.EncodeRequest.class);
+        CodeFormat format = CodeFormat.parse(b.format());
+        if (b.collection() != null) {
+            if (b.model() != null || b.bits() != null) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'collection' (encode with its encoder) or "
+                        + "'model'/'bits', not both");
+            }
+            reply(ctx, 200, colls.use(b.collection(), h -> encodeWith(b, h.model, h.coll.encoder(), format)));
+            return;
+        }
+        String model = Embedders.canonical(b.model() != null ? b.model() : cfg.defaultModel());
+        int bits = b.bits() != null ? b.bits() : cfg.defaultBits();
+        reply(ctx, 200, encodeWith(b, model, shippedEncoder(model, bits), format));
+    }
+
+    private Bodies.EncodeResponse encodeWith(Bodies.EncodeRequest b, String model, Encoder enc, CodeFormat format) {
+        float[][] vectors = textsOrVectors(b.texts(), b.vectors(), model, enc.dimension(), TextRole.PASSAGE);
+        int n = vectors.length;
+        int dim = enc.dimension();
+        float[] flat = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(vectors[i], 0, flat, i * dim, dim);
+        }
+        PackedCodes codes = PackedCodes.allocate(n, enc.bits());
+        int w = enc.words();
+        for (int i = 0; i < n; i++) { // one request's vectors on this thread: other requests use the other cores
+            enc.encodeInto(flat, i * dim, codes.data(), i * w);
+        }
+        List<Object> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(format.render(codes.data(), i * w, codes.bytesPerCode()));
+        }
+        metrics.vectorsEncoded.add(n);
+        return new Bodies.EncodeResponse(model, enc.bits(), enc.describe(), format.wire(), out);
+    }
+
+    void embed(Context ctx) {
+        Bodies.EmbedRequest b = body(ctx, Bodies.EmbedRequest.class);
+        String model = Embedders.canonical(b.model() != null ? b.model() : cfg.defaultModel());
+        TextRole role = role(b.role());
+        checkTexts(b.texts(), "texts");
+        float[][] v = embedders.embed(model, b.texts(), role);
+        reply(ctx, 200, new Bodies.EmbedResponse(model, v.length == 0 ? Embedders.dimension(model) : v[0].length, v));
+    }
+
+    // ------------------------------------------------------------------ collections
+
+    void listCollections(Context ctx) throws IOException {
+        List<Bodies.CollectionSummary> out = new ArrayList<>();
+        for (CollectionRegistry.Handle h : colls.all()) {
+            try {
+                out.add(colls.use(h.name, x -> new Bodies.CollectionSummary(x.name, x.model, x.coll.encoder().bits(),
+                        x.coll.encoder().dimension(), floats(x.coll.floats()), x.coll.count())));
+            } catch (ApiError e) {
+                // dropped while listing: leave it out
+            }
+        }
+        reply(ctx, 200, new Bodies.CollectionList(out));
+    }
+
+    void createCollection(Context ctx) throws IOException {
+        Bodies.CreateCollection b = body(ctx, Bodies.CreateCollection.class);
+        if (b.name() == null) {
+            throw missing("name");
+        }
+        String name = CollectionRegistry.checkName(b.name());
+        String model = Embedders.canonical(b.model() != null ? b.model() : cfg.defaultModel());
+        FloatFormat floats;
+        try {
+            floats = b.floats() == null ? FloatFormat.F16 : FloatFormat.parse(b.floats());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'floats': " + e.getMessage());
+        }
+        Encoder enc;
+        Integer bits;
+        String source;
+        if (b.encoder() != null) {
+            if (b.bits() != null) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'bits' (the shipped encoder) or 'encoder' "
+                        + "(your own .bse file, base64), not both");
+            }
+            enc = uploadedEncoder(b.encoder());
+            if (enc.dimension() != Embedders.dimension(model)) {
+                throw new ApiError(ApiError.Code.WRONG_DIMENSION, "the uploaded encoder takes " + enc.dimension()
+                        + "-d vectors but model " + model + " makes " + Embedders.dimension(model) + "-d vectors");
+            }
+            bits = null;
+            source = "uploaded";
+        } else {
+            bits = b.bits() != null ? b.bits() : cfg.defaultBits();
+            enc = shippedEncoder(model, bits);
+            source = "shipped";
+        }
+        CollectionRegistry.Handle h = colls.create(name, enc, floats, model, bits, source);
+        reply(ctx, 201, info(h));
+    }
+
+    void collectionInfo(Context ctx) throws IOException {
+        reply(ctx, 200, colls.use(ctx.pathParam("name"), this::info));
+    }
+
+    private Bodies.CollectionInfo info(CollectionRegistry.Handle h) throws IOException {
+        StoreInfo i = h.coll.info();
+        return new Bodies.CollectionInfo(h.name, h.model, i.bits(), i.dim(), floats(i.floats()), i.encoder(), i.documents(),
+                i.deletedRows(), i.segments(), i.memtableRows(), i.bytes(), i.totalBytes(), i.indexBytes());
+    }
+
+    void dropCollection(Context ctx) throws IOException {
+        String name = ctx.pathParam("name");
+        colls.drop(name);
+        reply(ctx, 200, new Bodies.Dropped(name));
+    }
+
+    // ------------------------------------------------------------------ documents
+
+    void writeDocuments(Context ctx) throws IOException {
+        Bodies.WriteDocuments b = body(ctx, Bodies.WriteDocuments.class);
+        boolean upsert;
+        if (b.mode() == null || b.mode().equals("upsert")) {
+            upsert = true;
+        } else if (b.mode().equals("add")) {
+            upsert = false;
+        } else {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'mode' must be 'add' (ids must be new) or 'upsert' "
+                    + "(add or replace; the default), got '" + b.mode() + "'");
+        }
+        List<Bodies.DocumentIn> docs = b.documents();
+        if (docs == null) {
+            throw missing("documents");
+        }
+        checkBatch(docs.size(), "documents");
+        Set<String> seen = new HashSet<>();
+        List<String> toEmbed = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            Bodies.DocumentIn d = docs.get(i);
+            String f = "documents[" + i + "]";
+            if (d == null) {
+                throw new ApiError(ApiError.Code.WRONG_TYPE, f + " is null; each document is an object with 'id' and 'text' and/or 'vector'");
+            }
+            checkId(d.id(), f + ".id");
+            if (!seen.add(d.id())) {
+                throw new ApiError(ApiError.Code.DUPLICATE_ID, f + ".id '" + d.id() + "' appears twice in this request");
+            }
+            if (d.text() != null && d.text().length() > limits.maxTextChars()) {
+                throw new ApiError(ApiError.Code.TEXT_TOO_LONG, f + ".text has " + d.text().length() + " characters; the limit is "
+                        + limits.maxTextChars());
+            }
+            if (d.vector() == null) {
+                if (d.text() == null) {
+                    throw new ApiError(ApiError.Code.MISSING_FIELD, f + " has neither 'vector' nor 'text'; give a vector, or a text to embed");
+                }
+                if (d.text().isBlank()) {
+                    throw new ApiError(ApiError.Code.EMPTY_TEXT, f + ".text is " + (d.text().isEmpty() ? "empty" : "blank")
+                            + " and there is no vector; give text with content or a vector");
+                }
+                toEmbed.add(d.text());
+            }
+            if (d.metadata() != null && !d.metadata().isObject() && !d.metadata().isNull()) {
+                throw new ApiError(ApiError.Code.WRONG_TYPE, f + ".metadata must be a JSON object");
+            }
+        }
+        WriteResultHolder r = colls.use(ctx.pathParam("name"), h -> {
+            int dim = h.coll.encoder().dimension();
+            float[][] embedded = toEmbed.isEmpty() ? new float[0][] : embedders.embed(requireModel(h), toEmbed, TextRole.PASSAGE);
+            WriteBatch batch = new WriteBatch();
+            int e = 0;
+            for (int i = 0; i < docs.size(); i++) {
+                Bodies.DocumentIn d = docs.get(i);
+                float[] v = d.vector() != null ? checkVector(d.vector(), dim, "documents[" + i + "].vector") : embedded[e++];
+                String meta = d.metadata() == null || d.metadata().isNull() ? null : d.metadata().toString();
+                Doc doc = new Doc(d.id(), v, d.text(), meta);
+                if (upsert) {
+                    batch.upsert(doc);
+                } else {
+                    batch.add(doc);
+                }
+            }
+            int replaced;
+            try {
+                replaced = h.coll.write(batch);
+            } catch (IllegalArgumentException ex) {
+                if (!upsert) {
+                    for (Bodies.DocumentIn d : docs) {
+                        if (h.coll.get(d.id()) != null) {
+                            throw new ApiError(ApiError.Code.DOCUMENT_EXISTS, "document '" + d.id() + "' already exists; "
+                                    + "nothing was written. Use mode 'upsert' to replace documents");
+                        }
+                    }
+                }
+                throw new ApiError(ApiError.Code.INVALID_VALUE, ex.getMessage());
+            }
+            return new WriteResultHolder(replaced, h.coll.count());
+        });
+        metrics.documentsWritten.add(docs.size());
+        reply(ctx, 200, new Bodies.WriteResult(docs.size(), r.replaced, r.count));
+    }
+
+    private record WriteResultHolder(int replaced, int count) {}
+
+    void getDocument(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        checkId(id, "id");
+        boolean vectors = flag(ctx.queryParam("include_vector"), "include_vector");
+        Bodies.DocumentOut d = colls.use(ctx.pathParam("name"), h -> out(h.coll.get(id), vectors));
+        if (d == null) {
+            throw new ApiError(ApiError.Code.DOCUMENT_NOT_FOUND, "no document '" + id + "' in collection '" + ctx.pathParam("name") + "'");
+        }
+        reply(ctx, 200, d);
+    }
+
+    void getDocuments(Context ctx) throws IOException {
+        Bodies.Ids b = body(ctx, Bodies.Ids.class);
+        List<String> ids = ids(b);
+        boolean vectors = Boolean.TRUE.equals(b.includeVectors());
+        Bodies.Documents r = colls.use(ctx.pathParam("name"), h -> {
+            List<Bodies.DocumentOut> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String id : ids) {
+                Doc d = h.coll.get(id);
+                if (d == null) {
+                    missing.add(id);
+                } else {
+                    found.add(out(d, vectors));
+                }
+            }
+            return new Bodies.Documents(found, missing);
+        });
+        reply(ctx, 200, r);
+    }
+
+    void deleteDocument(Context ctx) throws IOException {
+        String id = ctx.pathParam("id");
+        checkId(id, "id");
+        Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
+            int n = h.coll.delete(List.of(id));
+            return new Bodies.DeleteResult(n, h.coll.count());
+        });
+        if (r.deleted() == 0) {
+            throw new ApiError(ApiError.Code.DOCUMENT_NOT_FOUND, "no document '" + id + "' in collection '" + ctx.pathParam("name") + "'");
+        }
+        metrics.documentsDeleted.add(r.deleted());
+        reply(ctx, 200, r);
+    }
+
+    void deleteDocuments(Context ctx) throws IOException {
+        Bodies.Ids b = body(ctx, Bodies.Ids.class);
+        if (b.includeVectors() != null) {
+            throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field 'include_vectors' (it belongs to documents/get)");
+        }
+        List<String> ids = ids(b);
+        Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
+            int n = h.coll.delete(ids);
+            return new Bodies.DeleteResult(n, h.coll.count());
+        });
+        metrics.documentsDeleted.add(r.deleted());
+        reply(ctx, 200, r);
+    }
+
+    // ------------------------------------------------------------------ search / classify
+
+    void search(Context ctx) throws IOException {
+        Bodies.Search b = body(ctx, Bodies.Search.class);
+        Bodies.SearchResult r = colls.use(ctx.pathParam("name"), h -> {
+            SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
+            List<Hit> hits = h.coll.search(req);
+            return new Bodies.SearchResult(hits(hits));
+        });
+        metrics.searches.increment();
+        reply(ctx, 200, r);
+    }
+
+    void classify(Context ctx) throws IOException {
+        Bodies.Classify b = body(ctx, Bodies.Classify.class);
+        String field = b.labelField() != null ? b.labelField() : "label";
+        if (field.isEmpty()) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'label_field' is empty; name the metadata field that holds labels");
+        }
+        Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
+            SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
+            Classification c = h.coll.classify(req, field);
+            return new Bodies.ClassifyResult(c.label(), c.votes(), hits(c.neighbours()));
+        });
+        metrics.searches.increment();
+        reply(ctx, 200, r);
+    }
+
+    private SearchRequest request(CollectionRegistry.Handle h, String text, float[] vector, Integer k, String mode,
+                                  Integer oversample, Bodies.Filter filter) {
+        int dim = h.coll.encoder().dimension();
+        float[] q;
+        if (text != null && vector != null) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'text' or 'vector' as the query, not both");
+        } else if (vector != null) {
+            q = checkVector(vector, dim, "vector");
+        } else if (text != null) {
+            checkText(text, "text");
+            q = embedders.embed(requireModel(h), List.of(text), TextRole.QUERY)[0];
+        } else {
+            throw new ApiError(ApiError.Code.MISSING_FIELD, "no query: give 'text' (embedded with the collection's model) or 'vector'");
+        }
+        int kk = k == null ? DEFAULT_K : k;
+        if (kk < 1 || kk > limits.maxK()) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'k' must be 1.." + limits.maxK() + ", got " + kk);
+        }
+        boolean hasFloats = h.coll.floats() != FloatFormat.NONE;
+        int over = oversample == null ? (hasFloats ? DEFAULT_OVERSAMPLE_WITH_FLOATS : 1) : oversample;
+        if (over < 1 || over > 100) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'oversample' must be 1..100, got " + over);
+        }
+        if (over > 1 && !hasFloats) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' keeps no float vectors, so it cannot "
+                    + "re-rank; use oversample 1 (or create the collection with floats f16 or f32)");
+        }
+        SearchMode m;
+        if (mode == null) {
+            m = SearchMode.ASYMMETRIC;
+        } else {
+            try {
+                m = SearchMode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'mode': " + e.getMessage());
+            }
+        }
+        SearchRequest req = SearchRequest.of(q, kk).mode(m).oversample(over).threads(cfg.searchThreads());
+        if (filter != null) {
+            if (filter.field() == null || filter.field().isEmpty()) {
+                throw missing("filter.field");
+            }
+            JsonNode v = filter.value();
+            if (v == null || !v.isValueNode() || v.isNull()) {
+                throw new ApiError(ApiError.Code.WRONG_TYPE, "field 'filter.value' must be a string, number or boolean");
+            }
+            req = req.filter(filter.field(), v.asText());
+        }
+        return req;
+    }
+
+    private static List<Bodies.HitOut> hits(List<Hit> hits) {
+        List<Bodies.HitOut> out = new ArrayList<>(hits.size());
+        for (Hit x : hits) {
+            out.add(new Bodies.HitOut(x.id(), x.score(), x.text(), x.metadataJson()));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    /** Reads the body within the size limit and parses it strictly. */
+    <T> T body(Context ctx, Class<T> type) {
+        return Json.parse(readBody(ctx, limits.maxBodyBytes()), type);
+    }
+
+    static byte[] readBody(Context ctx, long max) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw tooLarge(declared, max);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buf = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
+            if (buf.length > max) {
+                throw tooLarge(-1, max);
+            }
+            return buf;
+        } catch (IOException e) {
+            throw new ApiError(ApiError.Code.BAD_REQUEST, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static ApiError tooLarge(long got, long max) {
+        return new ApiError(ApiError.Code.BODY_TOO_LARGE, "the request body " + (got >= 0 ? "is " + got + " bytes" : "is larger than the limit")
+                + "; the limit is " + max + " bytes. Send fewer items per request");
+    }
+
+    private float[][] textsOrVectors(List<String> texts, float[][] vectors, String model, int dim, TextRole role) {
+        if (texts != null && vectors != null) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'texts' or 'vectors', not both");
+        }
+        if (vectors != null) {
+            checkBatch(vectors.length, "vectors");
+            for (int i = 0; i < vectors.length; i++) {
+                checkVector(vectors[i], dim, "vectors[" + i + "]");
+            }
+            return vectors;
+        }
+        if (texts == null) {
+            throw new ApiError(ApiError.Code.MISSING_FIELD, "give 'texts' (strings to embed) or 'vectors' (arrays of " + dim + " numbers)");
+        }
+        checkTexts(texts, "texts");
+        if (Embedders.dimension(model) != dim) {
+            throw new ApiError(ApiError.Code.WRONG_DIMENSION, "model " + model + " makes " + Embedders.dimension(model)
+                    + "-d vectors but the encoder takes " + dim);
+        }
+        return embedders.embed(model, texts, role);
+    }
+
+    private void checkBatch(int n, String field) {
+        if (n > limits.maxBatch()) {
+            throw new ApiError(ApiError.Code.BATCH_TOO_LARGE, "'" + field + "' has " + n + " items; the limit is "
+                    + limits.maxBatch() + " per request. Split it into several requests");
+        }
+    }
+
+    private void checkTexts(List<String> texts, String field) {
+        if (texts == null) {
+            throw missing(field);
+        }
+        checkBatch(texts.size(), field);
+        for (int i = 0; i < texts.size(); i++) {
+            checkText(texts.get(i), field + "[" + i + "]");
+        }
+    }
+
+    private void checkText(String t, String field) {
+        if (t == null) {
+            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + field + "' is null; it must be a string with content");
+        }
+        if (t.isBlank()) {
+            throw new ApiError(ApiError.Code.EMPTY_TEXT, "field '" + field + "' is " + (t.isEmpty() ? "empty" : "blank")
+                    + "; there is nothing to embed (remove it or fill it in)");
+        }
+        if (t.length() > limits.maxTextChars()) {
+            throw new ApiError(ApiError.Code.TEXT_TOO_LONG, "field '" + field + "' has " + t.length() + " characters; the limit is "
+                    + limits.maxTextChars());
+        }
+    }
+
+    static float[] checkVector(float[] v, int dim, String field) {
+        if (v == null) {
+            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + field + "' is null; it must be an array of " + dim + " numbers");
+        }
+        if (v.length != dim) {
+            throw new ApiError(ApiError.Code.WRONG_DIMENSION, "field '" + field + "' has " + v.length + " values; "
+                    + dim + " are needed (the model's / collection's dimension)");
+        }
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                throw new ApiError(ApiError.Code.NON_FINITE_VALUE, "field '" + field + "[" + j + "]' is not a finite 32-bit float "
+                        + "(numbers beyond +-3.4e38 overflow to infinity); vectors must hold finite values");
+            }
+        }
+        return v;
+    }
+
+    private static void checkId(String id, String field) {
+        if (id == null) {
+            throw missing(field);
+        }
+        if (id.isEmpty()) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field '" + field + "' is empty; ids must be non-empty strings");
+        }
+        if (id.length() > MAX_ID_CHARS) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field '" + field + "' is " + id.length() + " characters; ids are at most " + MAX_ID_CHARS);
+        }
+    }
+
+    private List<String> ids(Bodies.Ids b) {
+        if (b.ids() == null) {
+            throw missing("ids");
+        }
+        checkBatch(b.ids().size(), "ids");
+        for (int i = 0; i < b.ids().size(); i++) {
+            checkId(b.ids().get(i), "ids[" + i + "]");
+        }
+        return b.ids();
+    }
+
+    private static String requireModel(CollectionRegistry.Handle h) {
+        if (h.model == null) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' has no model recorded, so texts "
+                    + "cannot be embedded for it; send vectors");
+        }
+        return h.model;
+    }
+
+    private Encoder shippedEncoder(String model, int bits) {
+        try {
+            return GeneralEncoders.load(model, bits);
+        } catch (EmbeddingException e) {
+            throw new ApiError(ApiError.Code.ENCODER_UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    private static Encoder uploadedEncoder(String b64) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'encoder' is not valid base64: " + e.getMessage());
+        }
+        try {
+            return EncoderFiles.load(new ByteArrayInputStream(bytes), "uploaded encoder");
+        } catch (IOException | RuntimeException e) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'encoder' is not a valid .bse encoder file: " + e.getMessage());
+        }
+    }
+
+    private static TextRole role(String r) {
+        if (r == null) {
+            return TextRole.PASSAGE;
+        }
+        return switch (r) {
+            case "query" -> TextRole.QUERY;
+            case "passage" -> TextRole.PASSAGE;
+            default -> throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'role' must be 'query' or 'passage', got '" + r + "'");
+        };
+    }
+
+    private static boolean flag(String v, String name) {
+        if (v == null || v.equals("false")) {
+            return false;
+        }
+        if (v.equals("true")) {
+            return true;
+        }
+        throw new ApiError(ApiError.Code.INVALID_VALUE, "query parameter '" + name + "' must be true or false");
+    }
+
+    private static Bodies.DocumentOut out(Doc d, boolean vectors) {
+        if (d == null) {
+            return null;
+        }
+        return new Bodies.DocumentOut(d.id(), d.text(), d.metadataJson(), vectors ? d.vector() : null);
+    }
+
+    private static String floats(FloatFormat f) { return f.name().toLowerCase(Locale.ROOT); }
+
+    static ApiError missing(String field) {
+        return new ApiError(ApiError.Code.MISSING_FIELD, "field '" + field + "' is required");
+    }
+
+    static void reply(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+}

@@ -1,0 +1,334 @@
+package org.bitsieve.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bitsieve HTTP API on Javalin (Jetty underneath): routes, authentication, JSON errors, metrics, and an
+ * orderly start and stop. {@link #start} opens every collection and binds the port; {@link #close} stops taking
+ * requests, lets in-flight ones finish (up to the configured timeout), then closes collections and models.
+ */
+public final class ApiServer implements AutoCloseable {
+    /** A registered route, as the OpenAPI test and the docs see it. */
+    public record Route(String method, String path) {}
+
+    private static final String T0 = "bitsieve.t0";
+    private static final String ROLE = "bitsieve.role";
+
+    private final ServerConfig cfg;
+    private final ApiKeys keys;
+    private final CollectionRegistry colls;
+    private final Embedders embedders = new Embedders();
+    private final Metrics metrics = new Metrics();
+    private final Api api;
+    private final Javalin app;
+    private final PrintStream log;
+    private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong incidents = new AtomicLong();
+    private volatile boolean closed;
+
+    private ApiServer(ServerConfig cfg, PrintStream log) throws IOException {
+        this.cfg = cfg.validate();
+        this.log = log;
+        this.keys = new ApiKeys(cfg.keys());
+        this.colls = CollectionRegistry.open(cfg.data());
+        this.api = new Api(cfg, colls, embedders, metrics);
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.http.maxRequestSize = cfg.limits().maxBodyBytes();
+            c.http.prefer405over404 = true;
+            c.http.disableCompression();
+            c.router.ignoreTrailingSlashes = false;
+            QueuedThreadPool pool = new QueuedThreadPool(cfg.threads(), Math.min(8, cfg.threads()), 60_000);
+            pool.setName("bitsieve-http");
+            c.jetty.threadPool = pool;
+            c.jetty.defaultHost = cfg.host();
+            c.jetty.modifyServer(server -> {
+                // Javalin's server already wraps its handlers in a StatisticsHandler; a stop timeout turns stop()
+                // into a graceful drain: connectors close first, in-flight requests get this long to finish
+                server.setStopTimeout(cfg.shutdownSeconds() * 1000L);
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            c.events(e -> e.handlerAdded(m -> {
+                if (m.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(m.getHttpMethod().name(), m.getPath()));
+                }
+            }));
+            c.requestLogger.http(this::observe);
+        });
+        registerRoutes();
+    }
+
+    /** Opens the collections and starts listening. */
+    public static ApiServer start(ServerConfig cfg, PrintStream log) throws IOException {
+        ApiServer s = new ApiServer(cfg, log);
+        try {
+            s.app.start(cfg.host(), cfg.port());
+        } catch (RuntimeException e) {
+            s.colls.close();
+            throw new IOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + rootMessage(e), e);
+        }
+        return s;
+    }
+
+    public int port() { return app.port(); }
+
+    public ServerConfig config() { return cfg; }
+
+    public int collections() { return colls.all().size(); }
+
+    /** Every route registered with the HTTP router (method and path template). */
+    public List<Route> routes() {
+        synchronized (routes) {
+            return List.copyOf(routes);
+        }
+    }
+
+    private void registerRoutes() {
+        get("/health", null, ctx -> Api.reply(ctx, 200, new Bodies.Health("ok")));
+        get("/metrics", Role.READ, this::metrics);
+        get("/openapi.json", Role.READ, this::openapi);
+        post("/v1/encode", Role.READ, api::encode);
+        post("/v1/embed", Role.READ, api::embed);
+        get("/v1/collections", Role.READ, api::listCollections);
+        post("/v1/collections", Role.WRITE, api::createCollection);
+        get("/v1/collections/{name}", Role.READ, api::collectionInfo);
+        delete("/v1/collections/{name}", Role.WRITE, api::dropCollection);
+        post("/v1/collections/{name}/documents", Role.WRITE, api::writeDocuments);
+        post("/v1/collections/{name}/documents/get", Role.READ, api::getDocuments);
+        post("/v1/collections/{name}/documents/delete", Role.WRITE, api::deleteDocuments);
+        get("/v1/collections/{name}/documents/{id}", Role.READ, api::getDocument);
+        delete("/v1/collections/{name}/documents/{id}", Role.WRITE, api::deleteDocument);
+        post("/v1/collections/{name}/search", Role.READ, api::search);
+        post("/v1/collections/{name}/classify", Role.READ, api::classify);
+
+        app.before(this::authenticate);
+        app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, fromJavalin(e)));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, internal(e, ctx)));
+        // a 404/405 the router raises itself, or any status set without a JSON body, still answers JSON
+        app.error(404, ctx -> ensureJson(ctx, ApiError.Code.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path()
+                + "; see GET /openapi.json"));
+        app.error(405, ctx -> ensureJson(ctx, ApiError.Code.METHOD_NOT_ALLOWED, "method " + ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    private void get(String path, Role role, Handler h) { app.get(path, guard(role, h)); }
+
+    private void post(String path, Role role, Handler h) { app.post(path, guard(role, h)); }
+
+    private void delete(String path, Role role, Handler h) { app.delete(path, guard(role, h)); }
+
+    /** Authorisation per route: the key was authenticated in {@link #authenticate}; here its role must suffice. */
+    private Handler guard(Role needed, Handler h) {
+        if (needed == null) {
+            return h;
+        }
+        return ctx -> {
+            Role r = ctx.attribute(ROLE);
+            if (r == null) {
+                throw new ApiError(ApiError.Code.UNAUTHORIZED, "missing API key");
+            }
+            if (!r.allows(needed)) {
+                throw new ApiError(ApiError.Code.FORBIDDEN, "this API key is read-only; " + ctx.method() + " " + ctx.endpointHandlerPath()
+                        + " needs a write key");
+            }
+            h.handle(ctx);
+        };
+    }
+
+    private void authenticate(Context ctx) {
+        ctx.attribute(T0, System.nanoTime());
+        metrics.inFlight.incrementAndGet();
+        if (closed) {
+            throw new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry against another instance or later");
+        }
+        if (ctx.path().equals("/health")) {
+            return;
+        }
+        String key = presentedKey(ctx);
+        if (key == null) {
+            throw new ApiError(ApiError.Code.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>' (or 'X-API-Key: <key>')");
+        }
+        ApiKeys.Entry e = keys.check(key);
+        if (e == null) {
+            throw new ApiError(ApiError.Code.UNAUTHORIZED, "API key not recognised");
+        }
+        ctx.attribute(ROLE, e.role());
+    }
+
+    private static String presentedKey(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null) {
+            return auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
+        }
+        String k = ctx.header("X-API-Key");
+        return k == null ? null : k.strip();
+    }
+
+    private void observe(Context ctx, Float ms) {
+        Long t0 = ctx.attribute(T0);
+        if (t0 != null) {
+            metrics.inFlight.decrementAndGet();
+        }
+        double seconds = t0 != null ? (System.nanoTime() - t0) / 1e9 : ms / 1000.0;
+        String route;
+        try {
+            route = ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            route = "unmatched";
+        }
+        if (route == null || route.isEmpty() || route.equals("*")) {
+            route = "unmatched";
+        }
+        metrics.observe(ctx.method().name(), route, ctx.statusCode(), seconds);
+    }
+
+    private void metrics(Context ctx) {
+        List<Metrics.CollectionStats> stats = new ArrayList<>();
+        for (CollectionRegistry.Handle h : colls.all()) {
+            try {
+                stats.add(colls.use(h.name, x -> new Metrics.CollectionStats(x.name, x.coll.count(), x.coll.info().bytes())));
+            } catch (ApiError | IOException e) {
+                // dropped meanwhile
+            }
+        }
+        ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.exposition(stats, embedders.textsEmbedded(), embedders.modelsLoaded()));
+    }
+
+    private void openapi(Context ctx) throws IOException {
+        try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the jar");
+            }
+            ctx.status(200).contentType("application/json").result(in.readAllBytes());
+        }
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    private static void error(Context ctx, ApiError e) {
+        Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), e.getMessage())));
+    }
+
+    private static void ensureJson(Context ctx, ApiError.Code code, String message) {
+        String ct = ctx.res().getContentType();
+        if (ct == null || !ct.startsWith("application/json")) {
+            error(ctx, new ApiError(code, message));
+        }
+    }
+
+    private static ApiError fromJavalin(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> new ApiError(ApiError.Code.NOT_FOUND, "no such endpoint; see GET /openapi.json");
+            case 405 -> new ApiError(ApiError.Code.METHOD_NOT_ALLOWED, "method not allowed on this path; see GET /openapi.json");
+            case 413 -> new ApiError(ApiError.Code.BODY_TOO_LARGE, "the request body is too large");
+            case 415 -> new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "unsupported media type; send application/json");
+            case 503 -> new ApiError(ApiError.Code.UNAVAILABLE, "the server is not available");
+            default -> e.getStatus() >= 500 ? new ApiError(ApiError.Code.INTERNAL_ERROR, "internal error")
+                    : new ApiError(ApiError.Code.BAD_REQUEST, "bad request: " + e.getMessage());
+        };
+    }
+
+    /** An unexpected failure: logged with its trace on the server; the client gets a code and an incident number only. */
+    private ApiError internal(Exception e, Context ctx) {
+        if (e instanceof IllegalStateException && closed) {
+            return new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry later");
+        }
+        long id = incidents.incrementAndGet();
+        synchronized (log) {
+            log.println("bitsieve serve: incident " + id + " on " + ctx.method() + " " + ctx.path() + ":");
+            e.printStackTrace(log);
+        }
+        return new ApiError(ApiError.Code.INTERNAL_ERROR, "internal error (incident " + id + " in the server log)");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /**
+     * Jetty answers some requests before they reach the router (a malformed request line, an ambiguous path such
+     * as {@code %2e%2e} or an encoded '/', oversized headers). Those answers are JSON too.
+     */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+            fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+            return ByteBuffer.wrap(body(status, reason));
+        }
+
+        @Override
+        public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response) throws IOException {
+            baseRequest.setHandled(true);
+            int status = response.getStatus();
+            Object msg = request.getAttribute("jakarta.servlet.error.message");
+            response.setContentType("application/json");
+            response.getOutputStream().write(body(status, msg == null ? null : msg.toString()));
+        }
+
+        private static byte[] body(int status, String reason) {
+            ApiError.Code code = switch (status) {
+                case 404 -> ApiError.Code.NOT_FOUND;
+                case 405 -> ApiError.Code.METHOD_NOT_ALLOWED;
+                case 413, 431 -> ApiError.Code.BODY_TOO_LARGE;
+                case 415 -> ApiError.Code.UNSUPPORTED_MEDIA_TYPE;
+                case 503 -> ApiError.Code.UNAVAILABLE;
+                default -> status >= 500 ? ApiError.Code.INTERNAL_ERROR : ApiError.Code.BAD_REQUEST;
+            };
+            String m = "the HTTP request was refused before routing (" + status + (reason == null ? "" : ": " + reason) + ")";
+            return Json.write(new Bodies.ErrorBody(new Bodies.ErrorDetail(code.wire(), m)));
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Graceful stop: stop accepting, let in-flight requests finish (up to the shutdown timeout), then close every
+     * collection (flushing its memtable) and every model. Safe to call twice (a signal and a test may both).
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            app.stop();
+        } finally {
+            try {
+                colls.close();
+            } finally {
+                embedders.close();
+            }
+        }
+    }
+
+    static Map<String, Object> describe(ServerConfig c) {
+        return Map.of("host", c.host(), "port", c.port(), "data", c.data().toString());
+    }
+}

@@ -1,0 +1,79 @@
+package org.bitsieve.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Request and response bodies. Requests are strict records (see {@link Json}); every field is optional at the
+ * JSON level and checked by the handlers, so a missing field gets a message naming it rather than a null.
+ * Field names are snake_case on the wire ({@code label_field}).
+ */
+final class Bodies {
+    private Bodies() {}
+
+    // ------------------------------------------------------------------ requests
+
+    record EncodeRequest(List<String> texts, float[][] vectors, String model, Integer bits, String collection, String format) {}
+
+    record EmbedRequest(List<String> texts, String model, String role) {}
+
+    record CreateCollection(String name, String model, Integer bits, String floats, String encoder) {}
+
+    record DocumentIn(String id, String text, float[] vector, JsonNode metadata) {}
+
+    record WriteDocuments(List<DocumentIn> documents, String mode) {}
+
+    record Ids(List<String> ids, Boolean includeVectors) {}
+
+    record Filter(String field, JsonNode value) {}
+
+    record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter) {}
+
+    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField) {}
+
+    // ------------------------------------------------------------------ responses
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorBody(ErrorDetail error) {}
+
+    record ErrorDetail(String code, String message) {}
+
+    record EncodeResponse(String model, int bits, String encoder, String format, List<Object> codes) {}
+
+    record EmbedResponse(String model, int dimension, float[][] vectors) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CollectionSummary(String name, String model, int bits, int dimension, String floats, int documents) {}
+
+    record CollectionList(List<CollectionSummary> collections) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CollectionInfo(String name, String model, int bits, int dimension, String floats, String encoder, int documents,
+                          int deletedRows, int segments, int memtableRows, Map<String, Long> bytes, long totalBytes,
+                          long indexBytes) {}
+
+    record WriteResult(int written, int replaced, int documents) {}
+
+    record DeleteResult(int deleted, int documents) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DocumentOut(String id, String text, @JsonRawValue String metadata, float[] vector) {}
+
+    record Documents(List<DocumentOut> documents, List<String> missing) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HitOut(String id, float score, String text, @JsonRawValue String metadata) {}
+
+    record SearchResult(List<HitOut> hits) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ClassifyResult(String label, Map<String, Integer> votes, List<HitOut> neighbours) {}
+
+    record Dropped(String dropped) {}
+
+    record Health(String status) {}
+}

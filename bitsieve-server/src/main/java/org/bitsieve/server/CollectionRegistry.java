@@ -1,0 +1,210 @@
+package org.bitsieve.server;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.store.Collection;
+import org.bitsieve.store.CollectionOptions;
+import org.bitsieve.store.FloatFormat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The collections the server owns: every sub-folder of the data folder whose name is a valid collection name and
+ * that holds a collection. All are opened at start (the store verifies them), kept open, and closed (memtables
+ * flushed) at shutdown; the store's lock keeps any other process out while the server runs.
+ *
+ * <p>Requests use a collection through {@link #use}, which holds the handle's read lock, so a drop (write lock)
+ * waits for requests in flight on that collection and later requests see it gone.
+ */
+final class CollectionRegistry implements AutoCloseable {
+    /** Lower-case letters, digits, '_' and '-', starting with a letter or digit: never '.', '/', '\' or empty. */
+    static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,63}$");
+    /** The server's note next to the store's files: which model embeds the collection's texts. */
+    static final String SIDECAR = "bitsieve-server.json";
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Sidecar(int format, String model, Integer bits, String encoderSource) {}
+
+    static final class Handle {
+        final String name;
+        final Collection coll;
+        final String model; // null when the sidecar is missing (a crash between create and its write)
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        boolean gone;
+
+        Handle(String name, Collection coll, String model) {
+            this.name = name;
+            this.coll = coll;
+            this.model = model;
+        }
+    }
+
+    interface Work<T> {
+        T run(Handle h) throws IOException;
+    }
+
+    private final Path data;
+    private final Map<String, Handle> open = new TreeMap<>();
+
+    private CollectionRegistry(Path data) {
+        this.data = data;
+    }
+
+    /** Opens every collection under {@code data} (creating the folder if needed). */
+    static CollectionRegistry open(Path data) throws IOException {
+        Files.createDirectories(data);
+        CollectionRegistry r = new CollectionRegistry(data.toRealPath());
+        try (Stream<Path> s = Files.list(r.data)) {
+            for (Path p : s.sorted().toList()) {
+                String n = p.getFileName().toString();
+                if (Files.isDirectory(p) && NAME.matcher(n).matches() && Collection.exists(p)) {
+                    try {
+                        r.open.put(n, new Handle(n, Collection.open(p), readModel(p)));
+                    } catch (IOException | RuntimeException e) {
+                        r.close();
+                        throw new IOException("collection '" + n + "' in " + p + " cannot be opened: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** Checks a collection name from a URL or body; the only way a name becomes a path. */
+    static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            String shown = name == null ? "null" : name.length() > 80 ? name.substring(0, 80) + "..." : name;
+            throw new ApiError(ApiError.Code.INVALID_COLLECTION_NAME, "invalid collection name '" + shown
+                    + "': use 1-64 characters from a-z, 0-9, '_' and '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    private Path folder(String name) {
+        Path p = data.resolve(checkName(name)).normalize();
+        if (!p.getParent().equals(data)) { // belt and braces: the regex already rules this out
+            throw new ApiError(ApiError.Code.INVALID_COLLECTION_NAME, "invalid collection name '" + name + "'");
+        }
+        return p;
+    }
+
+    /** Runs work on a live collection while holding its read lock. */
+    <T> T use(String name, Work<T> work) throws IOException {
+        Handle h;
+        synchronized (this) {
+            h = open.get(checkName(name));
+        }
+        if (h == null) {
+            throw notFound(name);
+        }
+        h.lock.readLock().lock();
+        try {
+            if (h.gone) {
+                throw notFound(name);
+            }
+            return work.run(h);
+        } finally {
+            h.lock.readLock().unlock();
+        }
+    }
+
+    private static ApiError notFound(String name) {
+        return new ApiError(ApiError.Code.COLLECTION_NOT_FOUND, "collection '" + name + "' does not exist; create it with POST /v1/collections");
+    }
+
+    synchronized Handle create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source) throws IOException {
+        Path dir = folder(name);
+        if (open.containsKey(name) || Collection.exists(dir)) {
+            throw new ApiError(ApiError.Code.COLLECTION_EXISTS, "collection '" + name + "' already exists; drop it first or pick another name");
+        }
+        Collection c = Collection.create(dir, encoder, CollectionOptions.defaults().withFloats(floats));
+        try {
+            writeSidecar(dir, new Sidecar(1, model, bits, source));
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            Collection.drop(dir);
+            throw e;
+        }
+        Handle h = new Handle(name, c, model);
+        open.put(name, h);
+        return h;
+    }
+
+    /** Drops a collection: waits for its in-flight requests, closes it, deletes its folder. */
+    void drop(String name) throws IOException {
+        Handle h;
+        synchronized (this) {
+            h = open.get(checkName(name));
+            if (h == null) {
+                throw notFound(name);
+            }
+            open.remove(name);
+        }
+        h.lock.writeLock().lock();
+        try {
+            h.gone = true;
+            h.coll.close();
+            Path dir = h.coll.dir();
+            Files.deleteIfExists(dir.resolve(SIDECAR));
+            Collection.drop(dir);
+        } finally {
+            h.lock.writeLock().unlock();
+        }
+    }
+
+    synchronized List<Handle> all() { return new ArrayList<>(open.values()); }
+
+    @Override
+    public synchronized void close() throws IOException {
+        IOException first = null;
+        for (Handle h : open.values()) {
+            h.lock.writeLock().lock();
+            try {
+                h.gone = true;
+                h.coll.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            } finally {
+                h.lock.writeLock().unlock();
+            }
+        }
+        open.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void writeSidecar(Path dir, Sidecar s) throws IOException {
+        // written whole, fsynced, then renamed: a crash leaves the old state or the new one, never half
+        Path tmp = dir.resolve(SIDECAR + ".new");
+        Files.write(tmp, Json.write(s));
+        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, dir.resolve(SIDECAR), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String readModel(Path dir) {
+        Path p = dir.resolve(SIDECAR);
+        if (!Files.exists(p)) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(Files.readAllBytes(p), Sidecar.class).model();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.bitsieve.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON mapper of the server: snake_case fields, and strict. Unknown fields, duplicate keys, trailing
+ * content, NaN/Infinity literals, strings where numbers belong, fractions where integers belong, and nulls for
+ * primitives are all refused, each with a message naming the field.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .withCoercionConfigDefaults(c -> {
+                c.setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+                c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+                c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+            })
+            .withCoercionConfig(LogicalType.Textual, c -> {
+                c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+                c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert);
+                c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+                c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+                c.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+            })
+            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
+            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert))
+            .withCoercionConfig(LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
+            .build();
+
+    static {
+        // request bodies are bounded by the server's body limit; keep Jackson's own limits as a second fence
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxNumberLength(400).build());
+    }
+
+    private Json() {}
+
+    /** Parses a request body into {@code type}, turning every Jackson complaint into an {@link ApiError}. */
+    public static <T> T parse(byte[] body, Class<T> type) {
+        if (body.length == 0) {
+            throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is empty; send a JSON object");
+        }
+        try {
+            T t = MAPPER.readValue(body, type);
+            if (t == null) {
+                throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is JSON null; send a JSON object");
+            }
+            return t;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf)
+                    .sorted().collect(Collectors.joining(", "));
+            throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field '" + path(e) + "'"
+                    + (known.isEmpty() ? "" : "; known fields here: " + known));
+        } catch (InvalidFormatException e) {
+            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + path(e) + "' has a wrong value: " + e.getOriginalMessage()
+                    .replaceAll("\\(class [^)]*\\)", "").replaceAll(" at \\[Source.*", ""));
+        } catch (MismatchedInputException e) {
+            String where = path(e);
+            String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+            throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
+                    + " has the wrong type; expected " + expected);
+        } catch (JsonMappingException e) {
+            throw new ApiError(ApiError.Code.INVALID_JSON, "invalid request body at '" + path(e) + "': " + clean(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            String m = clean(e.getOriginalMessage());
+            if (m.contains("Non-standard token") || m.contains("NaN") || m.contains("Infinity")) {
+                throw new ApiError(ApiError.Code.NON_FINITE_VALUE, "NaN and Infinity are not valid JSON numbers, and vectors must "
+                        + "be finite: " + m + location(e));
+            }
+            throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is not valid JSON: " + m + location(e));
+        } catch (IOException e) {
+            throw new ApiError(ApiError.Code.INVALID_JSON, "the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    public static byte[] write(Object o) {
+        try {
+            return MAPPER.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response serialisation failed", e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Class<?> t) {
+        if (t == float[][].class) {
+            return "an array of arrays of numbers";
+        }
+        if (t == float[].class) {
+            return "an array of numbers";
+        }
+        if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+            return "an integer";
+        }
+        if (t == float.class || t == Float.class || t == double.class || t == Double.class) {
+            return "a number";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            return "true or false";
+        }
+        if (java.util.List.class.isAssignableFrom(t) || t.isArray()) {
+            return "an array";
+        }
+        if (t.isEnum()) {
+            return "one of " + java.util.Arrays.toString(t.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+        }
+        return "a JSON object";
+    }
+
+    private static String clean(String m) {
+        if (m == null) {
+            return "";
+        }
+        int nl = m.indexOf('\n');
+        return (nl >= 0 ? m.substring(0, nl) : m).replaceAll(" at \\[Source.*", "");
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}
