@@ -94,17 +94,29 @@ public final class Json {
             throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
                     + " has the wrong type; expected " + expected);
         } catch (JsonMappingException e) {
-            throw new ApiError(ApiError.Code.INVALID_JSON, "invalid request body at '" + path(e) + "': " + clean(e.getOriginalMessage()));
+            String m = clean(e.getOriginalMessage());
+            if (nonNumeric(m)) {
+                throw nonFinite("at '" + path(e) + "'");
+            }
+            throw new ApiError(ApiError.Code.INVALID_JSON, "invalid request body at '" + path(e) + "': " + m);
         } catch (JsonProcessingException e) {
             String m = clean(e.getOriginalMessage());
-            if (m.contains("Non-standard token") || m.contains("NaN") || m.contains("Infinity")) {
-                throw new ApiError(ApiError.Code.NON_FINITE_VALUE, "NaN and Infinity are not valid JSON numbers, and vectors must "
-                        + "be finite: " + m + location(e));
+            if (nonNumeric(m)) {
+                throw nonFinite(location(e).strip());
             }
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is not valid JSON: " + m + location(e));
         } catch (IOException e) {
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body could not be read: " + e.getMessage());
         }
+    }
+
+    private static boolean nonNumeric(String m) {
+        return m.contains("Non-standard token") || m.contains("'NaN'") || m.contains("Infinity");
+    }
+
+    private static ApiError nonFinite(String where) {
+        return new ApiError(ApiError.Code.NON_FINITE_VALUE, "NaN and Infinity are not JSON numbers, and vectors must hold finite "
+                + "values (" + where + ")");
     }
 
     public static byte[] write(Object o) {
