@@ -2,7 +2,6 @@ package org.bitsieve.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.EncoderFiles;
@@ -72,15 +71,10 @@ final class Api {
     private Bodies.EncodeResponse encodeWith(Bodies.EncodeRequest b, String model, Encoder enc, CodeFormat format) {
         float[][] vectors = textsOrVectors(b.texts(), b.vectors(), model, enc.dimension(), TextRole.PASSAGE);
         int n = vectors.length;
-        int dim = enc.dimension();
-        float[] flat = new float[n * dim];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(vectors[i], 0, flat, i * dim, dim);
-        }
         PackedCodes codes = PackedCodes.allocate(n, enc.bits());
         int w = enc.words();
         for (int i = 0; i < n; i++) { // one request's vectors on this thread: other requests use the other cores
-            enc.encodeInto(flat, i * dim, codes.data(), i * w);
+            enc.encodeInto(vectors[i], 0, codes.data(), i * w);
         }
         List<Object> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

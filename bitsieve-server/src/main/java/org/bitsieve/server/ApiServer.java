@@ -3,7 +3,6 @@ package org.bitsieve.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -15,11 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -326,9 +323,5 @@ public final class ApiServer implements AutoCloseable {
                 embedders.close();
             }
         }
-    }
-
-    static Map<String, Object> describe(ServerConfig c) {
-        return Map.of("host", c.host(), "port", c.port(), "data", c.data().toString());
     }
 }

@@ -1,6 +1,5 @@
 package org.bitsieve.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitsieve.embed.GeneralEncoders;
 import org.bitsieve.embed.Models;
 
@@ -154,7 +153,4 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
         Path x = Path.of(p);
         return x.isAbsolute() ? x : file.toAbsolutePath().getParent().resolve(x).normalize();
     }
-
-    /** For tests and tools: the mapper that reads config files. */
-    static ObjectMapper mapper() { return Json.MAPPER; }
 }

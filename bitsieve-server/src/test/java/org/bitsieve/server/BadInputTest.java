@@ -66,6 +66,8 @@ class BadInputTest {
         assertEquals(200, r.status(), r.toString());
         assertEquals("a", r.json().get("hits").get(0).get("id").asText());
         assertEquals(1, s.get("/v1/collections/c").json().get("documents").asInt());
+        // refused requests are all accounted for: only this metrics request is in flight
+        assertEquals(1, ApiServerTest.sample(s.get("/metrics").body(), "bitsieve_http_requests_in_flight"));
     }
 
     private String withValue(int at, String value) {
