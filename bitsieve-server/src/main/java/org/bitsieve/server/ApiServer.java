@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final PrintStream log;
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Set<String> knownPaths = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong incidents = new AtomicLong();
     private volatile boolean closed;
 
@@ -69,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
             c.events(e -> e.handlerAdded(m -> {
                 if (m.getHttpMethod().isHttpMethod()) {
                     routes.add(new Route(m.getHttpMethod().name(), m.getPath()));
+                    knownPaths.add(m.getPath());
                 }
             }));
             c.requestLogger.http(this::observe);
@@ -194,8 +196,8 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             route = "unmatched";
         }
-        if (route == null || route.isEmpty() || route.equals("*")) {
-            route = "unmatched";
+        if (route == null || !knownPaths.contains(route)) {
+            route = "unmatched"; // only registered templates become labels: random paths cannot grow the label set
         }
         metrics.observe(ctx.method().name(), route, ctx.statusCode(), seconds);
     }

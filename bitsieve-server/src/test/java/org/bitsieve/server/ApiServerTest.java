@@ -254,6 +254,23 @@ class ApiServerTest {
     }
 
     @Test
+    void aCollectionWithAnUploadedEncoder() {
+        Encoder own = org.bitsieve.core.encode.Encoders.fit("sign", trec, org.bitsieve.core.encode.FitOptions.bits(64));
+        String b64 = Base64.getEncoder().encodeToString(org.bitsieve.core.io.EncoderFiles.toBytes(own));
+        TestServer.Res c = s.post("/v1/collections", "{\"name\": \"own\", \"encoder\": \"" + b64 + "\", \"floats\": \"none\"}");
+        assertEquals(201, c.status(), c.toString());
+        assertEquals(64, c.json().get("bits").asInt());
+        assertTrue(c.json().get("encoder").asText().startsWith("sign"), c.toString());
+        assertEquals("invalid_value", s.post("/v1/collections", "{\"name\": \"own2\", \"encoder\": \"" + b64 + "\", \"bits\": 64}").code());
+        // /v1/encode with the collection's encoder gives the uploaded encoder's codes
+        TestServer.Res e = s.post("/v1/encode", "{\"collection\": \"own\", \"format\": \"hex\", \"vectors\": [" + vec(trec.row(9)) + "]}");
+        assertEquals(200, e.status(), e.toString());
+        assertEquals(HexFormat.of().formatHex(bytes(own.encode(trec.row(9)), 8)), e.json().get("codes").get(0).asText());
+        assertEquals("invalid_value", s.post("/v1/encode", "{\"collection\": \"own\", \"bits\": 64, \"vectors\": [" + vec(trec.row(9)) + "]}").code());
+        assertEquals(200, s.delete("/v1/collections/own").status());
+    }
+
+    @Test
     void readOnlyKeysCannotWriteAndNothingChanges() {
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"ro\", \"floats\": \"none\"}").status());
         assertEquals(200, s.post("/v1/collections/ro/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + vec(trec.row(0)) + "}]}").status());

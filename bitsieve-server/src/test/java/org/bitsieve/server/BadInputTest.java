@@ -244,8 +244,14 @@ class BadInputTest {
                 + "\r\nContent-Length: 99999999\r\nConnection: close\r\n\r\n{}");
         assertTrue(r3.startsWith("HTTP/1.1 413") && r3.contains("body_too_large"), r3);
         // unknown routes and methods
-        expect(404, "not_found", s.get("/v2/nothing"));
+        expect(404, "not_found", s.get("/v2/nothing-8c1f"));
+        // unmatched paths share one metrics label, so random paths cannot blow up the label set
+        String metrics = s.get("/metrics").body();
+        assertFalse(metrics.contains("nothing-8c1f"), metrics);
+        assertTrue(metrics.contains("route=\"unmatched\",status=\"404\""), metrics);
         expect(405, "method_not_allowed", s.call("PUT", "/v1/encode", "{}", TestServer.WRITE_KEY));
+        expect(405, "method_not_allowed", s.call("PUT", "/v1/collections/c-7f3a", "{}", TestServer.WRITE_KEY));
+        assertFalse(s.get("/metrics").body().contains("c-7f3a"));
         stillServing();
     }
 
