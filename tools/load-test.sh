@@ -6,6 +6,7 @@
 #   1. search, vector query, k = 10, asymmetric (the default mode)        -> requests/s, p50/p99
 #   2. search, vector query, k = 10, Hamming mode                         -> requests/s, p50/p99
 #   3. encode, batches of 100 vectors (shipped 256-bit encoder)          -> requests/s x 100 = vectors/s, p99
+#      (twice: vectors as JSON numbers, and as vectors_base64 float32)
 #   4. mixed: 90% search, 10% writes of 10 new documents, --mixed seconds -> failed requests, and the final
 #      document count checked against the acknowledged writes
 # Results go to stdout and to results/server/load-test-<date>.txt. Needs wrk (Debian package 'wrk'; installed
@@ -97,8 +98,11 @@ BITSIEVE_PATH=/v1/encode BITSIEVE_BODIES="$WORK/bodies/encode.txt" \
 run search-asymmetric /v1/collections/load/search "$WORK/bodies/search.txt" "$DURATION"
 run search-hamming /v1/collections/load/search "$WORK/bodies/search-hamming.txt" "$DURATION"
 run encode-100 /v1/encode "$WORK/bodies/encode.txt" "$DURATION"
-ENC_RPS="$(sed -n 's/^encode-100 .*rps=\([0-9.]*\).*/\1/p' "$REPORT")"
-echo "encode vectors/s = $(python3 -c "print(round($ENC_RPS * 100))")" | tee -a "$REPORT"
+run encode-100-base64 /v1/encode "$WORK/bodies/encode-base64.txt" "$DURATION"
+for phase in encode-100 encode-100-base64; do
+  ENC_RPS="$(sed -n "s/^$phase .*rps=\([0-9.]*\).*/\1/p" "$REPORT")"
+  echo "$phase vectors/s = $(python3 -c "print(round($ENC_RPS * 100))")" | tee -a "$REPORT"
+done
 
 BEFORE="$("${FIX[@]}" count "$URL" "$BITSIEVE_KEY" load)"
 wrk -t"$WRK_THREADS" -c"$CONNS" -d"${MIXED}s" --timeout 10s -s "$ROOT/tools/load/mixed.lua" "$URL" >"$WORK/mixed.wrk" 2>&1 || true

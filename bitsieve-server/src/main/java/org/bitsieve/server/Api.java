@@ -69,7 +69,8 @@ final class Api {
     }
 
     private Bodies.EncodeResponse encodeWith(Bodies.EncodeRequest b, String model, Encoder enc, CodeFormat format) {
-        float[][] vectors = textsOrVectors(b.texts(), b.vectors(), model, enc.dimension(), TextRole.PASSAGE);
+        float[][] vectors = b.vectorsBase64() != null ? base64Vectors(b, enc.dimension())
+                : textsOrVectors(b.texts(), b.vectors(), model, enc.dimension(), TextRole.PASSAGE);
         int n = vectors.length;
         PackedCodes codes = PackedCodes.allocate(n, enc.bits());
         int w = enc.words();
@@ -82,6 +83,31 @@ final class Api {
         }
         metrics.vectorsEncoded.add(n);
         return new Bodies.EncodeResponse(model, enc.bits(), enc.describe(), format.wire(), out);
+    }
+
+    private float[][] base64Vectors(Bodies.EncodeRequest b, int dim) {
+        if (b.texts() != null || b.vectors() != null) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "give one of 'texts', 'vectors' or 'vectors_base64'");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(b.vectorsBase64());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'vectors_base64' is not valid base64: " + e.getMessage());
+        }
+        if (raw.length == 0 || raw.length % (4 * dim) != 0) {
+            throw new ApiError(ApiError.Code.WRONG_DIMENSION, "field 'vectors_base64' holds " + raw.length + " bytes; it must be "
+                    + "a whole number of vectors of " + dim + " little-endian float32 values (" + 4 * dim + " bytes each)");
+        }
+        int n = raw.length / (4 * dim);
+        checkBatch(n, "vectors_base64");
+        java.nio.FloatBuffer fb = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[][] out = new float[n][dim];
+        for (int i = 0; i < n; i++) {
+            fb.get(out[i]);
+            checkVector(out[i], dim, "vectors_base64[" + i + "]");
+        }
+        return out;
     }
 
     void embed(Context ctx) {
@@ -433,7 +459,8 @@ final class Api {
             return vectors;
         }
         if (texts == null) {
-            throw new ApiError(ApiError.Code.MISSING_FIELD, "give 'texts' (strings to embed) or 'vectors' (arrays of " + dim + " numbers)");
+            throw new ApiError(ApiError.Code.MISSING_FIELD, "give 'texts' (strings to embed), 'vectors' (arrays of " + dim
+                    + " numbers) or 'vectors_base64'");
         }
         checkTexts(texts, "texts");
         if (Embedders.dimension(model) != dim) {

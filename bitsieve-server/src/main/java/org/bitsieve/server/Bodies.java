@@ -17,7 +17,9 @@ final class Bodies {
 
     // ------------------------------------------------------------------ requests
 
-    record EncodeRequest(List<String> texts, float[][] vectors, String model, Integer bits, String collection, String format) {}
+    /** {@code vectorsBase64}: the vectors as one base64 string of little-endian float32, row after row (compact and exact). */
+    record EncodeRequest(List<String> texts, float[][] vectors, String vectorsBase64, String model, Integer bits, String collection,
+                         String format) {}
 
     record EmbedRequest(List<String> texts, String model, String role) {}
 

@@ -114,6 +114,21 @@ class ApiServerTest {
                 assertArrayEquals(expected, got, format + " code " + i);
             }
         }
+        // the same vectors as base64 float32 give the same codes
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(2 * 384 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 2; i++) {
+            for (float x : trec.row(i)) {
+                bb.putFloat(x);
+            }
+        }
+        String b64 = Base64.getEncoder().encodeToString(bb.array());
+        TestServer.Res fromB64 = s.post("/v1/encode", "{\"vectors_base64\": \"" + b64 + "\", \"format\": \"hex\"}");
+        assertEquals(s.post("/v1/encode", body + ", \"format\": \"hex\"}").json().get("codes"), fromB64.json().get("codes"), fromB64.toString());
+        assertEquals("wrong_dimension", s.post("/v1/encode", "{\"vectors_base64\": \"" + b64.substring(0, 100) + "\"}").code());
+        bb.putFloat(4 * 17, Float.NaN);
+        assertEquals("non_finite_value", s.post("/v1/encode", "{\"vectors_base64\": \""
+                + Base64.getEncoder().encodeToString(bb.array()) + "\"}").code());
+        assertEquals("invalid_value", s.post("/v1/encode", "{\"vectors_base64\": \"" + b64 + "\", \"texts\": [\"a\"]}").code());
         TestServer.Res b128 = s.post("/v1/encode", "{\"vectors\": [" + vec(trec.row(0)) + "], \"bits\": 128, \"format\": \"hex\"}");
         assertEquals(32, b128.json().get("codes").get(0).asText().length());
         TestServer.Res bad = s.post("/v1/encode", "{\"vectors\": [" + vec(trec.row(0)) + "], \"bits\": 100}");

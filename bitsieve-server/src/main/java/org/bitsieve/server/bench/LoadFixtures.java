@@ -88,7 +88,7 @@ public final class LoadFixtures {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(b).get("documents").asInt();
     }
 
-    /** search.txt / search-hamming.txt: one query per line (k = 10); encode.txt: 100 vectors per line; vectors.txt: one vector per line. */
+    /** search.txt / search-hamming.txt: one query per line (k = 10); encode.txt / encode-base64.txt: 100 vectors per line (JSON numbers / base64 float32); vectors.txt: one vector per line. */
     static void bodies(Path out, Path queries) throws IOException {
         Files.createDirectories(out);
         FloatMatrix q = Npy.read(queries);
@@ -102,8 +102,16 @@ public final class LoadFixtures {
                 v.write(vec + "\n");
             }
         }
-        try (BufferedWriter e = Files.newBufferedWriter(out.resolve("encode.txt"), StandardCharsets.UTF_8)) {
+        try (BufferedWriter e = Files.newBufferedWriter(out.resolve("encode.txt"), StandardCharsets.UTF_8);
+             BufferedWriter b = Files.newBufferedWriter(out.resolve("encode-base64.txt"), StandardCharsets.UTF_8)) {
             for (int from = 0; from + 100 <= q.rows(); from += 100) {
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(100 * q.dim() * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (int i = from; i < from + 100; i++) {
+                    for (float x : q.row(i)) {
+                        bb.putFloat(x);
+                    }
+                }
+                b.write("{\"vectors_base64\": \"" + java.util.Base64.getEncoder().encodeToString(bb.array()) + "\"}\n");
                 StringBuilder sb = new StringBuilder("{\"vectors\": [");
                 for (int i = from; i < from + 100; i++) {
                     if (i > from) {
