@@ -186,7 +186,7 @@ describe('typed text queries embedded in the page', () => {
     for (let i = 0; i < texts.length; i++) {
       const c = cosine(pageVectors[i], javaVectors[i]);
       assert.ok(c >= 0.999, `text ${i}: cosine(page, Java) = ${c}`);
-      t.diagnostic(`text ${i} (${texts[i].length} chars): cosine(page vector, Java vector) = ${c.toFixed(7)}`);
+      t.diagnostic(`text ${i} (${texts[i].length} chars): 1 - cosine(page vector, Java vector) = ${(1 - c).toExponential(2)}`);
       // the same text gives the same vector in both modes
       assert.deepEqual(typed[2 * i + 1].vector, typed[2 * i].vector);
     }

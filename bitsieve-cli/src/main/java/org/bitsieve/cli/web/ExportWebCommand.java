@@ -87,8 +87,11 @@ public final class ExportWebCommand implements Callable<Integer> {
         ModelFiles files = withModel || Files.isDirectory(Path.of(model)) ? Models.files(model) : null;
         ModelSpec spec = files != null ? files.spec() : Models.spec(model);
         List<ObjectNode> written = new ArrayList<>();
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode e = JSON.createObjectNode();
         int count;
+        int bits;
+        int dim;
+        boolean normalized;
         try (Collection c = Collection.open(collection)) {
             Encoder enc = c.encoder();
             Map<String, float[]> arrays = encoderArrays(enc);
@@ -96,6 +99,8 @@ public final class ExportWebCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("model " + spec.name() + " makes " + spec.dimension() + "-d vectors but collection "
                         + collection + " holds " + enc.dimension() + "-d codes; name the collection's model with --model");
             }
+            bits = enc.bits();
+            dim = enc.dimension();
             Snapshot snap = c.snapshot();
             count = snap.count();
             int words = enc.words();
@@ -117,16 +122,16 @@ public final class ExportWebCommand implements Callable<Integer> {
             written.add(write("codes.bin", out -> out.write(cb.array())));
 
             float[] norms = enc.inverseNorms(new PackedCodes(codes, count, enc.bits()));
-            if (norms != null) {
+            normalized = norms != null;
+            if (normalized) {
                 written.add(write("norms.bin", out -> out.write(floats(norms))));
             }
 
-            ObjectNode e = manifest.putObject("encoder");
             e.put("kind", enc.kind());
             e.put("bits", enc.bits());
             e.put("dim", enc.dimension());
             e.put("scoring", enc instanceof WitqEncoder ? "witq" : "plane");
-            e.put("normalized", norms != null);
+            e.put("normalized", normalized);
             e.put("file", "encoder.bin");
             ObjectNode an = e.putObject("arrays");
             long offset = 0;
@@ -168,11 +173,9 @@ public final class ExportWebCommand implements Callable<Integer> {
                     g.flush();
                 }
             }));
-            manifest.put("bits", enc.bits());
-            manifest.put("dim", enc.dimension());
         }
 
-        ObjectNode m = manifest.putObject("model");
+        ObjectNode m = JSON.createObjectNode();
         m.put("name", spec.name());
         m.put("pooling", spec.pooling().name().toLowerCase(Locale.ROOT));
         m.put("maxTokens", spec.maxTokens());
@@ -197,18 +200,18 @@ public final class ExportWebCommand implements Callable<Integer> {
         top.put("createdBy", "bitsieve 0.1.0");
         top.put("collection", collection.toAbsolutePath().normalize().getFileName().toString());
         top.put("documents", count);
-        top.put("bits", manifest.get("bits").intValue());
-        top.put("dim", manifest.get("dim").intValue());
+        top.put("bits", bits);
+        top.put("dim", dim);
         ObjectNode codesNode = top.putObject("codes");
         codesNode.put("file", "codes.bin");
-        codesNode.put("wordsPerCode", PackedCodes.wordsFor(manifest.get("bits").intValue()));
+        codesNode.put("wordsPerCode", PackedCodes.wordsFor(bits));
         codesNode.put("layout", "u64le words per code; bit j of a code = bit j%64 of word j/64");
-        if (written.stream().anyMatch(w -> w.get("name").asText().equals("norms.bin"))) {
+        if (normalized) {
             top.putObject("norms").put("file", "norms.bin");
         } else {
             top.putNull("norms");
         }
-        top.set("encoder", manifest.get("encoder"));
+        top.set("encoder", e);
         ObjectNode docs = top.putObject("docs");
         docs.put("file", "docs.bin");
         docs.put("encoding", "gzip");
@@ -227,7 +230,7 @@ public final class ExportWebCommand implements Callable<Integer> {
             total += w.get("bytes").longValue();
         }
         System.out.printf(Locale.ROOT, "exported %d documents (%s, %d bits) to %s: %s in %d files%s, %.1fs%n", count,
-                manifest.get("encoder").get("kind").asText(), manifest.get("bits").intValue(), folder, human(total), written.size() + 1,
+                e.get("kind").asText(), bits, folder, human(total), written.size() + 1,
                 withModel ? " (model " + spec.name() + " included)" : "", (System.nanoTime() - t0) / 1e9);
         return 0;
     }
