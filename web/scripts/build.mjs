@@ -15,8 +15,15 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'vendor'), { recursive: true });
 cpSync(join(root, 'demo'), out, { recursive: true });
 cpSync(join(root, 'src'), join(out, 'lib'), { recursive: true });
-for (const f of ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
-  cpSync(join(ortDist, f), join(out, 'vendor', f));
+// ES modules are copied as .js: some static servers (older nginx mime.types) send .mjs as octet-stream, which
+// browsers refuse for module scripts; the page tells onnxruntime-web the renamed loader's URL (wasmPaths)
+const files = [
+  [ortDist, 'ort.wasm.min.mjs', 'ort.wasm.min.js'],
+  [ortDist, 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.js'],
+  [ortDist, 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.wasm'],
+  [tokDist, 'tokenizers.min.mjs', 'tokenizers.min.js'],
+];
+for (const [dir, from, to] of files) {
+  cpSync(join(dir, from), join(out, 'vendor', to));
 }
-cpSync(join(tokDist, 'tokenizers.min.mjs'), join(out, 'vendor', 'tokenizers.min.mjs'));
 console.log(`built ${out}`);

@@ -11,7 +11,8 @@ const f = Math.fround;
 export class QueryEmbedder {
   /**
    * @param files {spec, onnx: Uint8Array, tokenizerJson} from loadModelFiles
-   * @param wasmPaths URL prefix where ort-wasm-simd-threaded.{mjs,wasm} are served (the page's own origin)
+   * @param wasmPaths where onnxruntime-web finds its loader and .wasm on the page's own origin: a URL prefix, or
+   *   {mjs, wasm} URLs
    */
   static async create(files, wasmPaths) {
     ort.env.wasm.wasmPaths = wasmPaths;

@@ -10,7 +10,8 @@ export class BitsieveSearch {
    * Opens a bundle: verifies the manifest and every index file, starts the search worker. The model (when the
    * bundle has one) loads in the background; `modelReady` resolves when text queries can be embedded.
    * @param bundleUrl folder URL of the bundle (holding manifest.json)
-   * @param options {wasmPaths: URL prefix of onnxruntime-web's .wasm/.mjs files, loadModel: default true}
+   * @param options {wasmPaths: onnxruntime-web's env.wasm.wasmPaths (default: the .js loader and .wasm in ../vendor/
+   *   next to this library, as scripts/build.mjs lays them out), workerUrl, loadModel: default true}
    */
   static async open(bundleUrl, options = {}) {
     const manifest = await readManifest(bundleUrl);
@@ -24,7 +25,11 @@ export class BitsieveSearch {
         return null;
       }
       const { QueryEmbedder } = await import('./embedder.js');
-      const wasmPaths = options.wasmPaths || new URL('../vendor/', import.meta.url).href;
+      const vendor = new URL('../vendor/', import.meta.url);
+      const wasmPaths = options.wasmPaths || {
+        mjs: new URL('ort-wasm-simd-threaded.js', vendor).href,
+        wasm: new URL('ort-wasm-simd-threaded.wasm', vendor).href,
+      };
       s.embedder = await QueryEmbedder.create(files, wasmPaths);
       return s.embedder;
     });
