@@ -27,6 +27,7 @@ public final class Main implements Runnable {
             cl.addSubcommand(c);
         }
         cl.addSubcommand(org.bitsieve.cli.bench.BenchCommand.class);
+        cl.addSubcommand(org.bitsieve.cli.web.ExportWebCommand.class);
         cl.setExecutionExceptionHandler(new Errors());
         return cl.execute(args);
     }
