@@ -52,6 +52,10 @@ public final class FitCommand implements Callable<Integer> {
             + "embed this many sentences). Default: ${DEFAULT-VALUE}.")
     int maxSample;
 
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Encoder setting, e.g. --set weightPower=0 (witq: "
+            + "componentsPerBit, weightPower, offsetFraction). Default: the measured defaults.")
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
     @Option(names = "--general", description = "Fit the shipped general encoders for --model on the general-domain corpus.")
     boolean general;
 
@@ -79,7 +83,7 @@ public final class FitCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Encoder e;
         try (Bars.Bar bar = Bars.bar("fit " + encoder, 1, "steps")) {
-            e = Encoders.fit(encoder, x, FitOptions.bits(b).withSeed(seed).withMaxSample(maxSample).withProgress(bar));
+            e = Encoders.fit(encoder, x, options(FitOptions.bits(b).withSeed(seed).withMaxSample(maxSample).withProgress(bar)));
         }
         EncoderFiles.save(e, output);
         System.out.printf(Locale.ROOT, "fitted %s in %.1fs on %d vectors -> %s%n", e.describe(),
@@ -114,7 +118,7 @@ public final class FitCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Encoder e;
             try (Bars.Bar bar = Bars.bar("fit " + encoder + " " + b, 1, "steps")) {
-                e = Encoders.fit(encoder, x, FitOptions.bits(b).withSeed(seed).withMaxSample(x.rows()).withProgress(bar));
+                e = Encoders.fit(encoder, x, options(FitOptions.bits(b).withSeed(seed).withMaxSample(x.rows()).withProgress(bar)));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             Path bse = outputDir.resolve(model + "-" + b + ".bse");
@@ -133,14 +137,23 @@ public final class FitCommand implements Callable<Integer> {
             p.put("seed", seed);
             p.put("embedding", model + ", passage role, max " + Models.spec(model).maxTokens() + " tokens, L2-normalised");
             p.put("fitSeconds", Math.round(secs * 10) / 10.0);
+            StringBuilder set = new StringBuilder();
+            settings.forEach((k, v) -> set.append(" --set ").append(k).append('=').append(v));
             p.put("command", "bitsieve fit --general -m " + model + (bits != null ? " -b " + b : "") + " -e " + encoder
-                    + " --seed " + seed + " --max-sample " + maxSample);
+                    + " --seed " + seed + " --max-sample " + maxSample + set);
             p.put("bitsieve", "0.1.0");
             byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
             AtomicFiles.write(outputDir.resolve(model + "-" + b + ".json"), o -> o.write(json));
             System.out.printf(Locale.ROOT, "fitted %s in %.1fs -> %s%n", e.describe(), secs, bse);
         }
         return 0;
+    }
+
+    private FitOptions options(FitOptions o) {
+        for (java.util.Map.Entry<String, String> s : settings.entrySet()) {
+            o = o.with(s.getKey(), s.getValue());
+        }
+        return o;
     }
 
     /** The first {@code n} of a seeded Fisher-Yates shuffle of 0..size-1 (the corpus is partly sorted by source). */

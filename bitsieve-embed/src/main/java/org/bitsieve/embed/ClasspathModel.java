@@ -72,6 +72,11 @@ final class ClasspathModel implements ModelLocation {
     }
 
     @Override
+    public InputStream openModel() throws IOException {
+        return require(modelResource).openStream();
+    }
+
+    @Override
     public InputStream openTokenizer() throws IOException {
         return require(tokenizerResource).openStream();
     }

@@ -30,6 +30,11 @@ final class DirectoryModel implements ModelLocation {
     }
 
     @Override
+    public InputStream openModel() throws IOException {
+        return Files.newInputStream(model);
+    }
+
+    @Override
     public InputStream openTokenizer() throws IOException {
         return Files.newInputStream(tokenizer);
     }

@@ -14,6 +14,9 @@ interface ModelLocation {
 
     OrtSession openSession(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException, IOException;
 
+    /** The ONNX file's bytes as a stream (for copying the model elsewhere); the caller closes it. */
+    InputStream openModel() throws IOException;
+
     /** The tokenizer.json content; the caller closes the stream. */
     InputStream openTokenizer() throws IOException;
 }

@@ -92,6 +92,27 @@ public final class Models {
         return OnnxTextEmbedder.open(b.spec(), b.location(), options);
     }
 
+    /**
+     * The files and spec of a model without loading it: for copying the model elsewhere (e.g. into a web
+     * bundle that embeds queries in the browser). Same names and errors as {@link #open(String)}.
+     */
+    public static ModelFiles files(String nameOrDirectory) {
+        if (nameOrDirectory == null || nameOrDirectory.isBlank()) {
+            throw new EmbeddingException("no model given; known models: " + String.join(", ", knownNames()));
+        }
+        Path dir = Path.of(nameOrDirectory);
+        if (Files.isDirectory(dir)) {
+            ModelDescriptor.Resolved r = ModelDescriptor.read(dir);
+            return new ModelFiles(r.spec(), r.location());
+        }
+        Bundled b = bundled(nameOrDirectory);
+        if (!b.location().available()) {
+            throw new EmbeddingException("model " + b.spec().name() + " is known but its jar is not on the classpath; "
+                    + "add the Maven dependency " + b.location().mavenCoordinate());
+        }
+        return new ModelFiles(b.spec(), b.location());
+    }
+
     private static Bundled bundled(String name) {
         Bundled b = BUNDLED.get(canonical(name));
         if (b == null) {

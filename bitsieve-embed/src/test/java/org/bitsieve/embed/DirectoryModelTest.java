@@ -71,6 +71,26 @@ class DirectoryModelTest {
     }
 
     @Test
+    void filesGivesTheSpecAndBothFilesOfAFolderOrABundledModel() throws IOException {
+        Path dir = folder("files", "{\"name\": \"mini\", \"pooling\": \"cls\", \"maxTokens\": 100, \"queryPrefix\": \"q: \"}",
+                true, true);
+        ModelFiles f = Models.files(dir.toString());
+        assertEquals("mini", f.spec().name());
+        assertEquals(Pooling.CLS, f.spec().pooling());
+        assertEquals("q: ", f.spec().queryPrefix());
+        try (InputStream m = f.openModel(); InputStream t = f.openTokenizer()) {
+            assertArrayEquals(Files.readAllBytes(onnx), m.readAllBytes());
+            assertArrayEquals(Files.readAllBytes(tokenizer), t.readAllBytes());
+        }
+        ModelFiles bundled = Models.files("all-minilm-l6-v2");
+        assertEquals(256, bundled.spec().maxTokens());
+        try (InputStream t = bundled.openTokenizer()) {
+            assertArrayEquals(Files.readAllBytes(tokenizer), t.readAllBytes());
+        }
+        assertThrows(EmbeddingException.class, () -> Models.files("no-such-model"));
+    }
+
+    @Test
     void descriptorMayNameFilesElsewhere() throws IOException {
         Path dir = folder("elsewhere", "{\"name\": \"mini\", \"pooling\": \"mean\", \"maxTokens\": 128, "
                 + "\"model\": \"" + onnx + "\", \"tokenizer\": \"../files/minilm-tokenizer.json\"}", false, false);

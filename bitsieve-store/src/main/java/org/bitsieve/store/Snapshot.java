@@ -86,6 +86,25 @@ public final class Snapshot {
         }
     }
 
+    /**
+     * Calls {@code action} with every live document (id, code, text, metadata) in storage order: the order
+     * search ranks ties by (the older row first), so an exporter that keeps this order keeps the tie rule.
+     */
+    public void forEachDoc(Consumer<StoredDoc> action) {
+        int words = org.bitsieve.core.PackedCodes.wordsFor(shared.encoder().bits());
+        for (View v : views) {
+            Part p = v.part();
+            long[] all = p.words();
+            int stride = p.stride >>> 3;
+            for (int r = 0; r < v.rows(); r++) {
+                if (v.live(r)) {
+                    long[] code = java.util.Arrays.copyOfRange(all, r * stride, r * stride + words);
+                    action.accept(new StoredDoc(p.id(r), code, p.text(r), p.metadata(r)));
+                }
+            }
+        }
+    }
+
     public List<Hit> search(SearchRequest req) { return searchBatch(List.of(req)).get(0); }
 
     /**

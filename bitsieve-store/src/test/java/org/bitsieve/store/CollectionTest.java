@@ -122,6 +122,25 @@ class CollectionTest {
     }
 
     @Test
+    void forEachDocGivesLiveDocsInStorageOrderWithTheirCodes() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("c"), itq, new CollectionOptions(FloatFormat.NONE, 500))) {
+            Map<String, Doc> live = new HashMap<>();
+            List<Doc> order = populate(c, live);   // segments, a memtable and deletions
+            List<StoredDoc> seen = new ArrayList<>();
+            c.snapshot().forEachDoc(seen::add);
+            assertEquals(order.size(), seen.size());
+            for (int i = 0; i < seen.size(); i++) {
+                Doc want = order.get(i);
+                StoredDoc got = seen.get(i);
+                assertEquals(want.id(), got.id());
+                assertEquals(want.text(), got.text());
+                assertEquals(want.metadataJson(), got.metadataJson());
+                assertArrayEquals(itq.encode(want.vector()), got.code(), "code of " + want.id());
+            }
+        }
+    }
+
+    @Test
     void searchEqualsCoreReferenceAcrossSegmentsAndDeletes() throws IOException {
         for (Encoder enc : List.of(pcaq, itq)) {
             Path dir = tmp.resolve("c-" + enc.kind());

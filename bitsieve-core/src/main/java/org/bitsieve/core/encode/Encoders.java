@@ -49,6 +49,9 @@ public final class Encoders {
         }
         train.requireFinite("training vectors");
         k.checkBits(options.bits(), train.dim());
+        if (!options.tuning().isEmpty() && !k.name().equals(WitqKind.NAME)) {
+            throw new IllegalArgumentException(k.name() + " has no tuning settings; got " + options.tuning().keySet());
+        }
         return k.fit(train, options);
     }
 

@@ -56,4 +56,54 @@ class WitqEncoderTest {
             assertTrue(ones > 0.1 * c.count() && ones < 0.9 * c.count(), "bit " + j + " set in " + ones + " of " + c.count());
         }
     }
+
+    static final int DIM = 64;
+    static final int BITS = 96;
+
+    @Test
+    void moreBitsThanDimensionsUseATightFrame() {
+        // spread-out data, as sentence embeddings are: on a few tight clusters extra planes can only repeat
+        // the cluster partition, and ITQ then converges to repeated directions
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(6);
+        float[] g = new float[4000 * DIM];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) ((rnd.nextDouble() - 0.5) * (1 + (i % DIM)) + (i % DIM == 0 ? 2 : 0));
+        }
+        FloatMatrix train = new FloatMatrix(g, 4000, DIM).normalizeRows();
+        Encoder e = Encoders.fit("witq", train, FitOptions.bits(BITS));
+        assertEquals(BITS, e.bits());
+        assertEquals(Integer.toString(DIM), e.params().get("components"));
+        // distinct planes: no normal is parallel to another (a tight frame, not repeated directions)
+        float[] w = e.arrays().get("planes");
+        for (int a = 0; a < BITS; a++) {
+            for (int b = a + 1; b < BITS; b++) {
+                double dot = 0;
+                double na = 0;
+                double nb = 0;
+                for (int m = 0; m < DIM; m++) {
+                    dot += w[a * DIM + m] * w[b * DIM + m];
+                    na += w[a * DIM + m] * w[a * DIM + m];
+                    nb += w[b * DIM + m] * w[b * DIM + m];
+                }
+                assertTrue(Math.abs(dot) / Math.sqrt(na * nb) < 0.99, "planes " + a + " and " + b + " are parallel");
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Encoders.fit("witq", train, FitOptions.bits(DIM * 2 + 1)));
+    }
+
+    @Test
+    void tuningSettingsAreAppliedAndUnknownOnesRefused() {
+        FloatMatrix train = TestData.clustered(1500, 24, 7);
+        Encoder e = Encoders.fit("witq", train, FitOptions.bits(16).with("weightPower", "0").with("componentsPerBit", "1"));
+        assertEquals("0.0", e.params().get("weightPower"));
+        assertEquals("16", e.params().get("components"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Encoders.fit("witq", train, FitOptions.bits(16).with("weightpower", "0")));
+        assertTrue(bad.getMessage().contains("no setting 'weightpower'"), bad.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Encoders.fit("witq", train, FitOptions.bits(16).with("weightPower", "lots")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Encoders.fit("pcaq", train, FitOptions.bits(16).with("weightPower", "0")));
+    }
 }

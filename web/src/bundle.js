@@ -1,0 +1,177 @@
+// Loads a bundle written by `bitsieve export-web` (format: docs/web.md) and verifies it before anything uses it:
+// the manifest's format and version, and every file's byte size and SHA-256. Any failure is a BundleError whose
+// message says what is wrong and what to do; the caller shows it instead of results.
+
+export const FORMAT = 'bitsieve-web-bundle';
+export const VERSION = 1;
+
+export class BundleError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'BundleError';
+  }
+}
+
+function hex(buf) {
+  const b = new Uint8Array(buf);
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    s += b[i].toString(16).padStart(2, '0');
+  }
+  return s;
+}
+
+async function sha256(buf) {
+  if (!globalThis.crypto || !globalThis.crypto.subtle) {
+    throw new BundleError('this page cannot verify the bundle: the browser offers SHA-256 (crypto.subtle) only on '
+      + 'https:// or http://localhost pages; serve the page over https or from localhost');
+  }
+  return hex(await crypto.subtle.digest('SHA-256', buf));
+}
+
+function base(url) {
+  const u = new URL(url, globalThis.location ? globalThis.location.href : undefined);
+  if (!u.pathname.endsWith('/')) {
+    u.pathname += '/';
+  }
+  return u;
+}
+
+/** Reads the manifest and checks what this page can read. */
+export async function readManifest(bundleUrl) {
+  const url = new URL('manifest.json', base(bundleUrl));
+  let res;
+  try {
+    res = await fetch(url, { cache: 'no-cache' });
+  } catch (e) {
+    throw new BundleError(`cannot fetch ${url}: ${e.message}`);
+  }
+  if (!res.ok) {
+    throw new BundleError(`no bundle at ${base(bundleUrl)}: manifest.json answered HTTP ${res.status}; `
+      + 'export one with: bitsieve export-web <collection> <folder>');
+  }
+  let m;
+  try {
+    m = JSON.parse(await res.text());
+  } catch (e) {
+    throw new BundleError(`manifest.json is not valid JSON (${e.message}); export the bundle again`);
+  }
+  if (!m || m.format !== FORMAT) {
+    throw new BundleError(`manifest.json is not a bitsieve web bundle (format ${JSON.stringify(m && m.format)}, expected "${FORMAT}")`);
+  }
+  if (m.version !== VERSION) {
+    throw new BundleError(`unsupported bundle version ${JSON.stringify(m.version)}: this page reads version ${VERSION}; `
+      + 'export the bundle with a bitsieve release that matches this page (or update the page)');
+  }
+  for (const key of ['documents', 'bits', 'dim', 'codes', 'encoder', 'docs', 'model', 'files']) {
+    if (m[key] === undefined) {
+      throw new BundleError(`manifest.json lacks "${key}"; the bundle is incomplete, export it again`);
+    }
+  }
+  return m;
+}
+
+/** Fetches one file named by the manifest and checks its size and checksum; returns an ArrayBuffer. */
+export async function fetchVerified(bundleUrl, manifest, name) {
+  const entry = manifest.files.find((e) => e.name === name);
+  if (!entry) {
+    throw new BundleError(`manifest.json does not list ${name}; the bundle is incomplete, export it again`);
+  }
+  const url = new URL(name, base(bundleUrl));
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new BundleError(`cannot fetch ${name}: ${e.message}`);
+  }
+  if (!res.ok) {
+    throw new BundleError(`${name} is missing from the bundle (HTTP ${res.status}); copy the whole bundle folder`);
+  }
+  const buf = await res.arrayBuffer();
+  if (buf.byteLength !== entry.bytes) {
+    throw new BundleError(`${name} is ${buf.byteLength < entry.bytes ? 'truncated' : 'too long'}: ${buf.byteLength} bytes, `
+      + `the manifest says ${entry.bytes}; copy the bundle again (or export it again)`);
+  }
+  const sum = await sha256(buf);
+  if (sum !== entry.sha256) {
+    throw new BundleError(`${name} is corrupt: its SHA-256 is ${sum.slice(0, 16)}..., the manifest says `
+      + `${String(entry.sha256).slice(0, 16)}...; copy the bundle again (or export it again)`);
+  }
+  return buf;
+}
+
+async function gunzipJson(buf, name) {
+  try {
+    const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return JSON.parse(await new Response(stream).text());
+  } catch (e) {
+    throw new BundleError(`${name} does not hold gzipped JSON (${e.message}); export the bundle again`);
+  }
+}
+
+function floatArrays(buf, spec) {
+  const out = {};
+  for (const [key, a] of Object.entries(spec.arrays)) {
+    if (a.offset % 4 !== 0 || a.offset + 4 * a.length > buf.byteLength) {
+      throw new BundleError(`encoder array ${key} lies outside ${spec.file}`);
+    }
+    out[key] = new Float32Array(buf, a.offset, a.length);
+  }
+  return out;
+}
+
+/**
+ * Loads and verifies the search part of a bundle: codes, inverse norms, encoder arrays and documents.
+ * @returns {{manifest, codes: ArrayBuffer, norms: Float32Array|null, encoderArrays, docs: {ids, texts, metadata}}}
+ */
+export async function loadIndex(bundleUrl, manifest) {
+  const m = manifest || await readManifest(bundleUrl);
+  const enc = m.encoder;
+  const [codes, norms, encoder, docsBuf] = await Promise.all([
+    fetchVerified(bundleUrl, m, m.codes.file),
+    m.norms ? fetchVerified(bundleUrl, m, m.norms.file) : Promise.resolve(null),
+    fetchVerified(bundleUrl, m, enc.file),
+    fetchVerified(bundleUrl, m, m.docs.file),
+  ]);
+  const stride = m.codes.wordsPerCode * 8;
+  if (codes.byteLength !== m.documents * stride) {
+    throw new BundleError(`codes.bin holds ${codes.byteLength} bytes, expected ${m.documents} codes x ${stride}`);
+  }
+  if (enc.normalized && (!norms || norms.byteLength !== 4 * m.documents)) {
+    throw new BundleError('the encoder needs one inverse norm per code and norms.bin does not hold them');
+  }
+  if (m.docs.encoding !== 'gzip') {
+    throw new BundleError(`documents encoding ${JSON.stringify(m.docs.encoding)} is unknown (this page reads gzip)`);
+  }
+  const docs = await gunzipJson(docsBuf, m.docs.file);
+  if (!docs || !Array.isArray(docs.ids) || docs.ids.length !== m.documents || !Array.isArray(docs.texts)
+      || docs.texts.length !== m.documents) {
+    throw new BundleError(`${m.docs.file} does not hold ${m.documents} documents`);
+  }
+  return {
+    manifest: m,
+    codes,
+    norms: norms ? new Float32Array(norms) : null,
+    encoderArrays: floatArrays(encoder, enc),
+    docs,
+  };
+}
+
+/** Loads and verifies the model files, when the bundle has them; resolves to null otherwise. */
+export async function loadModelFiles(bundleUrl, manifest) {
+  const mm = manifest.model;
+  if (!mm || !mm.onnx || !mm.tokenizer) {
+    return null;
+  }
+  const [onnx, tok] = await Promise.all([
+    fetchVerified(bundleUrl, manifest, mm.onnx),
+    fetchVerified(bundleUrl, manifest, mm.tokenizer),
+  ]);
+  let tokenizerJson;
+  try {
+    tokenizerJson = JSON.parse(new TextDecoder().decode(tok));
+  } catch (e) {
+    throw new BundleError(`${mm.tokenizer} is not valid JSON (${e.message})`);
+  }
+  return { spec: mm, onnx: new Uint8Array(onnx), tokenizerJson };
+}

@@ -1,0 +1,127 @@
+// Query-side encoder maths, reproducing bitsieve-core (PlaneEncoder, WitqEncoder, Vectors) operation for
+// operation in float32: every product and sum goes through Math.fround in the same order as the Java code, so
+// codes, lookup tables and asymmetric scores are bit-identical to the Java search (a float64 sum of float32
+// operands rounded once to float32 is the correctly rounded float32 result, so Math.fround after each
+// operation reproduces Java's float arithmetic exactly).
+
+const f = Math.fround;
+
+/** Java Vectors.dot: four accumulators over groups of four, the tail into the first, then (s0+s1)+(s2+s3). */
+export function dot(a, ao, b, bo, n) {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 = f(s0 + f(a[ao + i] * b[bo + i]));
+    s1 = f(s1 + f(a[ao + i + 1] * b[bo + i + 1]));
+    s2 = f(s2 + f(a[ao + i + 2] * b[bo + i + 2]));
+    s3 = f(s3 + f(a[ao + i + 3] * b[bo + i + 3]));
+  }
+  for (; i < n; i++) {
+    s0 = f(s0 + f(a[ao + i] * b[bo + i]));
+  }
+  return f(f(s0 + s1) + f(s2 + s3));
+}
+
+/**
+ * An encoder read from a bundle: the planes (bits x dim, row-major) and offsets of a plane encoder, plus, for
+ * witq, the center (dim) and decoder (bits x dim) of its asymmetric score.
+ */
+export class WebEncoder {
+  constructor(spec, arrays) {
+    this.kind = spec.kind;
+    this.bits = spec.bits;
+    this.dim = spec.dim;
+    this.scoring = spec.scoring;
+    this.normalized = !!spec.normalized;
+    this.planes = arrays.planes;
+    this.offsets = arrays.offsets;
+    this.center = arrays.center || null;
+    this.decoder = arrays.decoder || null;
+    this.bytes = (this.bits + 7) >>> 3;
+    this.words32 = ((this.bits + 63) >>> 6) * 2;
+    if (this.scoring !== 'plane' && this.scoring !== 'witq') {
+      throw new Error(`encoder scoring '${this.scoring}' is not supported by this page (it knows plane and witq)`);
+    }
+    if (this.planes.length !== this.bits * this.dim || this.offsets.length !== this.bits) {
+      throw new Error('encoder planes/offsets do not match bits x dim');
+    }
+    if (this.scoring === 'witq' && (!this.center || this.center.length !== this.dim || !this.decoder
+        || this.decoder.length !== this.bits * this.dim)) {
+      throw new Error('witq encoder lacks a center or decoder of the right size');
+    }
+  }
+
+  /** PlaneEncoder.project: w_j . x - c_j, with Vectors.multiply's order (sum over input dimensions in order). */
+  project(x) {
+    const { bits, dim, planes, offsets } = this;
+    const out = new Float32Array(bits);
+    for (let j = 0; j < bits; j++) {
+      let s = 0;
+      const o = j * dim;
+      for (let r = 0; r < dim; r++) {
+        s = f(s + f(x[r] * planes[o + r]));
+      }
+      out[j] = f(s - offsets[j]);
+    }
+    return out;
+  }
+
+  /** The query's code as 32-bit little-endian halves of the 64-bit words (bit j = bit j%32 of half j/32). */
+  encode(x) {
+    this.check(x);
+    const p = this.project(x);
+    const code = new Uint32Array(this.words32);
+    for (let j = 0; j < this.bits; j++) {
+      if (p[j] > 0) {
+        code[j >>> 5] |= 1 << (j & 31);
+      }
+    }
+    return code;
+  }
+
+  /** QueryScorer table: 256 float32 entries per code byte; the score of a code is the sum over its bytes. */
+  table(x) {
+    this.check(x);
+    const { bits, dim, bytes } = this;
+    let a;
+    if (this.scoring === 'witq') {
+      a = new Float32Array(bits);
+      for (let j = 0; j < bits; j++) {
+        a[j] = dot(this.decoder, j * dim, x, 0, dim);
+      }
+    } else {
+      a = this.project(x);
+    }
+    const table = new Float32Array(bytes * 256);
+    for (let k = 0; k < bytes; k++) {
+      const n = Math.min(8, bits - 8 * k);
+      for (let v = 0; v < (1 << n); v++) {
+        let s = 0;
+        for (let u = 0; u < n; u++) {
+          const aj = a[8 * k + u];
+          s = f(s + (((v >>> u) & 1) !== 0 ? aj : -aj));
+        }
+        table[(k << 8) | v] = s;
+      }
+    }
+    if (this.scoring === 'witq') {
+      // q . c rides on byte 0 so that the norm divides it as well (WitqEncoder.scorer)
+      const qc = dot(x, 0, this.center, 0, dim);
+      for (let v = 0; v < 256; v++) {
+        table[v] = f(table[v] + qc);
+      }
+    }
+    return table;
+  }
+
+  check(x) {
+    if (x.length !== this.dim) {
+      throw new Error(`query vector has dimension ${x.length}, the bundle's encoder expects ${this.dim}`);
+    }
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) {
+        throw new Error(`query vector value at index ${i} is not a finite number`);
+      }
+    }
+  }
+}
