@@ -38,6 +38,8 @@ public final class QuantizedLut {
     private final double scale;
     /** Added to {@code Q * scale}: the sum of minima plus every error and rounding slack. */
     private final double offsetHi;
+    /** {@code rest[w]}: the largest integer sum the bytes after word w can add (for the early exit). */
+    private final int[] rest;
 
     private QuantizedLut(float[] table, char[] q, int bytes, double scale, double offsetHi) {
         this.table = table;
@@ -45,6 +47,19 @@ public final class QuantizedLut {
         this.bytes = bytes;
         this.scale = scale;
         this.offsetHi = offsetHi;
+        int words = (bytes + 7) >>> 3;
+        rest = new int[words];
+        for (int w = 0; w < words; w++) {
+            int sum = 0;
+            for (int k = 8 * (w + 1); k < bytes; k++) {
+                int m = 0;
+                for (int v = 0; v < 256; v++) {
+                    m = Math.max(m, q[(k << 8) | v]);
+                }
+                sum += m;
+            }
+            rest[w] = sum;
+        }
     }
 
     /** Quantises the scorer's table (256 x bytes entries: microseconds, once per query). */
@@ -107,14 +122,50 @@ public final class QuantizedLut {
      */
     public void scan(long[] codes, int words, int from, int to, float[] inverseNorms, FloatHeap heap, int idBase, RowFilter filter) {
         if (bytes == 32 && words == 4) {
-            scan32(codes, from, to, inverseNorms, heap, idBase, filter);
+            scan32Early(codes, from, to, inverseNorms, heap, idBase, filter);
         } else {
             scanGeneric(codes, words, from, to, inverseNorms, heap, idBase, filter);
         }
     }
 
-    /** 256-bit codes: four independent rows per step, eight 16-bit lookups per word, integer sums. */
-    private void scan32(long[] a, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
+    /**
+     * 256-bit codes, one row at a time with an early exit: after the first word and after the second, the
+     * bound assumes the largest entries for the remaining bytes; once the heap is full most codes fail it
+     * there and skip the rest of their lookups (most for codes whose first bytes carry the most variance, as
+     * pcaq's do).
+     */
+    private void scan32Early(long[] a, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
+        char[] t = q;
+        double sc = scale;
+        double off = offsetHi;
+        int rest0 = rest[0];
+        int rest1 = rest[1];
+        double worst = heap.threshold();
+        for (int r = from, o = from * 4; r < to; r++, o += 4) {
+            double iv = inv == null ? 1.0 : inv[r];
+            int s = sum8(t, 0, a[o]);
+            if (((s + rest0) * sc + off) * iv <= worst) {
+                continue;
+            }
+            s += sum8(t, 2048, a[o + 1]);
+            if (((s + rest1) * sc + off) * iv <= worst) {
+                continue;
+            }
+            s += sum8(t, 4096, a[o + 2]) + sum8(t, 6144, a[o + 3]);
+            if ((s * sc + off) * iv > worst) {
+                worst = exact(a, r, inv, heap, idBase, filter);
+            }
+        }
+    }
+
+    /**
+     * 256-bit codes: four independent rows per step, every byte looked up (no early exit). Public for the
+     * variant benchmark, which compares it with {@link #scan}.
+     */
+    public void scanFourRows(long[] a, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
+        if (bytes != 32) {
+            throw new IllegalArgumentException("scanFourRows is for 32-byte codes, this table has " + bytes);
+        }
         char[] t = q;
         double sc = scale;
         double off = offsetHi;

@@ -85,6 +85,11 @@ class QuantizedLutTest {
                     lut.scan(a, words, 0, n, normalized ? inv : null, got, 0, null);
                     assertSame(want, got, bits + " bits, trial " + trial + ", k " + k + ", normalised " + normalized);
                     assertSame(want, AsymmetricSearch.scan(db, inv, s, k, 0, n), "AsymmetricSearch.scan");
+                    if (bytes == 32) {
+                        FloatHeap four = new FloatHeap(k);
+                        lut.scanFourRows(a, 0, n, normalized ? inv : null, four, 0, null);
+                        assertSame(want, four, "scanFourRows");
+                    }
                 }
                 // a range that starts and ends off a multiple of four
                 FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, 10, 7, 4998);
