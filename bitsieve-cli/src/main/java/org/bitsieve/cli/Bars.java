@@ -10,7 +10,7 @@ import org.bitsieve.core.encode.Progress;
 public final class Bars {
     private Bars() {}
 
-    static boolean quiet = false;
+    public static boolean quiet = false;
 
     /** A progress sink drawing one bar per step; close it when the step ends. */
     public static final class Bar implements Progress, AutoCloseable {

@@ -16,7 +16,8 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 
 @Command(name = "encode", mixinStandardHelpOptions = true,
-        description = "Encode vectors with a fitted encoder into packed codes (.bsc) or print them as hex/base64.")
+        description = {"Encode vectors or texts into packed codes (.bsc) or print them as hex/base64.",
+                "Without --encoder, the general encoder shipped for --model at --bits is used: no fitting step."})
 final class EncodeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Vectors to encode (.npy or .fvecs).")
     Path vectors;
@@ -27,8 +28,11 @@ final class EncodeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     TextEmbedding embedding;
 
-    @Option(names = {"-e", "--encoder"}, required = true, description = "Fitted encoder file (.bse).")
+    @Option(names = {"-e", "--encoder"}, description = "Fitted encoder file (.bse). Default: the shipped general encoder of --model.")
     Path encoderFile;
+
+    @Option(names = {"-b", "--bits"}, defaultValue = "256", description = "Code length of the shipped encoder (128, 256, 512). Default: ${DEFAULT-VALUE}.")
+    int bits;
 
     @Option(names = {"-o", "--output"}, description = "Codes file to write (.bsc). Without it, codes are printed.")
     Path output;
@@ -38,14 +42,23 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Encoder e = EncoderFiles.load(encoderFile);
         if ((vectors == null) == (texts == null)) {
             throw new UserException("give either a VECTORS file or --text");
+        }
+        Encoder e;
+        String encoderName;
+        if (encoderFile != null) {
+            e = EncoderFiles.load(encoderFile);
+            encoderName = "encoder " + encoderFile;
+        } else {
+            e = org.bitsieve.embed.GeneralEncoders.load(embedding.model, bits);
+            encoderName = "the shipped general encoder of " + org.bitsieve.embed.GeneralEncoders.encoderModel(embedding.model) + " (" + bits + " bits)";
+            System.err.println("using " + encoderName + ": " + e.describe());
         }
         FloatMatrix x = vectors != null ? Inputs.vectors(vectors)
                 : embedding.embed(texts, org.bitsieve.embed.TextRole.PASSAGE, "--text");
         if (x.dim() != e.dimension()) {
-            throw new UserException((vectors != null ? vectors.toString() : "model " + embedding.model) + " has dimension " + x.dim() + " but encoder " + encoderFile + " expects "
+            throw new UserException((vectors != null ? vectors.toString() : "model " + embedding.model) + " has dimension " + x.dim() + " but " + encoderName + " expects "
                     + e.dimension() + "; use vectors from the same embedding model the encoder was fitted on");
         }
         PackedCodes codes;

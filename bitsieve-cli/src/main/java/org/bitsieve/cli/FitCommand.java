@@ -1,51 +1,173 @@
 package org.bitsieve.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Encoders;
 import org.bitsieve.core.encode.FitOptions;
+import org.bitsieve.core.io.AtomicFiles;
 import org.bitsieve.core.io.EncoderFiles;
+import org.bitsieve.embed.GeneralEncoders;
+import org.bitsieve.embed.Models;
+import org.bitsieve.embed.TextInput;
+import org.bitsieve.embed.TextRole;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 @Command(name = "fit", mixinStandardHelpOptions = true,
-        description = "Fit an encoder on a sample of vectors (.npy or .fvecs) and save it (.bse).")
-final class FitCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "VECTORS", description = "Training vectors (.npy float32/float16, or .fvecs).")
+        description = {"Fit an encoder on a sample of vectors (.npy or .fvecs) and save it (.bse).",
+                "With --general: embed a seeded sample of the general-domain sentences with --model and fit the general "
+                        + "encoders shipped in the jar for that model (128, 256, 512 bits), with a provenance record each."})
+public final class FitCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Training vectors (.npy float32/float16, or .fvecs).")
     Path vectors;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "Encoder file to write (.bse).")
+    @Option(names = {"-o", "--output"}, description = "Encoder file to write (.bse).")
     Path output;
 
     @Option(names = {"-e", "--encoder"}, defaultValue = Encoders.DEFAULT,
             description = "Encoder family: witq (default), pcaq, itq, sign, simhash, kesieve.")
     String encoder;
 
-    @Option(names = {"-b", "--bits"}, defaultValue = "256", description = "Code length in bits (kesieve: cap, 0 = none). Default: ${DEFAULT-VALUE}.")
-    int bits;
+    @Option(names = {"-b", "--bits"}, description = "Code length in bits (kesieve: cap, 0 = none). Default: 256; with --general: 128, 256 and 512.")
+    Integer bits;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--max-sample", defaultValue = "100000", description = "Fit on at most this many vectors. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-sample", defaultValue = "100000", description = "Fit on at most this many vectors (with --general: "
+            + "embed this many sentences). Default: ${DEFAULT-VALUE}.")
     int maxSample;
+
+    @Option(names = "--general", description = "Fit the shipped general encoders for --model on the general-domain corpus.")
+    boolean general;
+
+    @Option(names = "--corpus", description = "General-domain corpus (JSON Lines, field 'text'). Default: <shared>/data/general_sentences/train.jsonl.gz.")
+    Path corpus;
+
+    @Option(names = "--output-dir", defaultValue = "bitsieve-embed/src/main/resources/org/bitsieve/embed/general",
+            description = "With --general: folder for <model>-<bits>.bse and .json. Default: ${DEFAULT-VALUE} (the embed module's resources).")
+    Path outputDir;
+
+    @Mixin
+    TextEmbedding embedding;
 
     @Override
     public Integer call() throws Exception {
+        if (general) {
+            return fitGeneral();
+        }
+        if (vectors == null || output == null) {
+            throw new UserException("give VECTORS and -o FILE.bse (or --general to fit the shipped general encoders)");
+        }
+        int b = bits != null ? bits : 256;
         FloatMatrix x = Inputs.vectors(vectors);
-        Encoders.kind(encoder).checkBits(bits, x.dim());
+        Encoders.kind(encoder).checkBits(b, x.dim());
         long t0 = System.nanoTime();
         Encoder e;
         try (Bars.Bar bar = Bars.bar("fit " + encoder, 1, "steps")) {
-            e = Encoders.fit(encoder, x, FitOptions.bits(bits).withSeed(seed).withMaxSample(maxSample).withProgress(bar));
+            e = Encoders.fit(encoder, x, FitOptions.bits(b).withSeed(seed).withMaxSample(maxSample).withProgress(bar));
         }
         EncoderFiles.save(e, output);
-        System.out.printf(java.util.Locale.ROOT, "fitted %s in %.1fs on %d vectors -> %s%n", e.describe(),
+        System.out.printf(Locale.ROOT, "fitted %s in %.1fs on %d vectors -> %s%n", e.describe(),
                 (System.nanoTime() - t0) / 1e9, Math.min(x.rows(), maxSample), output);
         return 0;
+    }
+
+    private int fitGeneral() throws Exception {
+        String model = Models.spec(embedding.model).name();
+        if (!GeneralEncoders.encoderModel(model).equals(model)) {
+            throw new UserException(model + " uses the general encoders of " + GeneralEncoders.encoderModel(model)
+                    + "; fit those with -m " + GeneralEncoders.encoderModel(model));
+        }
+        List<Integer> budgets = bits != null ? List.of(bits) : GeneralEncoders.BITS;
+        Path src = corpus != null ? corpus : Inputs.shared().resolve("data/general_sentences/train.jsonl.gz");
+        if (!Files.isRegularFile(src)) {
+            throw new UserException("general corpus not found: " + src + " (give --corpus FILE.jsonl.gz)");
+        }
+        Files.createDirectories(outputDir);
+        List<String> all = TextInput.read(src, TextInput.Format.JSONL, "text");
+        int[] pick = sample(all.size(), maxSample, seed);
+        List<String> texts = new ArrayList<>(pick.length);
+        for (int i : pick) {
+            texts.add(all.get(i));
+        }
+        String sha = sha256(src);
+        System.out.printf(Locale.ROOT, "%s: %d sentences (sha256 %s), embedding a seeded sample of %d with %s%n",
+                src.getFileName(), all.size(), sha.substring(0, 16), texts.size(), model);
+        FloatMatrix x = embedding.embed(texts, TextRole.PASSAGE, "general sample");
+        for (int b : budgets) {
+            Encoders.kind(encoder).checkBits(b, x.dim());
+            long t0 = System.nanoTime();
+            Encoder e;
+            try (Bars.Bar bar = Bars.bar("fit " + encoder + " " + b, 1, "steps")) {
+                e = Encoders.fit(encoder, x, FitOptions.bits(b).withSeed(seed).withMaxSample(x.rows()).withProgress(bar));
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Path bse = outputDir.resolve(model + "-" + b + ".bse");
+            EncoderFiles.save(e, bse);
+            ObjectNode p = Inputs.JSON.createObjectNode();
+            p.put("model", model);
+            p.put("bits", b);
+            p.put("encoder", e.describe());
+            p.put("encoderKind", e.kind());
+            p.put("fingerprint", Long.toHexString(EncoderFiles.fingerprint(e)));
+            p.put("corpus", "general_sentences/train.jsonl.gz");
+            p.put("corpusSha256", sha);
+            p.put("corpusSentences", all.size());
+            p.put("sample", texts.size());
+            p.put("sampleSelection", "line indices shuffled by Fisher-Yates with java.util.SplittableRandom(seed), first 'sample' taken");
+            p.put("seed", seed);
+            p.put("embedding", model + ", passage role, max " + Models.spec(model).maxTokens() + " tokens, L2-normalised");
+            p.put("fitSeconds", Math.round(secs * 10) / 10.0);
+            p.put("command", "bitsieve fit --general -m " + model + (bits != null ? " -b " + b : "") + " -e " + encoder
+                    + " --seed " + seed + " --max-sample " + maxSample);
+            p.put("bitsieve", "0.1.0");
+            byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
+            AtomicFiles.write(outputDir.resolve(model + "-" + b + ".json"), o -> o.write(json));
+            System.out.printf(Locale.ROOT, "fitted %s in %.1fs -> %s%n", e.describe(), secs, bse);
+        }
+        return 0;
+    }
+
+    /** The first {@code n} of a seeded Fisher-Yates shuffle of 0..size-1 (the corpus is partly sorted by source). */
+    public static int[] sample(int size, int n, long seed) {
+        int[] idx = new int[size];
+        for (int i = 0; i < size; i++) {
+            idx[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = size - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return java.util.Arrays.copyOf(idx, Math.min(n, size));
+    }
+
+    static String sha256(Path p) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

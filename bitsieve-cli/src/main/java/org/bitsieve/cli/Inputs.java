@@ -45,7 +45,7 @@ public final class Inputs {
     }
 
     /** Integer labels: a JSON Lines file (field {@code field}), or a text file with one integer per line. */
-    static int[] labels(Path p, String field) throws IOException {
+    public static int[] labels(Path p, String field) throws IOException {
         if (!Files.exists(p)) {
             throw new java.nio.file.NoSuchFileException(p.toString());
         }
@@ -82,7 +82,7 @@ public final class Inputs {
     }
 
     /** The project's shared data folder: -Dbitsieve.shared, $BITSIEVE_SHARED, or ../shared from here. */
-    static Path shared() {
+    public static Path shared() {
         String p = System.getProperty("bitsieve.shared");
         if (p == null) {
             p = System.getenv("BITSIEVE_SHARED");

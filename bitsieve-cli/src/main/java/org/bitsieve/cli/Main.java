@@ -26,6 +26,7 @@ public final class Main implements Runnable {
         for (Class<?> c : org.bitsieve.cli.store.StoreCli.COMMANDS) {
             cl.addSubcommand(c);
         }
+        cl.addSubcommand(org.bitsieve.cli.bench.BenchCommand.class);
         cl.setExecutionExceptionHandler(new Errors());
         return cl.execute(args);
     }

@@ -1,8 +1,8 @@
 package org.bitsieve.cli;
 
 /** A mistake in how the command was called or in its input; printed as one line without a stack trace. */
-final class UserException extends IllegalArgumentException {
-    UserException(String message) {
+public final class UserException extends IllegalArgumentException {
+    public UserException(String message) {
         super(message);
     }
 }

@@ -110,4 +110,30 @@ class EmbedCliTest {
         CliTest.Run both = CliTest.run("search", coll.toString(), "x", "--vector-file", docs.toString(), "--no-cache");
         assertEquals(2, both.code());
     }
+
+    @Test
+    void textPathsUseTheShippedGeneralEncoderWithoutFitting() throws Exception {
+        CliTest.Run r = CliTest.run("encode", "--text", "hello world", "--text", "a second text", "--no-cache");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("shipped general encoder of all-minilm-l6-v2 (256 bits)"), r.err());
+        String[] lines = r.out().trim().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertEquals(64, lines[0].length(), "256 bits = 32 bytes = 64 hex digits: " + lines[0]);
+        CliTest.Run r128 = CliTest.run("encode", "--text", "hello world", "-b", "128", "--no-cache");
+        assertEquals(32, r128.out().trim().length(), r128.out());
+        CliTest.Run bad = CliTest.run("encode", "--text", "hello world", "-b", "100", "--no-cache");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("shipped budgets: [128, 256, 512]"), bad.err());
+
+        Path docs = dir.resolve("few.jsonl");
+        Files.writeString(docs, "{\"id\": \"a\", \"text\": \"Rain and strong wind tomorrow.\"}\n"
+                + "{\"id\": \"b\", \"text\": \"The striker scored twice in the final.\"}\n");
+        Path coll = dir.resolve("general-coll");
+        CliTest.Run idx = CliTest.run("index", coll.toString(), "--docs", docs.toString(), "-q", "--no-cache");
+        assertEquals(0, idx.code(), idx.err());
+        assertTrue(idx.out().contains("using the shipped general encoder of all-minilm-l6-v2") && !idx.out().contains("fitted"), idx.out());
+        CliTest.Run s = CliTest.run("search", coll.toString(), "weather forecast", "-k", "1", "--no-cache");
+        assertEquals(0, s.code(), s.err());
+        assertTrue(s.out().contains("Rain and strong wind") && !s.out().contains("striker"), s.out());
+    }
 }

@@ -45,11 +45,15 @@ public final class IndexCommand extends StoreCommand {
     @Option(names = "--encoder", description = "Fitted encoder (.bse) for a new collection.")
     Path encoderFile;
 
-    @Option(names = "--encoder-kind", defaultValue = Encoders.DEFAULT,
-            description = "Without --encoder, fit this encoder kind on the given vectors. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--encoder-kind",
+            description = "Fit this encoder kind (witq, pcaq, ...) on the documents' vectors for a new collection. Default: the "
+                    + "shipped general encoder of --model when the text is embedded here, a fitted " + Encoders.DEFAULT + " with --vectors.")
     String encoderKind;
 
-    @Option(names = "--bits", defaultValue = "256", description = "Code length when fitting. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--general", description = "With --vectors: use the shipped general encoder of --model (the vectors must come from that model).")
+    boolean general;
+
+    @Option(names = "--bits", defaultValue = "256", description = "Code length (shipped encoders: 128, 256, 512). Default: ${DEFAULT-VALUE}.")
     int bits;
 
     @Option(names = "--keep-floats", defaultValue = "f16",
@@ -106,9 +110,19 @@ public final class IndexCommand extends StoreCommand {
                     throw new IllegalArgumentException(vectors + " has dimension " + x.dim() + " but encoder " + encoderFile
                             + " expects " + enc.dimension());
                 }
+            } else if (encoderKind == null && (vectors == null || general)) {
+                // text of any domain: the general encoder shipped for the model, no fitting step
+                enc = org.bitsieve.embed.GeneralEncoders.load(embedding.model, bits);
+                if (enc.dimension() != x.dim()) {
+                    throw new IllegalArgumentException(vectors + " has dimension " + x.dim() + " but the shipped encoder of "
+                            + embedding.model + " expects " + enc.dimension() + "; pass the model the vectors came from with -m");
+                }
+                System.out.printf(Locale.ROOT, "using the shipped general encoder of %s: %s%n",
+                        org.bitsieve.embed.GeneralEncoders.encoderModel(embedding.model), enc.describe());
             } else {
+                String kind = encoderKind != null ? encoderKind : Encoders.DEFAULT;
                 long t0 = System.nanoTime();
-                enc = Encoders.fit(encoderKind, x, FitOptions.bits(bits));
+                enc = Encoders.fit(kind, x, FitOptions.bits(bits));
                 System.out.printf(Locale.ROOT, "fitted %s in %.1fs%n", enc.describe(), (System.nanoTime() - t0) / 1e9);
             }
             c = Collection.create(collection, enc, CollectionOptions.defaults().withFloats(floats));

@@ -149,10 +149,14 @@ final class ItqKind implements EncoderKind {
     }
 
     /**
-     * Orthogonal polar factor {@code M (M^T M)^(-1/2)} of an r x c matrix (r >= c): the matrix with
-     * orthonormal columns closest to M, i.e. {@code U V^T} of M's thin SVD.
+     * Orthogonal polar factor {@code M (M^T M)^(-1/2)} of an r x c matrix: the matrix closest to M with
+     * orthonormal columns (r >= c) or, for a wide matrix (r < c), orthonormal rows (a tight frame), i.e.
+     * {@code U V^T} of M's thin SVD either way. The wide case lets witq spend more bits than dimensions.
      */
     static double[][] polar(double[][] m) {
+        if (m.length < m[0].length) {
+            return transpose(polar(transpose(m)));
+        }
         int r = m.length;
         int c = m[0].length;
         double[][] mtm = new double[c][c];
@@ -194,7 +198,17 @@ final class ItqKind implements EncoderKind {
         return out;
     }
 
-    /** A random k x b matrix with orthonormal columns (polar factor of a seeded Gaussian matrix). */
+    static double[][] transpose(double[][] m) {
+        double[][] t = new double[m[0].length][m.length];
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[0].length; j++) {
+                t[j][i] = m[i][j];
+            }
+        }
+        return t;
+    }
+
+    /** A random k x b matrix with orthonormal columns (or rows, when k < b) (polar factor of a seeded Gaussian matrix). */
     static double[][] randomColumns(int k, int b, SplittableRandom rnd) {
         double[][] g = new double[k][b];
         for (int i = 0; i < k; i++) {

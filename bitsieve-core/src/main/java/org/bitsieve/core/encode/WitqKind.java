@@ -11,7 +11,8 @@ import java.util.Map;
  * <p>Three changes to plain ITQ, each measured on the reference embeddings (see docs/encoders.md):
  * <ol>
  *   <li>more principal components than bits (1.25x, e.g. 320 for 256 bits) and a rectangular learned
- *       rotation, so the bits see more of the signal;</li>
+ *       rotation, so the bits see more of the signal; above {@code dim} bits the rotation is a tight frame
+ *       (orthonormal rows), so e.g. 512 bits on 384-d vectors are possible;</li>
  *   <li>components weighted by {@code variance^0.125} before the rotation, so strong directions get a larger
  *       share of the bits;</li>
  *   <li>offset by {@code 0.75 x mean} instead of the full mean: sentence embeddings are unit vectors far from
@@ -25,6 +26,11 @@ final class WitqKind implements EncoderKind {
     static final double COMPONENTS_PER_BIT = 1.25;
     static final double WEIGHT_POWER = 0.125;
     static final float OFFSET_FRACTION = 0.75f;
+    /**
+     * Above {@code dim} bits the rotation becomes a tight frame (orthonormal rows): every component feeds several
+     * bits. Beyond 4 bits per dimension extra planes are mostly redundant, so larger budgets are refused.
+     */
+    static final int MAX_BITS_PER_DIMENSION = 4;
 
     @Override public String name() { return NAME; }
 
@@ -35,8 +41,9 @@ final class WitqKind implements EncoderKind {
 
     @Override
     public void checkBits(int bits, int dim) {
-        if (bits < 1 || bits > dim) {
-            throw new IllegalArgumentException("witq needs bits <= dimension: bits must be 1.." + dim + ", got " + bits);
+        if (bits < 1 || bits > MAX_BITS_PER_DIMENSION * dim) {
+            throw new IllegalArgumentException("witq takes 1.." + MAX_BITS_PER_DIMENSION * dim + " bits for dimension " + dim
+                    + " (at most " + MAX_BITS_PER_DIMENSION + " per dimension), got " + bits);
         }
     }
 

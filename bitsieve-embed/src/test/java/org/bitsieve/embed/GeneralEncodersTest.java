@@ -1,0 +1,49 @@
+package org.bitsieve.embed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.io.EncoderFiles;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The general encoders shipped in the jar: present for the default model, self-describing, found by any spelling. */
+class GeneralEncodersTest {
+    @Test
+    void defaultModelShipsEveryBudgetWithProvenance() throws Exception {
+        assertEquals(GeneralEncoders.BITS, GeneralEncoders.available(Models.DEFAULT));
+        for (int bits : GeneralEncoders.BITS) {
+            Encoder e = GeneralEncoders.load(Models.DEFAULT, bits);
+            assertEquals(bits, e.bits());
+            assertEquals(384, e.dimension());
+            assertEquals("witq", e.kind());
+            JsonNode p = new ObjectMapper().readTree(GeneralEncoders.provenance(Models.DEFAULT, bits).orElseThrow());
+            assertEquals(Models.DEFAULT, p.get("model").asText());
+            assertEquals(bits, p.get("bits").asInt());
+            assertEquals(Long.toHexString(EncoderFiles.fingerprint(e)), p.get("fingerprint").asText(),
+                    "the provenance record must describe the shipped file");
+            assertEquals(64, p.get("corpusSha256").asText().length());
+            assertTrue(p.get("sample").asInt() >= 10_000);
+        }
+    }
+
+    @Test
+    void quantizedModelAndHubSpellingShareTheFloatModelsEncoder() {
+        Encoder e = GeneralEncoders.load(Models.DEFAULT, 256);
+        assertSame(e, GeneralEncoders.load("all-minilm-l6-v2-q", 256));
+        assertSame(e, GeneralEncoders.load("sentence-transformers/all-MiniLM-L6-v2", 256));
+    }
+
+    @Test
+    void missingBudgetOrUnknownModelSaysWhatExists() {
+        EmbeddingException bits = assertThrows(EmbeddingException.class, () -> GeneralEncoders.load(Models.DEFAULT, 64));
+        assertTrue(bits.getMessage().contains("[128, 256, 512]"), bits.getMessage());
+        EmbeddingException model = assertThrows(EmbeddingException.class, () -> GeneralEncoders.load("no-such-model", 256));
+        assertTrue(model.getMessage().contains("all-minilm-l6-v2"), model.getMessage());
+        assertTrue(GeneralEncoders.find("/tmp/some-model-folder", 256).isEmpty());
+    }
+}
