@@ -129,33 +129,69 @@ public final class QuantizedLut {
     }
 
     /**
-     * 256-bit codes, one row at a time with an early exit: after the first word and after the second, the
-     * bound assumes the largest entries for the remaining bytes; once the heap is full most codes fail it
-     * there and skip the rest of their lookups (most for codes whose first bytes carry the most variance, as
-     * pcaq's do).
+     * 256-bit codes, four rows per step with an early exit: the first two words of four rows are summed
+     * together (independent integer chains), then each row's bound, assuming the largest entries for the 16
+     * bytes not yet read, is checked in row order; only rows that pass read their third word, check again,
+     * and read the fourth. With held-out IMDB queries over 1M IMDB codes, 83% (pcaq) of rows stop after
+     * two words and 99.7% after three, once the heap is full.
      */
     private void scan32Early(long[] a, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
         char[] t = q;
         double sc = scale;
         double off = offsetHi;
-        int rest0 = rest[0];
         int rest1 = rest[1];
         double worst = heap.threshold();
-        for (int r = from, o = from * 4; r < to; r++, o += 4) {
-            double iv = inv == null ? 1.0 : inv[r];
-            int s = sum8(t, 0, a[o]);
-            if (((s + rest0) * sc + off) * iv <= worst) {
-                continue;
+        int r = from;
+        for (int o = from * 4; r + 3 < to; r += 4, o += 16) {
+            int s0 = sum8(t, 0, a[o]) + sum8(t, 2048, a[o + 1]);
+            int s1 = sum8(t, 0, a[o + 4]) + sum8(t, 2048, a[o + 5]);
+            int s2 = sum8(t, 0, a[o + 8]) + sum8(t, 2048, a[o + 9]);
+            int s3 = sum8(t, 0, a[o + 12]) + sum8(t, 2048, a[o + 13]);
+            double i0 = 1.0;
+            double i1 = 1.0;
+            double i2 = 1.0;
+            double i3 = 1.0;
+            if (inv != null) {
+                i0 = inv[r];
+                i1 = inv[r + 1];
+                i2 = inv[r + 2];
+                i3 = inv[r + 3];
             }
-            s += sum8(t, 2048, a[o + 1]);
-            if (((s + rest1) * sc + off) * iv <= worst) {
-                continue;
+            // in row order, so equal scores keep the smaller id as in the reference
+            if (((s0 + rest1) * sc + off) * i0 > worst) {
+                worst = finish(a, o, r, s0, i0, worst, inv, heap, idBase, filter);
             }
-            s += sum8(t, 4096, a[o + 2]) + sum8(t, 6144, a[o + 3]);
-            if ((s * sc + off) * iv > worst) {
-                worst = exact(a, r, inv, heap, idBase, filter);
+            if (((s1 + rest1) * sc + off) * i1 > worst) {
+                worst = finish(a, o + 4, r + 1, s1, i1, worst, inv, heap, idBase, filter);
+            }
+            if (((s2 + rest1) * sc + off) * i2 > worst) {
+                worst = finish(a, o + 8, r + 2, s2, i2, worst, inv, heap, idBase, filter);
+            }
+            if (((s3 + rest1) * sc + off) * i3 > worst) {
+                worst = finish(a, o + 12, r + 3, s3, i3, worst, inv, heap, idBase, filter);
             }
         }
+        for (int o = r * 4; r < to; r++, o += 4) {
+            int s = sum8(t, 0, a[o]) + sum8(t, 2048, a[o + 1]);
+            double iv = inv == null ? 1.0 : inv[r];
+            if (((s + rest1) * sc + off) * iv > worst) {
+                worst = finish(a, o, r, s, iv, worst, inv, heap, idBase, filter);
+            }
+        }
+    }
+
+    /** The last two words of a row whose first two passed: check after the third, then the full bound, then exact. */
+    private double finish(long[] a, int o, int r, int s, double iv, double worst, float[] inv, FloatHeap heap, int idBase,
+                          RowFilter filter) {
+        s += sum8(q, 4096, a[o + 2]);
+        if (((s + rest[2]) * scale + offsetHi) * iv <= worst) {
+            return worst;
+        }
+        s += sum8(q, 6144, a[o + 3]);
+        if ((s * scale + offsetHi) * iv <= worst) {
+            return worst;
+        }
+        return exact(a, r, inv, heap, idBase, filter);
     }
 
     /**
