@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  *   java -Xmx6g -cp ... org.bitsieve.store.bench.StoreBench [--parts ingest,latency,growth,recall] [--kind witq]
  *        [--docs 1000000] [--queries 500] [--dir /tmp/bitsieve-storebench] [--shared /work/shared]
- *        [--recall-kinds pcaq,witq] [--recall-bits 256,384] [--recall-encoders a.bse,b.bse]
+ *        [--recall-kinds pcaq,witq] [--recall-bits 256,384] [--recall-encoders a.bse,b.bse] [--growth-sizes 100000,1000000,10000000]
  * </pre>
  * ingest: 1M documents from IMDB vectors (repeated with small noise) through encoding and durable batched
  * writes; latency/throughput: top-10 over that collection, one query at a time on both cores, concurrent
@@ -86,7 +86,11 @@ public final class StoreBench {
             b.ingestAndLatency(parts.contains("latency"));
         }
         if (parts.contains("growth")) {
-            b.growth(List.of(100_000, 1_000_000, 10_000_000));
+            List<Integer> sizes = new ArrayList<>();
+            for (String g : a.getOrDefault("growth-sizes", "100000,1000000,10000000").split(",")) {
+                sizes.add(Integer.parseInt(g));
+            }
+            b.growth(sizes, a.getOrDefault("growth-codes", "random").equals("imdb"));
         }
         if (parts.contains("recall")) {
             for (String kind : a.getOrDefault("recall-kinds", "pcaq,witq").split(",")) {
@@ -243,19 +247,39 @@ public final class StoreBench {
     }
 
     /** Scan latency over synthetic random codes (the scan does not care what the bits mean). */
-    void growth(List<Integer> sizes) {
+    void growth(List<Integer> sizes, boolean imdb) {
         int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         long[] codes = new long[max * 4];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = r.nextLong();
+        if (imdb) {
+            // the ingest part's documents: IMDB train vectors, repeats nudged by noise, encoded
+            Random rnd = new Random(1);
+            int dim = train.dim();
+            for (int from = 0; from < max; from += 10_000) {
+                int n = Math.min(10_000, max - from);
+                float[] m = new float[n * dim];
+                for (int i = 0; i < n; i++) {
+                    float[] v = train.row((from + i) % train.rows());
+                    if (from + i >= train.rows()) {
+                        for (int j = 0; j < dim; j++) {
+                            v[j] += (float) (0.02 * rnd.nextGaussian());
+                        }
+                    }
+                    System.arraycopy(v, 0, m, i * dim, dim);
+                }
+                System.arraycopy(encoder.encodeAll(new FloatMatrix(m, n, dim)).data(), 0, codes, from * 4, n * 4);
+            }
+        } else {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = r.nextLong();
+            }
         }
         for (int n : sizes) {
             Snapshot s = Snapshot.ofCodes(encoder, codes, n, 2);
             int q = n >= 10_000_000 ? Math.max(30, queries / 10) : queries;
             for (SearchMode m : SearchMode.values()) {
                 double[] lat = latencies(s, m, 2, q);
-                System.out.printf(Locale.ROOT, "growth %s %,d codes, 2 threads: p50 %.2f ms, p90 %.2f ms (%.2f ns/code/thread)%n", m, n,
+                System.out.printf(Locale.ROOT, "growth %s %,d " + (imdb ? "IMDB" : "random") + " codes, 2 threads: p50 %.2f ms, p90 %.2f ms (%.2f ns/code/thread)%n", m, n,
                         lat[0], lat[1], lat[0] * 1e6 * 2 / n);
             }
             if (n <= 1_000_000) {
