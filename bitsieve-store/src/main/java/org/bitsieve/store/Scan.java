@@ -1,14 +1,15 @@
 package org.bitsieve.store;
 
 import org.bitsieve.core.search.FloatHeap;
+import org.bitsieve.core.search.QuantizedLut;
 
 /**
  * The scan loops: score every code of a row range, keep the best k in a heap. Rows go in tiles, and every
  * query of a batch scans a tile while it is in cache, so a batch of queries reads the codes from memory once. Deleted rows and rows failing the filter are
  * checked only for candidates that beat the heap's threshold, so they cost nothing in the common case. Heap
  * ids are snapshot positions ({@code base + row}); scanning rows in increasing order with a strict {@code >}
- * keeps the core's tie rule (smaller id first), so results match {@code HammingSearch} and
- * {@code AsymmetricSearch} exactly.
+ * keeps the core's tie rule (smaller id first), so results match {@code HammingSearch} and the plain float
+ * loop {@code AsymmetricSearch.scanReference} exactly.
  */
 final class Scan {
     /** Rows per tile: 2048 x 32 bytes = 64 KB, comfortably inside L2. */
@@ -17,17 +18,15 @@ final class Scan {
     /** One query's state while scanning one view. Exactly one of {@code code} and {@code table} is set. */
     static final class Query {
         final long[] code;
-        final float[] table;
-        final int bytes;
+        final QuantizedLut table;
         float[] invNorms;
         String[] column;
         final String want;
         final FloatHeap heap;
 
-        Query(long[] code, float[] table, int bytes, String want, FloatHeap heap) {
+        Query(long[] code, QuantizedLut table, String want, FloatHeap heap) {
             this.code = code;
             this.table = table;
-            this.bytes = bytes;
             this.want = want;
             this.heap = heap;
         }
@@ -48,7 +47,7 @@ final class Scan {
                 if (q.code != null) {
                     hamming(a, words, n, t0, q.code, del, q.column, q.want, base, q.heap);
                 } else {
-                    asymmetric(a, words, n, t0, q.table, q.bytes, q.invNorms, del, q.column, q.want, base, q.heap);
+                    asymmetric(a, words, n, t0, q.table, q.invNorms, del, q.column, q.want, base, q.heap);
                 }
             }
         }
@@ -95,85 +94,15 @@ final class Scan {
         return w == Float.NEGATIVE_INFINITY ? Integer.MAX_VALUE : (int) -w;
     }
 
-    /** Asymmetric over {@code n} codes from row r0: sum of per-byte table entries, times the inverse norm when the scorer is normalised. */
-    static void asymmetric(long[] a, int words, int n, int r0, float[] t, int bytes, float[] invNorms, long[] del,
+    /**
+     * Asymmetric over {@code n} codes from row r0 through the core's quantised table ({@link QuantizedLut}):
+     * integer sums, an exact float re-score for codes whose bound beats the heap threshold, so scores and ties
+     * equal the core's reference loop. Deleted rows and the filter are checked only for codes entering the heap.
+     */
+    static void asymmetric(long[] a, int words, int n, int r0, QuantizedLut lut, float[] invNorms, long[] del,
                            String[] column, String want, int base, FloatHeap heap) {
-        int i = 0;
-        if (words == 4 && bytes == 32) {
-            // four rows at a time: each row's sum is one chain of dependent float adds (latency-bound), so four
-            // independent chains run about three times faster. Each row still adds in the core's order, so
-            // scores are bit-identical to AsymmetricSearch.
-            float worst = heap.threshold();
-            for (int o = r0 * 4; i + 3 < n; i += 4, o += 16) {
-                float s0 = 0;
-                float s1 = 0;
-                float s2 = 0;
-                float s3 = 0;
-                for (int w = 0; w < 4; w++) {
-                    int tb = w << 11;
-                    s0 += sum8(t, tb, a[o + w]);
-                    s1 += sum8(t, tb, a[o + 4 + w]);
-                    s2 += sum8(t, tb, a[o + 8 + w]);
-                    s3 += sum8(t, tb, a[o + 12 + w]);
-                }
-                int r = r0 + i;
-                if (invNorms != null) {
-                    s0 *= invNorms[r];
-                    s1 *= invNorms[r + 1];
-                    s2 *= invNorms[r + 2];
-                    s3 *= invNorms[r + 3];
-                }
-                // in row order, so equal scores keep the smaller id as in the core
-                if (s0 > worst && accept(del, column, want, r)) {
-                    heap.offer(s0, base + r);
-                    worst = heap.threshold();
-                }
-                if (s1 > worst && accept(del, column, want, r + 1)) {
-                    heap.offer(s1, base + r + 1);
-                    worst = heap.threshold();
-                }
-                if (s2 > worst && accept(del, column, want, r + 2)) {
-                    heap.offer(s2, base + r + 2);
-                    worst = heap.threshold();
-                }
-                if (s3 > worst && accept(del, column, want, r + 3)) {
-                    heap.offer(s3, base + r + 3);
-                    worst = heap.threshold();
-                }
-            }
-        }
-        int fullWords = bytes >>> 3;
-        float worst = heap.threshold();
-        for (int o = (r0 + i) * words; i < n; i++, o += words) {
-            float s = 0;
-            int kb = 0;
-            for (int w = 0; w < fullWords; w++, kb += 8) {
-                s += sum8(t, kb << 8, a[o + w]);
-            }
-            for (; kb < bytes; kb++) {
-                s += t[(kb << 8) | (int) ((a[o + (kb >>> 3)] >>> ((kb & 7) << 3)) & 0xFF)];
-            }
-            int r = r0 + i;
-            if (invNorms != null) {
-                s *= invNorms[r];
-            }
-            if (s > worst && accept(del, column, want, r)) {
-                heap.offer(s, base + r);
-                worst = heap.threshold();
-            }
-        }
-    }
-
-    /** The eight table entries of one code word, added in the same order as the core's scan loop. */
-    private static float sum8(float[] t, int tb, long x) {
-        return t[tb | (int) (x & 0xFF)]
-                + t[tb + 256 | (int) ((x >>> 8) & 0xFF)]
-                + t[tb + 512 | (int) ((x >>> 16) & 0xFF)]
-                + t[tb + 768 | (int) ((x >>> 24) & 0xFF)]
-                + t[tb + 1024 | (int) ((x >>> 32) & 0xFF)]
-                + t[tb + 1280 | (int) ((x >>> 40) & 0xFF)]
-                + t[tb + 1536 | (int) ((x >>> 48) & 0xFF)]
-                + t[tb + 1792 | (int) (x >>> 56)];
+        QuantizedLut.RowFilter filter = del == null && column == null ? null : r -> accept(del, column, want, r);
+        lut.scan(a, words, r0, r0 + n, invNorms, heap, base, filter);
     }
 
     private static boolean accept(long[] del, String[] column, String want, int r) {

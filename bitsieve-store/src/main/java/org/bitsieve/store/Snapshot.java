@@ -4,6 +4,7 @@ import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.QueryScorer;
 import org.bitsieve.core.knn.KnnClassifier;
 import org.bitsieve.core.search.FloatHeap;
+import org.bitsieve.core.search.QuantizedLut;
 import org.bitsieve.core.search.TopK;
 
 import java.util.ArrayList;
@@ -203,21 +204,23 @@ public final class Snapshot {
         Encoder enc = shared.encoder();
         long[][] codes = new long[nq][];
         QueryScorer[] scorers = new QueryScorer[nq];
+        QuantizedLut[] luts = new QuantizedLut[nq];
         for (int i = 0; i < nq; i++) {
             SearchRequest r = reqs.get(i);
             if (r.mode() == SearchMode.HAMMING) {
                 codes[i] = enc.encode(r.vector());
             } else {
                 scorers[i] = enc.scorer(r.vector());
+                luts[i] = QuantizedLut.of(scorers[i]);
             }
         }
         List<Future<FloatHeap[]>> futures = new ArrayList<>();
         for (int t = 1; t < tasks; t++) {
             int from = (int) ((long) rows * t / tasks);
             int to = (int) ((long) rows * (t + 1) / tasks);
-            futures.add(shared.pool().submit(() -> scanRange(from, to, reqs, codes, scorers)));
+            futures.add(shared.pool().submit(() -> scanRange(from, to, reqs, codes, scorers, luts)));
         }
-        FloatHeap[] merged = scanRange(0, (int) ((long) rows / tasks), reqs, codes, scorers);
+        FloatHeap[] merged = scanRange(0, (int) ((long) rows / tasks), reqs, codes, scorers, luts);
         for (Future<FloatHeap[]> f : futures) {
             try {
                 FloatHeap[] h = f.get();
@@ -242,15 +245,14 @@ public final class Snapshot {
     }
 
     /** Scans snapshot positions {@code [from, to)}, which may span several views, for every query. */
-    private FloatHeap[] scanRange(int from, int to, List<SearchRequest> reqs, long[][] codes, QueryScorer[] scorers) {
+    private FloatHeap[] scanRange(int from, int to, List<SearchRequest> reqs, long[][] codes, QueryScorer[] scorers, QuantizedLut[] luts) {
         int nq = reqs.size();
         FloatHeap[] heaps = new FloatHeap[nq];
         Scan.Query[] qs = new Scan.Query[nq];
         for (int i = 0; i < nq; i++) {
             SearchRequest r = reqs.get(i);
             heaps[i] = new FloatHeap((int) Math.min(Integer.MAX_VALUE - 8, (long) r.k() * r.oversample()));
-            qs[i] = new Scan.Query(codes[i], scorers[i] == null ? null : scorers[i].table(), scorers[i] == null ? 0 : scorers[i].bytes(),
-                    r.filterValue(), heaps[i]);
+            qs[i] = new Scan.Query(codes[i], luts[i], r.filterValue(), heaps[i]);
         }
         for (View v : views) {
             int a = Math.max(from, v.base()) - v.base();

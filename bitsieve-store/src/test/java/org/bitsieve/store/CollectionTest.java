@@ -113,6 +113,11 @@ class CollectionTest {
         return new FloatMatrix(d, docs.size(), TestVectors.DIM);
     }
 
+    /** The core's plain float loop, the definition of the asymmetric score (the store's scan takes a faster path). */
+    static TopK asymReference(PackedCodes codes, float[] inv, Encoder enc, float[] query, int k) {
+        return AsymmetricSearch.scanReference(codes, inv, enc.scorer(query), k, 0, codes.count()).toTopK();
+    }
+
     static void assertSame(TopK ref, List<Doc> order, List<Hit> hits) {
         assertEquals(ref.size(), hits.size());
         for (int i = 0; i < hits.size(); i++) {
@@ -157,12 +162,12 @@ class CollectionTest {
                         List<Hit> h = c.search(SearchRequest.of(query, 10).mode(SearchMode.HAMMING).threads(threads));
                         assertSame(HammingSearch.topK(codes, enc.encode(query), 10), order, h);
                         List<Hit> a = c.search(SearchRequest.of(query, 10).mode(SearchMode.ASYMMETRIC).threads(threads));
-                        assertSame(AsymmetricSearch.topK(codes, inv, enc.scorer(query), 10), order, a);
+                        assertSame(asymReference(codes, inv, enc, query, 10), order, a);
                     }
                     // filter: equal to the reference over the matching documents only
                     List<Doc> even = order.stream().filter(d -> d.metadataJson().contains("even")).toList();
                     PackedCodes ec = enc.encodeAll(vectors(even));
-                    assertSame(AsymmetricSearch.topK(ec, enc.inverseNorms(ec), enc.scorer(query), 7), even,
+                    assertSame(asymReference(ec, enc.inverseNorms(ec), enc, query, 7), even,
                             c.search(SearchRequest.of(query, 7).filter("parity", "even")));
                 }
                 // compaction keeps every answer
@@ -220,7 +225,7 @@ class CollectionTest {
                 for (int q = 0; q < 15; q++) {
                     float[] query = vec.apply(8_000_000L + q);
                     for (int threads : new int[] {1, 2}) {
-                        TopK ref = AsymmetricSearch.topK(codes, inv, enc.scorer(query), 20);
+                        TopK ref = asymReference(codes, inv, enc, query, 20);
                         List<Hit> hits = c.search(SearchRequest.of(query, 20).threads(threads));
                         TopK href = HammingSearch.topK(codes, enc.encode(query), 20);
                         List<Hit> hh = c.search(SearchRequest.of(query, 20).mode(SearchMode.HAMMING).threads(threads));

@@ -10,7 +10,9 @@ import java.util.concurrent.Future;
 
 /**
  * Exact top-k by asymmetric score: the query stays float, codes are scored by one table lookup per code byte
- * ({@link QueryScorer}), optionally divided by each code's norm.
+ * ({@link QueryScorer}), optionally divided by each code's norm. The scan runs on a per-query 16-bit integer
+ * copy of the table and scores exactly only the codes whose bound can enter the top k ({@link QuantizedLut});
+ * its results equal those of the plain float loop {@link #scanReference}, ids and scores to the bit.
  */
 public final class AsymmetricSearch {
     private AsymmetricSearch() {}
@@ -19,7 +21,7 @@ public final class AsymmetricSearch {
      * @param inverseNorms per-code inverse norms when {@code scorer.normalized()}, else ignored (may be null)
      */
     public static TopK topK(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k) {
-        return scan(db, inverseNorms, scorer, k, 0, db.count()).toTopK();
+        return scan(db, inverseNorms, QuantizedLut.of(scorer), scorer, k, 0, db.count()).toTopK();
     }
 
     public static TopK topK(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k, int threads) {
@@ -27,14 +29,15 @@ public final class AsymmetricSearch {
         if (threads <= 1 || n < 32768) {
             return topK(db, inverseNorms, scorer, k);
         }
+        QuantizedLut lut = QuantizedLut.of(scorer);
         List<Future<FloatHeap>> parts = new ArrayList<>();
         // part 0 runs on the calling thread: the common pool has only nproc - 1 workers
         for (int t = 1; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
-            parts.add(ForkJoinPool.commonPool().submit(() -> scan(db, inverseNorms, scorer, k, from, to)));
+            parts.add(ForkJoinPool.commonPool().submit(() -> scan(db, inverseNorms, lut, scorer, k, from, to)));
         }
-        FloatHeap merged = scan(db, inverseNorms, scorer, k, 0, (int) ((long) n / threads));
+        FloatHeap merged = scan(db, inverseNorms, lut, scorer, k, 0, (int) ((long) n / threads));
         for (Future<FloatHeap> f : parts) {
             try {
                 merged.addAll(f.get());
@@ -45,7 +48,19 @@ public final class AsymmetricSearch {
         return merged.toTopK();
     }
 
+    /** Top k of codes {@code [from, to)} (heap ids are code indices), through the quantised table. */
     public static FloatHeap scan(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k, int from, int to) {
+        return scan(db, inverseNorms, QuantizedLut.of(scorer), scorer, k, from, to);
+    }
+
+    private static FloatHeap scan(PackedCodes db, float[] inverseNorms, QuantizedLut lut, QueryScorer scorer, int k, int from, int to) {
+        check(db, inverseNorms, scorer);
+        FloatHeap heap = new FloatHeap(k);
+        lut.scan(db.data(), db.words(), from, to, scorer.normalized() ? inverseNorms : null, heap, 0, null);
+        return heap;
+    }
+
+    private static void check(PackedCodes db, float[] inverseNorms, QueryScorer scorer) {
         if (scorer.bytes() != db.bytesPerCode()) {
             throw new IllegalArgumentException("scorer is for " + scorer.bytes() + "-byte codes, the codes have " + db.bytesPerCode());
         }
@@ -53,6 +68,15 @@ public final class AsymmetricSearch {
         if (norm && (inverseNorms == null || inverseNorms.length != db.count())) {
             throw new IllegalArgumentException("this scorer needs one inverse norm per code");
         }
+    }
+
+    /**
+     * The plain float loop: one table lookup per code byte, summed in float in byte order. It defines the
+     * asymmetric score; the fast path must match it exactly (tests, and the variant benchmark compare them).
+     */
+    public static FloatHeap scanReference(PackedCodes db, float[] inverseNorms, QueryScorer scorer, int k, int from, int to) {
+        check(db, inverseNorms, scorer);
+        boolean norm = scorer.normalized();
         FloatHeap heap = new FloatHeap(k);
         float[] t = scorer.table();
         long[] a = db.data();

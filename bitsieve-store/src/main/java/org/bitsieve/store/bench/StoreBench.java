@@ -6,6 +6,9 @@ import org.bitsieve.core.encode.Encoders;
 import org.bitsieve.core.encode.FitOptions;
 import org.bitsieve.core.io.Npy;
 import org.bitsieve.core.knn.KnnClassifier;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.FloatHeap;
 import org.bitsieve.core.search.FloatSearch;
 import org.bitsieve.core.search.TopK;
 import org.bitsieve.store.Collection;
@@ -36,8 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Store benchmarks, run from the command line (see docs/store.md):
  * <pre>
- *   java -Xmx6g -cp ... org.bitsieve.store.bench.StoreBench [--parts ingest,latency,growth,recall]
- *        [--docs 1000000] [--queries 500] [--dir /tmp/bitsieve-storebench] [--shared /work/shared] [--recall-bits 256,384]
+ *   java -Xmx6g -cp ... org.bitsieve.store.bench.StoreBench [--parts ingest,latency,growth,recall] [--kind witq]
+ *        [--docs 1000000] [--queries 500] [--dir /tmp/bitsieve-storebench] [--shared /work/shared]
+ *        [--recall-kinds pcaq,witq] [--recall-bits 256,384] [--recall-encoders a.bse,b.bse] [--growth-sizes 100000,1000000,10000000]
  * </pre>
  * ingest: 1M documents from IMDB vectors (repeated with small noise) through encoding and durable batched
  * writes; latency/throughput: top-10 over that collection, one query at a time on both cores, concurrent
@@ -53,7 +57,7 @@ public final class StoreBench {
     private final FloatMatrix test;
     private final Encoder encoder;
 
-    private StoreBench(Path dir, Path shared, int docs, int queries) throws IOException {
+    private StoreBench(Path dir, Path shared, int docs, int queries, String kind) throws IOException {
         this.dir = dir;
         this.shared = shared;
         this.docs = docs;
@@ -62,7 +66,7 @@ public final class StoreBench {
         train = Npy.read(emb.resolve("train.npy"));
         test = Npy.read(emb.resolve("test.npy"));
         long t0 = System.nanoTime();
-        encoder = Encoders.fit(Encoders.DEFAULT, train, FitOptions.bits(256));
+        encoder = Encoders.fit(kind, train, FitOptions.bits(256));
         System.out.printf(Locale.ROOT, "encoder: %s (fitted on IMDB train in %.1fs)%n", encoder.describe(), secs(t0));
     }
 
@@ -75,18 +79,31 @@ public final class StoreBench {
         Path shared = Path.of(a.getOrDefault("shared", System.getProperty("bitsieve.shared", "/work/shared")));
         List<String> parts = List.of(a.getOrDefault("parts", "ingest,latency,growth,recall").split(","));
         StoreBench b = new StoreBench(dir, shared, Integer.parseInt(a.getOrDefault("docs", "1000000")),
-                Integer.parseInt(a.getOrDefault("queries", "500")));
+                Integer.parseInt(a.getOrDefault("queries", "500")), a.getOrDefault("kind", Encoders.DEFAULT));
         System.out.printf(Locale.ROOT, "cores: %d, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         if (parts.contains("ingest") || parts.contains("latency")) {
             b.ingestAndLatency(parts.contains("latency"));
         }
         if (parts.contains("growth")) {
-            b.growth(List.of(100_000, 1_000_000, 10_000_000));
+            List<Integer> sizes = new ArrayList<>();
+            for (String g : a.getOrDefault("growth-sizes", "100000,1000000,10000000").split(",")) {
+                sizes.add(Integer.parseInt(g));
+            }
+            b.growth(sizes, a.getOrDefault("growth-codes", "random").equals("imdb"));
         }
         if (parts.contains("recall")) {
-            for (String bits : a.getOrDefault("recall-bits", "256,384").split(",")) {
-                b.recall(Integer.parseInt(bits));
+            for (String kind : a.getOrDefault("recall-kinds", "pcaq,witq").split(",")) {
+                for (String bits : a.getOrDefault("recall-bits", "256,384").split(",")) {
+                    b.recall(kind, Integer.parseInt(bits));
+                }
+            }
+            // encoders from files, e.g. the general encoders shipped in bitsieve-embed (not fitted on IMDB)
+            if (a.containsKey("recall-encoders")) {
+                for (String f : a.get("recall-encoders").split(",")) {
+                    Encoder e = org.bitsieve.core.io.EncoderFiles.load(Path.of(f));
+                    b.recall(e, Path.of(f).getFileName().toString());
+                }
             }
         }
     }
@@ -230,34 +247,110 @@ public final class StoreBench {
     }
 
     /** Scan latency over synthetic random codes (the scan does not care what the bits mean). */
-    void growth(List<Integer> sizes) {
+    void growth(List<Integer> sizes, boolean imdb) {
         int max = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         long[] codes = new long[max * 4];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = r.nextLong();
+        if (imdb) {
+            // the ingest part's documents: IMDB train vectors, repeats nudged by noise, encoded
+            Random rnd = new Random(1);
+            int dim = train.dim();
+            for (int from = 0; from < max; from += 10_000) {
+                int n = Math.min(10_000, max - from);
+                float[] m = new float[n * dim];
+                for (int i = 0; i < n; i++) {
+                    float[] v = train.row((from + i) % train.rows());
+                    if (from + i >= train.rows()) {
+                        for (int j = 0; j < dim; j++) {
+                            v[j] += (float) (0.02 * rnd.nextGaussian());
+                        }
+                    }
+                    System.arraycopy(v, 0, m, i * dim, dim);
+                }
+                System.arraycopy(encoder.encodeAll(new FloatMatrix(m, n, dim)).data(), 0, codes, from * 4, n * 4);
+            }
+        } else {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = r.nextLong();
+            }
         }
         for (int n : sizes) {
             Snapshot s = Snapshot.ofCodes(encoder, codes, n, 2);
             int q = n >= 10_000_000 ? Math.max(30, queries / 10) : queries;
             for (SearchMode m : SearchMode.values()) {
                 double[] lat = latencies(s, m, 2, q);
-                System.out.printf(Locale.ROOT, "growth %s %,d codes, 2 threads: p50 %.2f ms, p90 %.2f ms (%.2f ns/code/thread)%n", m, n,
+                System.out.printf(Locale.ROOT, "growth %s %,d " + (imdb ? "IMDB" : "random") + " codes, 2 threads: p50 %.2f ms, p90 %.2f ms (%.2f ns/code/thread)%n", m, n,
                         lat[0], lat[1], lat[0] * 1e6 * 2 / n);
+            }
+            if (n <= 1_000_000) {
+                referenceVersusStore(s, new PackedCodes(Arrays.copyOf(codes, n * 4), n, 256), q);
             }
         }
     }
 
+    /**
+     * The same queries over the same codes, alternating, in one run: the store's asymmetric search (quantised
+     * table with early exit) against the core's plain float loop ({@code AsymmetricSearch.scanReference}) split
+     * over the same 2 threads. Both return the same top 10 (checked here too).
+     */
+    void referenceVersusStore(Snapshot s, PackedCodes codes, int n) {
+        float[] inv = encoder.inverseNorms(codes);
+        int rows = codes.count();
+        java.util.concurrent.ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            double[] store = new double[n];
+            double[] ref = new double[n];
+            for (int i = -Math.min(100, n); i < n; i++) {
+                float[] q = test.row(Math.floorMod(i * 7 + 1, test.rows()));
+                long t0 = System.nanoTime();
+                List<Hit> hits = s.search(SearchRequest.of(q, 10).threads(2));
+                long t1 = System.nanoTime();
+                org.bitsieve.core.encode.QueryScorer sc = encoder.scorer(q);
+                Future<FloatHeap> half = pool.submit(() -> AsymmetricSearch.scanReference(codes, inv, sc, 10, rows / 2, rows));
+                FloatHeap h = AsymmetricSearch.scanReference(codes, inv, sc, 10, 0, rows / 2);
+                try {
+                    h.addAll(half.get());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                TopK top = h.toTopK();
+                long t2 = System.nanoTime();
+                for (int j = 0; j < hits.size(); j++) {
+                    if (!hits.get(j).id().equals("s" + top.ids()[j]) || hits.get(j).score() != top.scores()[j]) {
+                        throw new IllegalStateException("store search and the reference loop differ at rank " + j);
+                    }
+                }
+                if (i >= 0) {
+                    store[i] = (t1 - t0) / 1e6;
+                    ref[i] = (t2 - t1) / 1e6;
+                }
+            }
+            Arrays.sort(store);
+            Arrays.sort(ref);
+            System.out.printf(Locale.ROOT, "growth ASYMMETRIC %,d codes, 2 threads, alternating: store p50 %.2f ms, float reference loop p50 %.2f ms"
+                    + " (%.2fx)%n", rows, store[n / 2], ref[n / 2], ref[n / 2] / store[n / 2]);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** recall@10 with an encoder of {@code kind} fitted on IMDB train. */
+    void recall(String kind, int bits) throws IOException {
+        Encoder enc = bits == encoder.bits() && kind.equals(encoder.kind()) ? encoder : Encoders.fit(kind, train, FitOptions.bits(bits));
+        recall(enc, kind + " fitted on IMDB train");
+    }
+
     /** recall@10 against exact float search on IMDB: train is the collection, test rows the queries. */
-    void recall(int bits) throws IOException {
-        Encoder enc = bits == encoder.bits() ? encoder : Encoders.fit(Encoders.DEFAULT, train, FitOptions.bits(bits));
+    void recall(Encoder enc, String label) throws IOException {
+        int bits = enc.bits();
+        System.out.printf(Locale.ROOT, "recall: encoder %s (%s)%n", enc.describe(), label);
         int nq = Math.min(queries * 2, test.rows());
         FloatMatrix qs = test.slice(0, nq);
         long t0 = System.nanoTime();
         TopK[] ref = FloatSearch.topK(train, qs, 10);
         System.out.printf(Locale.ROOT, "recall: exact float top-10 for %d queries in %.1fs%n", nq, secs(t0));
         for (FloatFormat ff : List.of(FloatFormat.F16, FloatFormat.F32)) {
-            Path c1 = dir.resolve("recall-" + bits + "-" + ff.name().toLowerCase(Locale.ROOT));
+            Path c1 = dir.resolve("recall-" + enc.kind() + "-" + bits + "-" + ff.name().toLowerCase(Locale.ROOT));
             if (Files.exists(c1.resolve("MANIFEST"))) {
                 Collection.drop(c1);
             }
@@ -280,8 +373,8 @@ public final class StoreBench {
                             got[i] = new TopK(h.stream().mapToInt(x -> Integer.parseInt(x.id())).toArray(), new float[h.size()]);
                         }
                         double per = secs(s0) * 1000 / nq;
-                        System.out.printf(Locale.ROOT, "recall@10 %d bits %s oversample %d (floats %s), %d queries over %,d docs: %.4f (%.2f ms/query)%n",
-                                bits, m, over, ff.name().toLowerCase(Locale.ROOT), nq, train.rows(), KnnClassifier.recallAt(got, ref, 10), per);
+                        System.out.printf(Locale.ROOT, "recall@10 %s %d bits %s oversample %d (floats %s), %d queries over %,d docs: %.4f (%.2f ms/query)%n",
+                                enc.kind(), bits, m, over, ff.name().toLowerCase(Locale.ROOT), nq, train.rows(), KnnClassifier.recallAt(got, ref, 10), per);
                     }
                 }
             }

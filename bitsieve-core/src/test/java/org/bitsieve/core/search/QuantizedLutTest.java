@@ -1,0 +1,152 @@
+package org.bitsieve.core.search;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.TestData;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.encode.FitOptions;
+import org.bitsieve.core.encode.QueryScorer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The quantised fast path must return exactly what the plain float loop returns: same ids, same score bits. */
+class QuantizedLutTest {
+
+    private static void assertSame(FloatHeap want, FloatHeap got, String what) {
+        TopK w = want.toTopK();
+        TopK g = got.toTopK();
+        assertArrayEquals(w.ids(), g.ids(), what + ": ids");
+        assertEquals(w.size(), g.size(), what);
+        for (int i = 0; i < w.size(); i++) {
+            assertEquals(Float.floatToIntBits(w.scores()[i]), Float.floatToIntBits(g.scores()[i]), what + ": score bits at rank " + i);
+        }
+    }
+
+    /** Random tables (wide dynamic range, negative entries), random codes with many duplicates (ties), random norms. */
+    @ParameterizedTest
+    @ValueSource(ints = {8, 40, 64, 128, 200, 256, 384})
+    void equalsReferenceOnRandomTables(int bits) {
+        Random r = new Random(bits);
+        int n = 5003;
+        PackedCodes db = PackedCodes.allocate(n, bits);
+        long[] a = db.data();
+        int words = db.words();
+        long lastMask = (bits & 63) == 0 ? -1L : (1L << (bits & 63)) - 1;
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && r.nextInt(4) == 0) {
+                // a duplicate of an earlier code: exact ties, broken by the smaller id
+                System.arraycopy(a, r.nextInt(i) * words, a, i * words, words);
+                continue;
+            }
+            for (int w = 0; w < words; w++) {
+                long x = r.nextLong();
+                a[i * words + w] = w == words - 1 ? x & lastMask : x;
+            }
+        }
+        int bytes = db.bytesPerCode();
+        float[] inv = new float[n];
+        for (int i = 0; i < n; i++) {
+            inv[i] = i % 97 == 0 ? 0f : 0.5f + r.nextFloat();
+        }
+        for (int trial = 0; trial < 7; trial++) {
+            float[] t = new float[bytes * 256];
+            if (trial == 6) {
+                // adversarial: byte 0 spans 255 (one quantisation step is 1/257), every other byte varies by less
+                // than a step, so the ranking among codes sharing byte 0 lives entirely below the integer
+                // table's resolution and only a correct error bound keeps the top k exact
+                for (int v = 0; v < 256; v++) {
+                    t[v] = (v & 0xF0) / 16f * 17f;
+                }
+                for (int i = 256; i < t.length; i++) {
+                    t[i] = (float) (r.nextDouble() * 0.004);
+                }
+            }
+            for (int k = 0; k < bytes && trial < 6; k++) {
+                // some byte positions dominate by orders of magnitude, as the leading components of pcaq do
+                double amp = trial % 3 == 0 ? Math.pow(10, r.nextInt(5) - 2) : 1.0;
+                for (int v = 0; v < 256; v++) {
+                    t[(k << 8) | v] = (float) (amp * r.nextGaussian()) + (trial == 5 ? 1000f : 0f);
+                }
+            }
+            for (boolean normalized : new boolean[] {false, true}) {
+                QueryScorer s = new QueryScorer(t, bytes, normalized);
+                QuantizedLut lut = QuantizedLut.of(s);
+                for (int k : new int[] {1, 10, 100, n + 5}) {
+                    FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, k, 0, n);
+                    FloatHeap got = new FloatHeap(k);
+                    lut.scan(a, words, 0, n, normalized ? inv : null, got, 0, null);
+                    assertSame(want, got, bits + " bits, trial " + trial + ", k " + k + ", normalised " + normalized);
+                    assertSame(want, AsymmetricSearch.scan(db, inv, s, k, 0, n), "AsymmetricSearch.scan");
+                    if (bytes == 32) {
+                        FloatHeap four = new FloatHeap(k);
+                        lut.scanFourRows(a, 0, n, normalized ? inv : null, four, 0, null);
+                        assertSame(want, four, "scanFourRows");
+                    }
+                }
+                // a range that starts and ends off a multiple of four
+                FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, 10, 7, 4998);
+                FloatHeap got = new FloatHeap(10);
+                lut.scan(a, words, 7, 4998, normalized ? inv : null, got, 0, null);
+                assertSame(want, got, "range 7..4998");
+            }
+        }
+    }
+
+    /** Real encoders' tables over real-shaped data: the top 10 and its scores equal the reference, also with threads. */
+    @ParameterizedTest
+    @ValueSource(strings = {"pcaq", "witq", "itq", "sign"})
+    void equalsReferenceForEncoders(String kind) {
+        FloatMatrix train = TestData.clustered(40_000, 32, 4);
+        Encoder e = Encoders.fit(kind, train, FitOptions.bits(kind.equals("pcaq") ? 96 : 32));
+        PackedCodes db = e.encodeAll(train);
+        float[] inv = e.inverseNorms(db);
+        FloatMatrix queries = TestData.clustered(8, 32, 5);
+        for (int qi = 0; qi < queries.rows(); qi++) {
+            QueryScorer s = e.scorer(queries.row(qi));
+            FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, 10, 0, db.count());
+            assertSame(want, AsymmetricSearch.scan(db, inv, s, 10, 0, db.count()), kind);
+            TopK threaded = AsymmetricSearch.topK(db, inv, s, 10, 2);
+            assertArrayEquals(want.toTopK().ids(), threaded.ids(), kind + " with 2 threads");
+        }
+    }
+
+    /** 256-bit codes (the unrolled four-row path) with a filter and an id base, against a filtered brute force. */
+    @Test
+    void filterAndIdBase() {
+        Random r = new Random(3);
+        int n = 20_001;
+        PackedCodes db = PackedCodes.allocate(n, 256);
+        for (int i = 0; i < db.data().length; i++) {
+            db.data()[i] = r.nextLong();
+        }
+        float[] t = new float[32 * 256];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) r.nextGaussian();
+        }
+        QueryScorer s = new QueryScorer(t, 32, false);
+        QuantizedLut.RowFilter keep = row -> row % 3 != 0;
+        FloatHeap got = new FloatHeap(25);
+        QuantizedLut.of(s).scan(db.data(), 4, 0, n, null, got, 1000, keep);
+        FloatHeap want = new FloatHeap(25);
+        for (int i = 0; i < n; i++) {
+            if (keep.accept(i)) {
+                // the reference's score of row i (its order of float additions)
+                float score = AsymmetricSearch.scanReference(new PackedCodes(db.code(i), 1, 256), null, s, 1, 0, 1).toTopK().scores()[0];
+                want.offer(score, 1000 + i);
+            }
+        }
+        assertSame(want, got, "filtered");
+        for (int id : got.toTopK().ids()) {
+            assertTrue((id - 1000) % 3 != 0, "filtered row " + id + " returned");
+        }
+        assertEquals(25, got.size());
+    }
+}
