@@ -44,7 +44,12 @@ public final class ApiServer implements AutoCloseable {
     private final AtomicLong incidents = new AtomicLong();
     private volatile boolean closed;
 
-    private ApiServer(ServerConfig cfg, PrintStream log) throws IOException {
+    /** URL prefix of the optional static folder (a web bundle and the demo page); public, no key needed. */
+    public static final String WEB_PATH = "/web";
+    private final java.nio.file.Path webRoot;
+
+    private ApiServer(ServerConfig cfg, PrintStream log, java.nio.file.Path webRoot) throws IOException {
+        this.webRoot = webRoot;
         this.cfg = cfg.validate();
         this.log = log;
         this.keys = new ApiKeys(cfg.keys());
@@ -74,13 +79,32 @@ public final class ApiServer implements AutoCloseable {
                 }
             }));
             c.requestLogger.http(this::observe);
+            if (webRoot != null) {
+                // Jetty's resource handler: canonical paths only, nothing outside the folder, no directory listing
+                c.staticFiles.add(sf -> {
+                    sf.hostedPath = WEB_PATH;
+                    sf.directory = webRoot.toAbsolutePath().normalize().toString();
+                    sf.location = io.javalin.http.staticfiles.Location.EXTERNAL;
+                });
+            }
         });
         registerRoutes();
     }
 
     /** Opens the collections and starts listening. */
     public static ApiServer start(ServerConfig cfg, PrintStream log) throws IOException {
-        ApiServer s = new ApiServer(cfg, log);
+        return start(cfg, log, null);
+    }
+
+    /**
+     * Also serves the files of {@code webRoot} (e.g. the demo page and bundles from {@code bitsieve export-web})
+     * under {@value #WEB_PATH}/, without an API key: a bundle is public by design, it runs in the browser.
+     */
+    public static ApiServer start(ServerConfig cfg, PrintStream log, java.nio.file.Path webRoot) throws IOException {
+        if (webRoot != null && !java.nio.file.Files.isDirectory(webRoot)) {
+            throw new java.nio.file.NoSuchFileException(webRoot.toString(), null, "the folder to serve under " + WEB_PATH + " does not exist");
+        }
+        ApiServer s = new ApiServer(cfg, log, webRoot);
         try {
             s.app.start(cfg.host(), cfg.port());
         } catch (RuntimeException e) {
@@ -161,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
         if (closed) {
             throw new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry against another instance or later");
         }
-        if (ctx.path().equals("/health")) {
+        if (ctx.path().equals("/health") || (webRoot != null && (ctx.path().equals(WEB_PATH) || ctx.path().startsWith(WEB_PATH + "/")))) {
             return;
         }
         String key = presentedKey(ctx);

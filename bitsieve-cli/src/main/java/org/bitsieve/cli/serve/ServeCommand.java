@@ -28,6 +28,10 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     @Option(names = {"-c", "--config"}, description = "Config file (JSON, see docs/server.md).")
     Path config;
 
+    @Option(names = "--web", paramLabel = "DIR", description = "Also serve this folder's files under /web/ without a key "
+            + "(the browser demo and bundles from `bitsieve export-web`).")
+    java.nio.file.Path web;
+
     @Option(names = "--data", description = "Data folder: one sub-folder per collection (created if missing).")
     Path data;
 
@@ -98,7 +102,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
             }
             cfg = cfg.withKeys(all);
         }
-        ApiServer server = ApiServer.start(cfg, System.err);
+        ApiServer server = ApiServer.start(cfg, System.err, web);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("bitsieve serve: stopping (finishing in-flight requests, closing collections)");
