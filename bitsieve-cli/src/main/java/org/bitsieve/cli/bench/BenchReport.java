@@ -88,8 +88,8 @@ final class BenchReport {
                 .append("Encoders: `shipped` = fitted once on general-domain sentences and shipped in the jar (never on these sets); ")
                 .append("the others are fitted by the benchmark on the same general sample. kNN: k = 10, database = train split.\n\n");
         int h = headline();
-        if (!classification.isEmpty()) {
-            sb.append(summaryTable(h));
+        if (!encoders.isEmpty() && (!classification.isEmpty() || !sts.isEmpty() || retrievalFloat != null)) {
+            sb.append(summaryTable(h)); // whatever tasks ran
             sb.append('\n');
         }
         sb.append(encoderTable());
