@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The benchmark's inputs from the shared folder: texts, labels and vectors. Vectors of the default model come
@@ -200,19 +199,9 @@ final class BenchData {
         return out;
     }
 
+    /** A seeded shuffle of 0..n-1: the same Fisher-Yates as the general-corpus sample of {@code fit --general}. */
     static int[] permutation(int n, long seed) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return idx;
+        return org.bitsieve.cli.FitCommand.sample(n, n, seed);
     }
 
     private static int[] cap(int[] idx, int max) {
