@@ -8,7 +8,7 @@ import java.util.*;
 public class Tune {
   public static void main(String[] a) throws Exception {
     Path sh = Path.of("/work/shared");
-    Path gs = Path.of("/tmp/scratch/general-minilm.npy");
+    Path gs = Path.of(System.getProperty("java.io.tmpdir"), "bitsieve-general-minilm.npy");
     FloatMatrix g;
     if (Files.exists(gs)) g = Npy.read(gs); else {
       List<String> all = TextInput.read(sh.resolve("data/general_sentences/train.jsonl.gz"), TextInput.Format.JSONL, "text");

@@ -30,8 +30,8 @@ final class WitqKind implements EncoderKind {
      * Above {@code dim} bits the rotation becomes a tight frame (orthonormal rows): every component feeds more than
      * one bit. The ITQ alternation can then pull two columns onto the same direction (a fixed point: equal columns
      * give equal signs), which on small dimensions it does already at 1.5 bits per dimension (16-d, see
-     * WitqEncoderTest); on 64-d at 1.5x and on the shipped 384-d encoders at 512 bits no two planes have |cos| above
-     * 0.2. Budgets beyond 2 bits per dimension are refused.
+     * WitqEncoderTest), and on the shipped 512-bit encoders for bge (1 pair) and e5 (23 pairs) but not all-MiniLM
+     * (no pair above |cos| 0.18; tools/experiments/Par.java). Budgets beyond 2 bits per dimension are refused.
      */
     static final int MAX_BITS_PER_DIMENSION = 2;
 
