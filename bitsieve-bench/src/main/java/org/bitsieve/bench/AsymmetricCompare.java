@@ -23,7 +23,7 @@ import java.util.function.Function;
  * the top-10 threshold unrealistically high for a scan that prunes by it). Every variant's top 10 is checked
  * against the reference loop's, ids and scores.
  *
- * <pre>java -Xmx4g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.AsymmetricCompare [kind=pcaq] [rounds=64]</pre>
+ * <pre>java -Xmx4g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.AsymmetricCompare [kind=pcaq | FILE.bse] [rounds=64]</pre>
  */
 public final class AsymmetricCompare {
     public static void main(String[] args) {
@@ -37,7 +37,14 @@ public final class AsymmetricCompare {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        Encoder enc = Encoders.fit(kind, train, FitOptions.bits(256));
+        Encoder enc;
+        try {
+            // an encoder kind fitted on IMDB train, or an encoder file (a shipped general encoder)
+            enc = kind.endsWith(".bse") ? org.bitsieve.core.io.EncoderFiles.load(java.nio.file.Path.of(kind))
+                    : Encoders.fit(kind, train, FitOptions.bits(256));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         PackedCodes db = enc.encodeAll(BenchData.perturbed(train, n, 0.02f, 99L));
         float[] inv = enc.inverseNorms(db);
         long[] a = db.data();
@@ -46,7 +53,8 @@ public final class AsymmetricCompare {
             queries[i] = enc.scorer(test.row(i * 701));
         }
         String[] names = {"reference (float, one code at a time)", "fourRowsFloat (float, 4 codes at a time)",
-                "quantizedFourRows (16-bit table, 4 codes, no early exit)", "library (16-bit table, 4 codes, exit after 2 and 3 words)"};
+                "quantizedFourRows (16-bit table, 4 codes, no early exit)", "byteTable (16-bit table, 4 codes, exit after 2 and 3 words)",
+                "library (bit-plane bound when the table is linear, else byteTable)"};
         @SuppressWarnings("unchecked")
         Function<QueryScorer, FloatHeap>[] variants = new Function[] {
             (Function<QueryScorer, FloatHeap>) s -> AsymmetricSearch.scanReference(db, inv, s, 10, 0, n),
@@ -54,6 +62,11 @@ public final class AsymmetricCompare {
             (Function<QueryScorer, FloatHeap>) s -> {
                 FloatHeap h = new FloatHeap(10);
                 QuantizedLut.of(s).scanFourRows(a, 0, n, inv, h, 0, null);
+                return h;
+            },
+            (Function<QueryScorer, FloatHeap>) s -> {
+                FloatHeap h = new FloatHeap(10);
+                QuantizedLut.of(s).scanByteTable(a, 4, 0, n, inv, h, 0, null);
                 return h;
             },
             (Function<QueryScorer, FloatHeap>) s -> AsymmetricSearch.scan(db, inv, s, 10, 0, n),
@@ -78,7 +91,7 @@ public final class AsymmetricCompare {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%s 256 bits, %,d codes, one thread, top 10, %d queries alternating (median per query):%n", kind, n, rounds);
+        System.out.printf(Locale.ROOT, "%s %d bits, %,d codes, one thread, top 10, %d queries alternating (median per query):%n", kind, enc.bits(), n, rounds);
         double ref = 0;
         for (int v = 0; v < variants.length; v++) {
             Arrays.sort(ms[v]);

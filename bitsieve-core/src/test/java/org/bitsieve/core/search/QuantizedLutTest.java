@@ -79,6 +79,11 @@ class QuantizedLutTest {
             for (boolean normalized : new boolean[] {false, true}) {
                 QueryScorer s = new QueryScorer(t, bytes, normalized);
                 QuantizedLut lut = QuantizedLut.of(s);
+                if (trial < 6) {
+                    // (trial 6's byte 0 is linear in its top four bits and the rest is below a thousandth of it,
+                    // so it may take either path: both are exact)
+                    assertEquals(false, lut.linear(), "a random table is not linear in the bits");
+                }
                 for (int k : new int[] {1, 10, 100, n + 5}) {
                     FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, k, 0, n);
                     FloatHeap got = new FloatHeap(k);
@@ -111,6 +116,7 @@ class QuantizedLutTest {
         FloatMatrix queries = TestData.clustered(8, 32, 5);
         for (int qi = 0; qi < queries.rows(); qi++) {
             QueryScorer s = e.scorer(queries.row(qi));
+            assertEquals(!kind.equals("pcaq"), QuantizedLut.of(s).linear(), kind + ": plane encoders' tables are linear in the bits");
             FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, 10, 0, db.count());
             assertSame(want, AsymmetricSearch.scan(db, inv, s, 10, 0, db.count()), kind);
             TopK threaded = AsymmetricSearch.topK(db, inv, s, 10, 2);
@@ -148,5 +154,93 @@ class QuantizedLutTest {
             assertTrue((id - 1000) % 3 != 0, "filtered row " + id + " returned");
         }
         assertEquals(25, got.size());
+    }
+
+    /**
+     * Tables linear in the bits, built in float the way the plane encoders build theirs, take the bit-plane
+     * path and still equal the reference: Gaussian weights, weights over six orders of magnitude, half the
+     * weights zero, one weight dwarfing the rest (every other level floors to 0), and a constant offset.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {64, 128, 200, 256, 512})
+    void linearTablesEqualReference(int bits) {
+        Random r = new Random(100 + bits);
+        int n = 6007;
+        PackedCodes db = PackedCodes.allocate(n, bits);
+        long[] a = db.data();
+        int words = db.words();
+        int bytes = db.bytesPerCode();
+        long[] centre = new long[words];
+        for (int w = 0; w < words; w++) {
+            centre[w] = r.nextLong();
+        }
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && r.nextInt(4) == 0) {
+                System.arraycopy(a, r.nextInt(i) * words, a, i * words, words);
+                continue;
+            }
+            // codes scattered around one centre, so many land near the query's best code and near each other
+            for (int w = 0; w < words; w++) {
+                long flips = r.nextLong() & r.nextLong() & (r.nextBoolean() ? r.nextLong() : -1L);
+                long x = centre[w] ^ flips;
+                a[i * words + w] = (bits & 63) != 0 && w == words - 1 ? x & ((1L << (bits & 63)) - 1) : x;
+            }
+        }
+        float[] inv = new float[n];
+        for (int i = 0; i < n; i++) {
+            inv[i] = i % 89 == 0 ? 0f : 0.8f + 0.4f * r.nextFloat();
+        }
+        for (int trial = 0; trial < 5; trial++) {
+            float[] w = new float[bits];
+            for (int j = 0; j < bits; j++) {
+                double g = r.nextGaussian();
+                w[j] = (float) switch (trial) {
+                    case 1 -> g * Math.pow(10, r.nextInt(7) - 3);
+                    case 2 -> j % 2 == 0 ? 0 : g;
+                    case 3 -> j == 5 ? 1000 : g * 1e-3;
+                    default -> g;
+                };
+            }
+            float constant = trial == 4 ? 50f : 0.25f;
+            float[] t = new float[bytes * 256];
+            for (int k = 0; k < bytes; k++) {
+                for (int v = 0; v < 256; v++) {
+                    float sum = 0;
+                    for (int u = 0; u < 8; u++) {
+                        sum += ((v >>> u) & 1) != 0 ? w[8 * k + u] : -w[8 * k + u];
+                    }
+                    t[(k << 8) | v] = k == 0 ? sum + constant : sum;
+                }
+            }
+            for (boolean normalized : new boolean[] {false, true}) {
+                QueryScorer s = new QueryScorer(t, bytes, normalized);
+                QuantizedLut lut = QuantizedLut.of(s);
+                assertTrue(lut.linear(), "trial " + trial + " is linear");
+                float[] norms = normalized ? inv : null;
+                for (int k : new int[] {1, 10, 100, n + 5}) {
+                    FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, k, 0, n);
+                    FloatHeap got = new FloatHeap(k);
+                    lut.scan(a, words, 0, n, norms, got, 0, null);
+                    assertSame(want, got, bits + " bits, trial " + trial + ", k " + k + ", normalised " + normalized);
+                }
+                FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, 10, 13, 5990);
+                FloatHeap got = new FloatHeap(10);
+                lut.scan(a, words, 13, 5990, norms, got, 0, null);
+                assertSame(want, got, "range 13..5990");
+                // a filter and an id base: the filtered brute force over the reference's scores
+                QuantizedLut.RowFilter keep = row -> row % 5 != 1;
+                FloatHeap filtered = new FloatHeap(20);
+                lut.scan(a, words, 0, n, norms, filtered, 500, keep);
+                FloatHeap all = AsymmetricSearch.scanReference(db, inv, s, n, 0, n);
+                TopK ranked = all.toTopK();
+                FloatHeap expect = new FloatHeap(20);
+                for (int i = 0; i < ranked.size(); i++) {
+                    if (keep.accept(ranked.ids()[i])) {
+                        expect.offer(ranked.scores()[i], 500 + ranked.ids()[i]);
+                    }
+                }
+                assertSame(expect, filtered, "filtered, trial " + trial);
+            }
+        }
     }
 }
