@@ -79,21 +79,7 @@ public final class PlaneEncoder implements Encoder {
         float[] a = new float[bits];
         project(query, 0, a);
         int bytes = (bits + 7) >>> 3;
-        float[] table = new float[bytes * 256];
-        for (int k = 0; k < bytes; k++) {
-            int n = Math.min(8, bits - 8 * k);
-            for (int v = 0; v < 256; v++) {
-                if (v >>> n != 0) {
-                    continue; // impossible byte value: unused bits are always zero
-                }
-                float s = 0;
-                for (int t = 0; t < n; t++) {
-                    float aj = a[8 * k + t];
-                    s += ((v >>> t) & 1) != 0 ? aj : -aj;
-                }
-                table[(k << 8) | v] = s;
-            }
-        }
+        float[] table = QueryScorer.signTable(a, bits);
         return new QueryScorer(table, bytes, false);
     }
 

@@ -19,6 +19,33 @@ public final class QueryScorer {
         this.normalized = normalized;
     }
 
+    /**
+     * The table of a score linear in ±1 bits: entry {@code [k][v] = sum_(u < n) (bit u of v ? a[8k+u] : -a[8k+u])},
+     * added in float in increasing u from 0 ({@code n} = the bits in byte k; byte values using unused bits stay
+     * 0, codes never hold them). Built as a prefix tree (entries sharing their low bits share the partial sum),
+     * which performs exactly the same float operations in the same order as the plain loop, 4x fewer of them:
+     * this runs once per query, and the browser client computes the same sums.
+     */
+    public static float[] signTable(float[] a, int bits) {
+        int bytes = (bits + 7) >>> 3;
+        float[] table = new float[bytes * 256];
+        float[] partial = new float[256];
+        for (int k = 0; k < bytes; k++) {
+            int n = Math.min(8, bits - 8 * k);
+            partial[0] = 0f;
+            for (int u = 0; u < n; u++) {
+                float aj = a[8 * k + u];
+                for (int low = (1 << u) - 1; low >= 0; low--) {
+                    float p = partial[low];
+                    partial[low | (1 << u)] = p + aj;
+                    partial[low] = p + -aj;
+                }
+            }
+            System.arraycopy(partial, 0, table, k << 8, 1 << n);
+        }
+        return table;
+    }
+
     public float[] table() { return table; }
 
     public int bytes() { return bytes; }

@@ -45,17 +45,7 @@ public final class WitqEncoder implements Encoder {
             t[j] = Vectors.dot(decoder, j * d, query, 0, d);
         }
         int bytes = (b + 7) >>> 3;
-        float[] table = new float[bytes * 256];
-        for (int k = 0; k < bytes; k++) {
-            int n = Math.min(8, b - 8 * k);
-            for (int v = 0; v < (1 << n); v++) {
-                float s = 0;
-                for (int u = 0; u < n; u++) {
-                    s += ((v >>> u) & 1) != 0 ? t[8 * k + u] : -t[8 * k + u];
-                }
-                table[(k << 8) | v] = s;
-            }
-        }
+        float[] table = QueryScorer.signTable(t, b);
         float qc = Vectors.dot(query, 0, center, 0, d);
         for (int v = 0; v < 256; v++) {
             table[v] += qc; // q . c rides on byte 0 so that it is divided by the norm as well

@@ -227,6 +227,15 @@ class QuantizedLutTest {
                 FloatHeap got = new FloatHeap(10);
                 lut.scan(a, words, 13, 5990, norms, got, 0, null);
                 assertSame(want, got, "range 13..5990");
+                // the integer byte table, built on demand for a linear scorer, gives the same answer
+                FloatHeap viaBytes = new FloatHeap(10);
+                lut.scanByteTable(a, words, 13, 5990, norms, viaBytes, 0, null);
+                assertSame(want, viaBytes, "byte table, range 13..5990");
+                if (bits == 256) {
+                    FloatHeap four = new FloatHeap(10);
+                    lut.scanFourRows(a, 13, 5990, norms, four, 0, null);
+                    assertSame(want, four, "scanFourRows, range 13..5990");
+                }
                 // a filter and an id base: the filtered brute force over the reference's scores
                 QuantizedLut.RowFilter keep = row -> row % 5 != 1;
                 FloatHeap filtered = new FloatHeap(20);
