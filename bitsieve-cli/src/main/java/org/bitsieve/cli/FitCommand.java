@@ -66,6 +66,11 @@ public final class FitCommand implements Callable<Integer> {
             description = "With --general: folder for <model>-<bits>.bse and .json. Default: ${DEFAULT-VALUE} (the embed module's resources).")
     Path outputDir;
 
+    @Option(names = "--roles", defaultValue = "passage",
+            description = "With --general: embed the sample as 'passage', 'query', or 'both' (each sentence twice, for "
+                    + "models whose query and passage prefixes differ, e.g. e5: symmetric tasks use the query role). Default: ${DEFAULT-VALUE}.")
+    String roles;
+
     @Mixin
     TextEmbedding embedding;
 
@@ -112,7 +117,7 @@ public final class FitCommand implements Callable<Integer> {
         String sha = sha256(src);
         System.out.printf(Locale.ROOT, "%s: %d sentences (sha256 %s), embedding a seeded sample of %d with %s%n",
                 src.getFileName(), all.size(), sha.substring(0, 16), texts.size(), model);
-        FloatMatrix x = embedding.embed(texts, TextRole.PASSAGE, "general sample");
+        FloatMatrix x = embedSample(embedding, texts, roles);
         for (int b : budgets) {
             Encoders.kind(encoder).checkBits(b, x.dim());
             long t0 = System.nanoTime();
@@ -135,12 +140,14 @@ public final class FitCommand implements Callable<Integer> {
             p.put("sample", texts.size());
             p.put("sampleSelection", "line indices shuffled by Fisher-Yates with java.util.SplittableRandom(seed), first 'sample' taken");
             p.put("seed", seed);
-            p.put("embedding", model + ", passage role, max " + Models.spec(model).maxTokens() + " tokens, L2-normalised");
+            p.put("roles", roles);
+            p.put("embedding", model + ", " + (roles.equals("both") ? "passage and query roles (each sentence twice)" : roles + " role")
+                    + ", max " + Models.spec(model).maxTokens() + " tokens, L2-normalised");
             p.put("fitSeconds", Math.round(secs * 10) / 10.0);
             StringBuilder set = new StringBuilder();
             settings.forEach((k, v) -> set.append(" --set ").append(k).append('=').append(v));
             p.put("command", "bitsieve fit --general -m " + model + (bits != null ? " -b " + b : "") + " -e " + encoder
-                    + " --seed " + seed + " --max-sample " + maxSample + set);
+                    + " --seed " + seed + " --max-sample " + maxSample + (roles.equals("passage") ? "" : " --roles " + roles) + set);
             p.put("bitsieve", "0.1.0");
             byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
             AtomicFiles.write(outputDir.resolve(model + "-" + b + ".json"), o -> o.write(json));
@@ -154,6 +161,28 @@ public final class FitCommand implements Callable<Integer> {
             o = o.with(s.getKey(), s.getValue());
         }
         return o;
+    }
+
+    /**
+     * The general sample's vectors in the given roles: 'passage', 'query', or 'both' (passage rows, then query rows).
+     * Shared with {@code bitsieve bench}, whose baselines must see the vectors the shipped encoders saw.
+     */
+    public static FloatMatrix embedSample(TextEmbedding embedding, List<String> texts, String roles) throws Exception {
+        switch (roles) {
+            case "passage":
+                return embedding.embed(texts, TextRole.PASSAGE, "general sample");
+            case "query":
+                return embedding.embed(texts, TextRole.QUERY, "general sample (query role)");
+            case "both": {
+                FloatMatrix a = embedding.embed(texts, TextRole.PASSAGE, "general sample (passage role)");
+                FloatMatrix b = embedding.embed(texts, TextRole.QUERY, "general sample (query role)");
+                float[] d = java.util.Arrays.copyOf(a.data(), a.data().length + b.data().length);
+                System.arraycopy(b.data(), 0, d, a.data().length, b.data().length);
+                return new FloatMatrix(d, a.rows() + b.rows(), a.dim());
+            }
+            default:
+                throw new UserException("--roles must be passage, query or both, got '" + roles + "'");
+        }
     }
 
     /** The first {@code n} of a seeded Fisher-Yates shuffle of 0..size-1 (the corpus is partly sorted by source). */

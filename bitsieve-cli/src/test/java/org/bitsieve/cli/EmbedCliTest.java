@@ -136,4 +136,38 @@ class EmbedCliTest {
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("Rain and strong wind") && !s.out().contains("striker"), s.out());
     }
+
+    /**
+     * fit --general with --roles: e5 embeds the sample once per role (its symmetric tasks use the query role,
+     * stored documents the passage role); the provenance records the roles and a command that reproduces the file.
+     */
+    @Test
+    void fitGeneralRecordsItsRoles() throws Exception {
+        Path corpus = dir.resolve("general.jsonl.gz");
+        jsonlGz(corpus, 0, 40);
+        String[] base = {"fit", "--general", "-m", "e5-small-v2", "--corpus", corpus.toString(), "--max-sample", "30",
+                "-e", "sign", "-b", "16", "--no-cache"};
+        Path passage = dir.resolve("passage");
+        Path both = dir.resolve("both");
+        CliTest.Run p = CliTest.run(concat(base, "--output-dir", passage.toString()));
+        assertEquals(0, p.code(), p.err());
+        CliTest.Run b = CliTest.run(concat(base, "--output-dir", both.toString(), "--roles", "both"));
+        assertEquals(0, b.code(), b.err());
+        String pj = Files.readString(passage.resolve("e5-small-v2-16.json"));
+        String bj = Files.readString(both.resolve("e5-small-v2-16.json"));
+        assertTrue(pj.contains("\"roles\" : \"passage\"") && pj.contains("passage role"), pj);
+        assertTrue(bj.contains("\"roles\" : \"both\"") && bj.contains("passage and query roles") && bj.contains("--roles both"), bj);
+        // the query-role vectors change the fit
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(passage.resolve("e5-small-v2-16.bse")),
+                Files.readAllBytes(both.resolve("e5-small-v2-16.bse"))), "fits on passage and on both roles are identical");
+        CliTest.Run bad = CliTest.run(concat(base, "--output-dir", dir.resolve("bad").toString(), "--roles", "queries"));
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--roles must be passage, query or both"), bad.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -192,7 +192,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i : pick) {
             texts.add(all.get(i));
         }
-        return embedding.embed(texts, TextRole.PASSAGE, "general sample");
+        // records written before roles existed embedded passages
+        String roles = p.hasNonNull("roles") ? p.get("roles").asText() : "passage";
+        return org.bitsieve.cli.FitCommand.embedSample(embedding, texts, roles);
     }
 
     private String commandLine() {
