@@ -157,7 +157,7 @@ public final class Collection implements AutoCloseable {
             } catch (FileFormatException e) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), e.getMessage());
             }
-            if (EncoderFiles.fingerprint(enc) != m.encoderFingerprint() || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
+            if (!EncoderFiles.matches(enc, m.encoderFingerprint()) || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
             }
             c = new Collection(dir, lc, lock, m, enc, threads);

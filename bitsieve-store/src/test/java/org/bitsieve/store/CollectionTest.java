@@ -44,6 +44,35 @@ class CollectionTest {
         return out;
     }
 
+    /**
+     * Collections whose manifest records the legacy encoder fingerprint (written before the SHA-256 one) still
+     * open, take writes and reopen; a manifest naming another encoder is refused.
+     */
+    @Test
+    void legacyEncoderFingerprintStillOpensAndAWrongOneIsRefused() throws IOException {
+        Path dir = tmp.resolve("legacy");
+        Collection.create(dir, itq, new CollectionOptions(FloatFormat.NONE, 50)).close();
+        Manifest m = Manifest.read(dir);
+        long legacy = org.bitsieve.core.io.EncoderFiles.legacyFingerprint(itq);
+        assertNotEquals(legacy, m.encoderFingerprint());
+        withFingerprint(m, legacy).write(dir);
+        try (Collection c = Collection.open(dir)) {
+            c.add(docs(0, 120)); // more than the memtable holds: segments are written under the legacy fingerprint
+        }
+        try (Collection c = Collection.open(dir)) {
+            assertEquals(120, c.count());
+            assertEquals("text of 7", c.get("d7").text());
+        }
+        withFingerprint(Manifest.read(dir), legacy ^ 0x10000L).write(dir);
+        CorruptCollectionException e = assertThrows(CorruptCollectionException.class, () -> Collection.open(dir).close());
+        assertTrue(e.getMessage().contains("encoder does not match the manifest"), e.getMessage());
+    }
+
+    private static Manifest withFingerprint(Manifest m, long fp) {
+        return new Manifest(m.format(), m.generation() + 1, m.wal(), m.nextSegment(), m.bits(), m.dim(), fp, m.encoderKind(),
+                m.floats(), m.memtableDocs(), m.segments());
+    }
+
     @Test
     void addGetDeleteUpsertSurviveReopen() throws IOException {
         Path dir = tmp.resolve("c");

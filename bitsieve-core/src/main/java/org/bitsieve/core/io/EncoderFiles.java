@@ -94,8 +94,26 @@ public final class EncoderFiles {
         return fromBytes(in.readAllBytes(), Path.of(name));
     }
 
-    /** A stable fingerprint of an encoder's content, recorded in code files to catch mismatches. */
+    /**
+     * A stable 64-bit fingerprint of an encoder's content, recorded in code files and collection manifests to catch
+     * mismatches: the first 8 bytes (big-endian) of the SHA-256 of its file bytes.
+     */
     public static long fingerprint(Encoder e) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(toBytes(e));
+            return java.nio.ByteBuffer.wrap(h).getLong();
+        } catch (java.security.NoSuchAlgorithmException x) {
+            throw new IllegalStateException("every Java platform has SHA-256", x);
+        }
+    }
+
+    /**
+     * The fingerprint that files written before 2026-11-28 recorded: CRC-32C and CRC-32 of the whole file. The
+     * file ends with the CRC-32C of the bytes before it, and a CRC over data followed by its own CRC is a
+     * constant, so its high half was the same for every encoder and it told encoders apart by 32 bits only.
+     * Still accepted when reading (see {@link #matches}); never written.
+     */
+    public static long legacyFingerprint(Encoder e) {
         byte[] b = toBytes(e);
         CRC32C c = new CRC32C();
         c.update(b);
@@ -103,6 +121,11 @@ public final class EncoderFiles {
         java.util.zip.CRC32 c2 = new java.util.zip.CRC32();
         c2.update(b);
         return (lo << 32) | c2.getValue();
+    }
+
+    /** Whether a recorded fingerprint names this encoder (the current one, or the legacy one of older files). */
+    public static boolean matches(Encoder e, long recorded) {
+        return recorded == fingerprint(e) || recorded == legacyFingerprint(e);
     }
 
     public static Encoder fromBytes(byte[] b, Path path) throws IOException {

@@ -130,4 +130,31 @@ class FilesTest {
             }
         }
     }
+
+    /**
+     * The fingerprint must tell encoders apart by all 64 bits. The legacy one's high half (CRC-32C of a file that
+     * ends with its own CRC-32C) is the same constant for every encoder, which this test also pins down, and it
+     * is still accepted for files written before the change.
+     */
+    @Test
+    void fingerprintsDifferInBothHalvesAndTheLegacyOneIsStillAccepted() {
+        FloatMatrix x = TestData.clustered(500, 16, 3);
+        java.util.Set<Long> high = new java.util.HashSet<>();
+        java.util.Set<Long> low = new java.util.HashSet<>();
+        java.util.Set<Long> legacyHigh = new java.util.HashSet<>();
+        for (int seed = 0; seed < 20; seed++) {
+            org.bitsieve.core.encode.Encoder e = org.bitsieve.core.encode.Encoders.fit("simhash", x,
+                    org.bitsieve.core.encode.FitOptions.bits(32).withSeed(seed));
+            long f = EncoderFiles.fingerprint(e);
+            high.add(f >>> 32);
+            low.add(f & 0xFFFFFFFFL);
+            legacyHigh.add(EncoderFiles.legacyFingerprint(e) >>> 32);
+            assertTrue(EncoderFiles.matches(e, f));
+            assertTrue(EncoderFiles.matches(e, EncoderFiles.legacyFingerprint(e)), "files written before the change must still open");
+            assertTrue(!EncoderFiles.matches(e, f ^ 1L));
+        }
+        assertEquals(20, high.size(), "high halves must differ");
+        assertEquals(20, low.size(), "low halves must differ");
+        assertEquals(1, legacyHigh.size(), "the legacy high half is a constant (why it was replaced)");
+    }
 }
