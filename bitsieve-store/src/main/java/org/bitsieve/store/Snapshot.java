@@ -2,7 +2,6 @@ package org.bitsieve.store;
 
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.QueryScorer;
-import org.bitsieve.core.knn.KnnClassifier;
 import org.bitsieve.core.search.FloatHeap;
 import org.bitsieve.core.search.QuantizedLut;
 import org.bitsieve.core.search.TopK;
@@ -147,36 +146,67 @@ public final class Snapshot {
     /**
      * kNN classification: the k nearest neighbours (as {@link #search} finds them) vote with the text value of
      * their {@code labelField}; neighbours without it do not vote. A tie goes to the tied label seen nearest.
+     *
+     * <p>In Hamming mode without re-ranking, distances are small integers and the k-th nearest is usually tied with
+     * other codes, which a top k would cut by position. The vote then follows the core's {@code HammingVote}: the
+     * neighbours nearer than the k-th distance count 1, and every code at exactly that distance shares the
+     * remaining {@code k - nearer} votes equally (the expected vote over every order of the ties), so the label
+     * does not depend on insertion order. {@link Classification#votes()} holds these weights; the neighbours
+     * listed are the k of the search.
      */
     public Classification classify(SearchRequest req, String labelField) {
         List<Hit> hits = search(req);
+        int k = req.k();
+        List<Hit> voters = hits;
+        double share = 1;
+        float kth = Float.NaN;
+        if (req.mode() == SearchMode.HAMMING && req.oversample() == 1 && hits.size() == k) {
+            kth = hits.get(k - 1).score();
+            // widen the search until a code farther than the k-th distance shows up or nothing is left
+            int kk = k;
+            while (voters.size() == kk && voters.get(kk - 1).score() == kth && kk < count()) {
+                kk = (int) Math.min(count(), 2L * kk);
+                voters = search(req.k(kk));
+            }
+            int nearer = 0;
+            int tied = 0;
+            for (Hit h : voters) {
+                if (h.score() > kth) {
+                    nearer++;
+                } else if (h.score() == kth) {
+                    tied++;
+                }
+            }
+            voters = voters.subList(0, nearer + tied);
+            share = (double) (k - nearer) / tied;
+        }
         List<String> names = new ArrayList<>();
-        Map<String, Integer> votes = new LinkedHashMap<>();
-        List<Integer> labels = new ArrayList<>();
-        for (Hit h : hits) {
+        Map<String, Double> votes = new LinkedHashMap<>();
+        List<Integer> first = new ArrayList<>(); // per label, the rank of its nearest voter
+        for (int i = 0; i < voters.size(); i++) {
+            Hit h = voters.get(i);
             String l = Metadata.fieldText(h.metadataJson(), labelField);
             if (l == null) {
                 continue;
             }
-            int idx = names.indexOf(l);
-            if (idx < 0) {
-                idx = names.size();
+            double w = h.score() == kth ? share : 1.0;
+            if (!votes.containsKey(l)) {
                 names.add(l);
+                first.add(i);
             }
-            labels.add(idx);
-            votes.merge(l, 1, Integer::sum);
+            votes.merge(l, w, Double::sum);
         }
-        if (labels.isEmpty()) {
+        if (names.isEmpty()) {
             throw new IllegalArgumentException("none of the " + hits.size() + " neighbours has the label field '" + labelField + "'");
         }
-        int[] neighbours = new int[labels.size()];
-        int[] lab = new int[labels.size()];
-        for (int i = 0; i < lab.length; i++) {
-            neighbours[i] = i;
-            lab[i] = labels.get(i);
+        // the largest weight wins; equal weights (to rounding of the shares) go to the label seen nearest
+        String winner = names.get(0);
+        for (String l : names) {
+            if (votes.get(l) > votes.get(winner) + 1e-9) {
+                winner = l;
+            }
         }
-        int winner = KnnClassifier.vote(neighbours, lab, lab.length);
-        return new Classification(names.get(winner), votes, hits);
+        return new Classification(winner, votes, hits);
     }
 
     private void checkVector(float[] q) {

@@ -45,6 +45,43 @@ class CollectionTest {
     }
 
     /**
+     * Hamming classify with codes tied at the k-th distance: a plain top 3 keeps the two tied "y" codes inserted
+     * first and votes y; the tie-aware vote lets all five tied codes share the two remaining votes (0.4 each),
+     * so z (3 x 0.4 = 1.2) beats x (1) and y (0.8), whatever the insertion order. Asymmetric mode is unaffected.
+     */
+    @Test
+    void hammingClassifySharesTheVotesOfCodesTiedAtTheKthDistance() throws IOException {
+        float[] q = TestVectors.vector(0);
+        float[] far = TestVectors.vector(1);
+        long[] cq = itq.encode(q);
+        long[] cf = itq.encode(far);
+        assertTrue(!java.util.Arrays.equals(cq, cf), "the test needs two different codes");
+        try (Collection c = Collection.create(tmp.resolve("ties"), itq, new CollectionOptions(FloatFormat.NONE, 1000))) {
+            List<Doc> docs = new ArrayList<>();
+            docs.add(new Doc("x", q, "x", "{\"label\":\"x\"}"));
+            String[] tiedLabels = {"y", "y", "z", "z", "z"};
+            for (int i = 0; i < tiedLabels.length; i++) {
+                docs.add(new Doc("t" + i, far, "t" + i, "{\"label\":\"" + tiedLabels[i] + "\"}"));
+            }
+            c.add(docs);
+            Classification cl = c.classify(SearchRequest.of(q, 3).mode(SearchMode.HAMMING), "label");
+            assertEquals("z", cl.label());
+            assertEquals(1.0, cl.votes().get("x"), 1e-12);
+            assertEquals(0.8, cl.votes().get("y"), 1e-12);
+            assertEquals(1.2, cl.votes().get("z"), 1e-12);
+            assertEquals(3, cl.neighbours().size());
+            // k = 1 has no tie (only x at distance 0): x alone votes
+            Classification one = c.classify(SearchRequest.of(q, 1).mode(SearchMode.HAMMING), "label");
+            assertEquals("x", one.label());
+            assertEquals(Map.of("x", 1.0), one.votes());
+            // all six: every code votes once, z has three
+            Classification all = c.classify(SearchRequest.of(q, 6).mode(SearchMode.HAMMING), "label");
+            assertEquals("z", all.label());
+            assertEquals(3.0, all.votes().get("z"), 1e-12);
+        }
+    }
+
+    /**
      * Collections whose manifest records the legacy encoder fingerprint (written before the SHA-256 one) still
      * open, take writes and reopen; a manifest naming another encoder is refused.
      */

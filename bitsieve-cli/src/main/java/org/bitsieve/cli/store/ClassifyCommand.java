@@ -51,7 +51,11 @@ public final class ClassifyCommand extends StoreCommand {
             try (Collection c = Collection.open(collection)) {
                 Classification cl = c.classify(query.request(c, q), labelField);
                 System.out.println("label: " + cl.label());
-                System.out.println("votes: " + cl.votes());
+                StringBuilder v = new StringBuilder("votes:");
+                // whole votes print as integers; shares of codes tied at the k-th Hamming distance with two decimals
+                cl.votes().forEach((label, w) -> v.append(' ').append(label).append('=')
+                        .append(w == Math.rint(w) ? String.valueOf(w.longValue()) : String.format(Locale.ROOT, "%.2f", w)));
+                System.out.println(v);
                 for (var h : cl.neighbours()) {
                     System.out.printf(Locale.ROOT, "  %9.4f  %-24s %s%n", h.score(), h.id(), StoreInputs.oneLine(h.text(), 80));
                 }
