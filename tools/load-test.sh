@@ -57,9 +57,10 @@ export BITSIEVE_KEY="$(sed -n 's/^key: *//p' <<<"$KEYS")"
 HASH="$(sed -n 's/.*"hash": "\([^"]*\)".*/\1/p' <<<"$KEYS")"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 URL="http://127.0.0.1:$PORT"
-# SERVER_JAVA_OPTS: extra JVM options for the server only (e.g. "-XX:+UseZGC" to compare collectors)
+# SERVER_JAVA_OPTS: extra JVM options for the server only (e.g. "-XX:+UseZGC" to compare collectors);
+# SERVER_ARGS: extra `serve` flags (e.g. "--threads 8")
 DJL_OFFLINE=true "${JAVA[@]}" -Xmx4g ${SERVER_JAVA_OPTS:-} org.bitsieve.cli.Main serve --data "$WORK/data" --port "$PORT" --key "write:$HASH" \
-  --max-batch 1000 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+  --max-batch 1000 ${SERVER_ARGS:-} >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "listening on" "$WORK/serve.out" || { cat "$WORK/serve.err" >&2; exit 1; }
@@ -74,7 +75,7 @@ export BITSIEVE_LUA_DIR="$ROOT/tools/load" BITSIEVE_DIR="$WORK/bodies" BITSIEVE_
 OUT="$ROOT/results/server"; mkdir -p "$OUT"
 REPORT="$OUT/load-test-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
-  echo "# bitsieve serve load test, $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)${SERVER_JAVA_OPTS:+, server JVM options: $SERVER_JAVA_OPTS}"
+  echo "# bitsieve serve load test, $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)${SERVER_JAVA_OPTS:+, server JVM options: $SERVER_JAVA_OPTS}${SERVER_ARGS:+, serve flags: $SERVER_ARGS}"
   echo "# collection: $DOCS documents (256-bit shipped witq encoder, no floats kept); wrk -t$WRK_THREADS -c$CONNS"
 } | tee "$REPORT"
 
