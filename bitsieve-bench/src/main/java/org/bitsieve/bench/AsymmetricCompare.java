@@ -6,10 +6,13 @@ import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Encoders;
 import org.bitsieve.core.encode.FitOptions;
 import org.bitsieve.core.encode.QueryScorer;
+import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.core.search.AsymmetricSearch;
 import org.bitsieve.core.search.FloatHeap;
 import org.bitsieve.core.search.QuantizedLut;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
@@ -40,9 +43,8 @@ public final class AsymmetricCompare {
         Encoder enc;
         try {
             // an encoder kind fitted on IMDB train, or an encoder file (a shipped general encoder)
-            enc = kind.endsWith(".bse") ? org.bitsieve.core.io.EncoderFiles.load(java.nio.file.Path.of(kind))
-                    : Encoders.fit(kind, train, FitOptions.bits(256));
-        } catch (java.io.IOException e) {
+            enc = kind.endsWith(".bse") ? EncoderFiles.load(Path.of(kind)) : Encoders.fit(kind, train, FitOptions.bits(256));
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         PackedCodes db = enc.encodeAll(BenchData.perturbed(train, n, 0.02f, 99L));

@@ -180,30 +180,21 @@ public final class Snapshot {
             voters = voters.subList(0, nearer + tied);
             share = (double) (k - nearer) / tied;
         }
-        List<String> names = new ArrayList<>();
-        Map<String, Double> votes = new LinkedHashMap<>();
-        List<Integer> first = new ArrayList<>(); // per label, the rank of its nearest voter
-        for (int i = 0; i < voters.size(); i++) {
-            Hit h = voters.get(i);
+        Map<String, Double> votes = new LinkedHashMap<>(); // labels in the order first seen, i.e. nearest first
+        for (Hit h : voters) {
             String l = Metadata.fieldText(h.metadataJson(), labelField);
-            if (l == null) {
-                continue;
+            if (l != null) {
+                votes.merge(l, h.score() == kth ? share : 1.0, Double::sum);
             }
-            double w = h.score() == kth ? share : 1.0;
-            if (!votes.containsKey(l)) {
-                names.add(l);
-                first.add(i);
-            }
-            votes.merge(l, w, Double::sum);
         }
-        if (names.isEmpty()) {
+        if (votes.isEmpty()) {
             throw new IllegalArgumentException("none of the " + hits.size() + " neighbours has the label field '" + labelField + "'");
         }
         // the largest weight wins; equal weights (to rounding of the shares) go to the label seen nearest
-        String winner = names.get(0);
-        for (String l : names) {
-            if (votes.get(l) > votes.get(winner) + 1e-9) {
-                winner = l;
+        String winner = null;
+        for (Map.Entry<String, Double> e : votes.entrySet()) {
+            if (winner == null || e.getValue() > votes.get(winner) + 1e-9) {
+                winner = e.getKey();
             }
         }
         return new Classification(winner, votes, hits);

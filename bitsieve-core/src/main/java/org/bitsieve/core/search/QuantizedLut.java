@@ -158,10 +158,11 @@ public final class QuantizedLut {
      * steps, at four masked popcounts per code word. Why not the per-byte table: the distance to the best code
      * weighs every byte's mismatches against the whole query at once, and with held-out IMDB queries on the
      * shipped 256-bit witq only 0.7% of codes pass the four-plane bound (2% for four weight-rank groups, 17%
-     * for the byte table after two words). The top three planes are checked first (12 popcounts), the lowest
-     * one only for codes that pass them. Tried and measured slower: a first stage on two weight-rank groups
-     * (8 popcounts, 12% pass; 11.0 against 9.4 ns per code over 25k IMDB codes), and computing a block's
-     * counts in a call-free loop before checking them (11.0 ns).
+     * for the byte table after two words; tools/experiments/AsymBound.java). The top three planes are checked
+     * first (12 popcounts; about 7% pass), the lowest one only for codes that pass them. Tried and measured
+     * slower (scratch variants, not kept): a first stage on two weight-rank groups (8 popcounts, 12% pass; 11.0
+     * against 9.4 ns per code over 25k IMDB codes), and computing a block's counts in a call-free loop before
+     * checking them (11.0 ns).
      *
      * <p>Exactness: {@code E} is the largest deviation of the float table from the fitted linear form, summed
      * over byte positions; the real-number sum of a code's entries is at most {@code top + E - delta C} for its
