@@ -91,6 +91,17 @@ export class WebEncoder {
       }
     } else {
       a = this.project(x);
+      // PlaneEncoder.scaleToCosine, the same operations: exact double squares summed in order, one float scale
+      let ss = 0;
+      for (let j = 0; j < bits; j++) {
+        ss += a[j] * a[j];
+      }
+      if (ss > 0) {
+        const scale = f(1 / Math.sqrt(ss * bits));
+        for (let j = 0; j < bits; j++) {
+          a[j] = f(a[j] * scale);
+        }
+      }
     }
     const table = new Float32Array(bytes * 256);
     for (let k = 0; k < bytes; k++) {

@@ -80,7 +80,7 @@ describe('float32 encoder maths', () => {
     assert.equal(dot(a, 0, b, 0, 5), want);
   });
 
-  it('plane codes and tables: bit j set when w_j . x - c_j > 0; table sums +-projections', () => {
+  it('plane codes and tables: bit j set when w_j . x - c_j > 0; table sums +-projections scaled to a cosine', () => {
     const planes = Float32Array.from([1, 0, 0, 1, 1, 1]); // 3 bits x 2 dims
     const offsets = Float32Array.from([0.5, 0.5, 5]);
     const enc = new WebEncoder({ kind: 'sign', bits: 3, dim: 2, scoring: 'plane', normalized: false }, { planes, offsets });
@@ -88,11 +88,17 @@ describe('float32 encoder maths', () => {
     assert.deepEqual(Array.from(enc.encode(x)), [0b001, 0]);
     const t = enc.table(x);
     const p = [0.5, -0.25, -3.75];
+    // PlaneEncoder.scaleToCosine: divided by |p| sqrt(bits), one float scale
+    const scale = Math.fround(1 / Math.sqrt((0.25 + 0.0625 + 14.0625) * 3));
+    const q = p.map((pj) => Math.fround(pj * scale));
     assert.equal(t.length, 256);
     for (let v = 0; v < 8; v++) {
-      const s = p.reduce((acc, pj, j) => acc + ((v >> j) & 1 ? pj : -pj), 0);
+      const s = q.reduce((acc, qj, j) => Math.fround(acc + ((v >> j) & 1 ? qj : -qj)), 0);
       assert.equal(t[v], s);
     }
+    // the query's own code scores sum|p| / (|p| sqrt(bits)), the highest cosine a code can reach
+    assert.ok(Math.abs(t[0b001] - 4.5 / Math.sqrt(43.125)) < 1e-6);
+    assert.equal(Math.max(...t.slice(0, 8)), t[0b001]);
     assert.throws(() => enc.encode(Float32Array.from([1])), /dimension 1, the bundle's encoder expects 2/);
   });
 });

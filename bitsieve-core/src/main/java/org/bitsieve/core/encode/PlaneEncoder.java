@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * An encoder defined by hyperplanes: bit {@code j} is set when {@code w_j . x - c_j > 0}. The sieve, sign,
  * SimHash and ITQ all produce plane encoders; they differ only in how the planes are fitted.
- * Asymmetric score (the sieve's orientation-vector score): {@code sum_j (w_j . q - c_j) * (bit_j ? +1 : -1)}.
+ * Asymmetric score (the sieve's orientation-vector score): {@code sum_j (w_j . q - c_j) * (bit_j ? +1 : -1)},
+ * divided by {@code |w . q - c| sqrt(bits)} so that it is a cosine in [-1, 1] ({@link #scaleToCosine}).
  */
 public final class PlaneEncoder implements Encoder {
     private final String kind;
@@ -78,9 +79,30 @@ public final class PlaneEncoder implements Encoder {
         Vectors.check(query, dim);
         float[] a = new float[bits];
         project(query, 0, a);
+        scaleToCosine(a, bits);
         int bytes = (bits + 7) >>> 3;
         float[] table = QueryScorer.signTable(a, bits);
         return new QueryScorer(table, bytes, false);
+    }
+
+    /**
+     * Scales the query's plane distances {@code a} so that the score is the cosine between {@code a} and the code's
+     * ±1 signs. One query's ranking is unchanged; what changes is that scores of different queries become
+     * comparable: the raw sum grows with how far the query lies from the planes, which says nothing about the
+     * code (STS-B Spearman of bge's shipped itq, raw 80.89, scaled 84.74; docs/general-encoders.md). The web client
+     * repeats these float operations exactly (web/src/encoder.js).
+     */
+    static void scaleToCosine(float[] a, int bits) {
+        double ss = 0;
+        for (int j = 0; j < bits; j++) {
+            ss += (double) a[j] * a[j];
+        }
+        if (ss > 0) {
+            float scale = (float) (1.0 / Math.sqrt(ss * bits));
+            for (int j = 0; j < bits; j++) {
+                a[j] *= scale;
+            }
+        }
     }
 
     @Override public Map<String, String> params() { return params; }
