@@ -153,16 +153,17 @@ public final class QuantizedLut {
      * every plane encoder's asymmetric score is (witq, itq, sign, simhash; not pcaq, whose levels are not).
      * A code's score is then {@code top - sum_j |w_j| [bit j differs from the best code]}, the best code having
      * bit j set where {@code w_j > 0}: a weighted Hamming distance to one query code. The weights are floored
-     * to 4-bit levels {@code v_j} of a step {@code delta} ({@code v_j delta <= |w_j|}) and stored as four bit
-     * planes, so {@code sum_l 2^l popcount((code ^ best) & plane_l)} is a lower bound on the weighted distance in
-     * steps, at four masked popcounts per code word. Why not the per-byte table: the distance to the best code
-     * weighs every byte's mismatches against the whole query at once, and with held-out IMDB queries on the
-     * shipped 256-bit witq only 0.7% of codes pass the four-plane bound (2% for four weight-rank groups, 17%
-     * for the byte table after two words; tools/experiments/AsymBound.java). The top three planes are checked
-     * first (12 popcounts; about 7% pass), the lowest one only for codes that pass them. Tried and measured
-     * slower (scratch variants, not kept): a first stage on two weight-rank groups (8 popcounts, 12% pass; 11.0
-     * against 9.4 ns per code over 25k IMDB codes), and computing a block's counts in a call-free loop before
-     * checking them (11.0 ns).
+     * to 3-bit levels {@code v_j = min(7, floor(|w_j| / delta))} and stored as three bit planes, so
+     * {@code sum_l 2^l popcount((code ^ best) & plane_l)} is a lower bound on the weighted distance in steps, at
+     * three masked popcounts per code word. The step is set by the bulk of the weights, not the largest:
+     * {@code delta} is the 85th percentile of {@code |w|} over 7, and the few larger weights saturate at level 7
+     * (still a lower bound). With held-out IMDB queries on the shipped 256-bit witq, about 1% of codes pass
+     * (tools/experiments/AsymBound.java) and get the exact float score; the earlier levels of {@code max / 15}
+     * let 7% pass their top three planes, and this scan is 25-30% faster on witq codes at the same popcount
+     * count (tools/experiments/ScanPlanes.java). Why not the per-byte table: the distance to the best code
+     * weighs every byte's mismatches against the whole query at once (17% of codes pass the byte table's bound
+     * after two words). Tried and measured slower: a first stage on two planes (8 popcounts, 12% pass), two rows
+     * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop.
      *
      * <p>Exactness: {@code E} is the largest deviation of the float table from the fitted linear form, summed
      * over byte positions; the real-number sum of a code's entries is at most {@code top + E - delta C} for its
@@ -170,10 +171,13 @@ public final class QuantizedLut {
      * code could not have entered the heap in the reference loop either.
      */
     static final class BitPlanes {
-        static final int LEVELS = 15;
+        static final int PLANES = 3;
+        static final int LEVELS = (1 << PLANES) - 1;
+        /** The weight quantile that sits at the top level; larger weights saturate there. */
+        static final double STEP_QUANTILE = 0.85;
 
         final long[] best;
-        /** Plane l of word w at {@code mask[w * 4 + l]}. */
+        /** Plane l of word w at {@code mask[w * PLANES + l]}. */
         final long[] mask;
         final double delta;
         /** {@code top + E} plus every rounding slack. */
@@ -222,8 +226,14 @@ public final class QuantizedLut {
             }
             int words = (bits + 63) >>> 6;
             long[] best = new long[words];
-            long[] mask = new long[words * 4];
-            double delta = max / LEVELS;
+            long[] mask = new long[words * PLANES];
+            double[] sorted = new double[bits];
+            for (int j = 0; j < bits; j++) {
+                sorted[j] = Math.abs(w[j]);
+            }
+            java.util.Arrays.sort(sorted);
+            double bulk = sorted[(int) Math.floor(STEP_QUANTILE * (bits - 1))];
+            double delta = (bulk > 0 ? bulk : max) / LEVELS;
             for (int j = 0; j < bits; j++) {
                 double a = Math.abs(w[j]);
                 int v = (int) Math.min(LEVELS, Math.floor(a / delta));
@@ -234,9 +244,9 @@ public final class QuantizedLut {
                 if (w[j] > 0) {
                     best[j >>> 6] |= bit;
                 }
-                for (int l = 0; l < 4; l++) {
+                for (int l = 0; l < PLANES; l++) {
                     if (((v >>> l) & 1) != 0) {
-                        mask[(j >>> 6) * 4 + l] |= bit;
+                        mask[(j >>> 6) * PLANES + l] |= bit;
                     }
                 }
             }
@@ -325,10 +335,7 @@ public final class QuantizedLut {
         }
     }
 
-    /**
-     * The scan for linear tables ({@link BitPlanes}): the top three planes' bound, then the lowest plane's,
-     * then the exact float score, each only for rows that pass the one before.
-     */
+    /** The scan for linear tables ({@link BitPlanes}): the three planes' bound, then the exact float score for rows that pass. */
     private void scanPlanes(long[] a, int words, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
         BitPlanes p = planes;
         long[] m = p.mask;
@@ -346,16 +353,12 @@ public final class QuantizedLut {
                 long x1 = a[o + 1] ^ b1;
                 long x2 = a[o + 2] ^ b2;
                 long x3 = a[o + 3] ^ b3;
-                int c3 = Long.bitCount(x0 & m[3]) + Long.bitCount(x1 & m[7]) + Long.bitCount(x2 & m[11]) + Long.bitCount(x3 & m[15]);
-                int c2 = Long.bitCount(x0 & m[2]) + Long.bitCount(x1 & m[6]) + Long.bitCount(x2 & m[10]) + Long.bitCount(x3 & m[14]);
-                int c1 = Long.bitCount(x0 & m[1]) + Long.bitCount(x1 & m[5]) + Long.bitCount(x2 & m[9]) + Long.bitCount(x3 & m[13]);
-                int c = 8 * c3 + 4 * c2 + 2 * c1;
+                int c2 = Long.bitCount(x0 & m[2]) + Long.bitCount(x1 & m[5]) + Long.bitCount(x2 & m[8]) + Long.bitCount(x3 & m[11]);
+                int c1 = Long.bitCount(x0 & m[1]) + Long.bitCount(x1 & m[4]) + Long.bitCount(x2 & m[7]) + Long.bitCount(x3 & m[10]);
+                int c0 = Long.bitCount(x0 & m[0]) + Long.bitCount(x1 & m[3]) + Long.bitCount(x2 & m[6]) + Long.bitCount(x3 & m[9]);
                 double iv = inv == null ? 1.0 : inv[r];
-                if ((top - d * c) * iv > worst) {
-                    c += Long.bitCount(x0 & m[0]) + Long.bitCount(x1 & m[4]) + Long.bitCount(x2 & m[8]) + Long.bitCount(x3 & m[12]);
-                    if ((top - d * c) * iv > worst) {
-                        worst = exactGeneric(a, 4, r, inv, heap, idBase, filter);
-                    }
+                if ((top - d * (4 * c2 + 2 * c1 + c0)) * iv > worst) {
+                    worst = exactGeneric(a, 4, r, inv, heap, idBase, filter);
                 }
             }
             return;
@@ -364,17 +367,12 @@ public final class QuantizedLut {
             int c = 0;
             for (int w = 0; w < words; w++) {
                 long x = a[o + w] ^ best[w];
-                int mw = w * 4;
-                c += 8 * Long.bitCount(x & m[mw + 3]) + 4 * Long.bitCount(x & m[mw + 2]) + 2 * Long.bitCount(x & m[mw + 1]);
+                int mw = w * BitPlanes.PLANES;
+                c += 4 * Long.bitCount(x & m[mw + 2]) + 2 * Long.bitCount(x & m[mw + 1]) + Long.bitCount(x & m[mw]);
             }
             double iv = inv == null ? 1.0 : inv[r];
             if ((top - d * c) * iv > worst) {
-                for (int w = 0; w < words; w++) {
-                    c += Long.bitCount((a[o + w] ^ best[w]) & m[w * 4]);
-                }
-                if ((top - d * c) * iv > worst) {
-                    worst = exactGeneric(a, words, r, inv, heap, idBase, filter);
-                }
+                worst = exactGeneric(a, words, r, inv, heap, idBase, filter);
             }
         }
     }

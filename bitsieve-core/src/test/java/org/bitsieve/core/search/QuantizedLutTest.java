@@ -159,7 +159,8 @@ class QuantizedLutTest {
     /**
      * Tables linear in the bits, built in float the way the plane encoders build theirs, take the bit-plane
      * path and still equal the reference: Gaussian weights, weights over six orders of magnitude, half the
-     * weights zero, one weight dwarfing the rest (every other level floors to 0), and a constant offset.
+     * weights zero, one weight dwarfing the rest (it saturates at the top level), a constant offset, and 7 of
+     * every 8 weights zero (the step's quantile is 0).
      */
     @ParameterizedTest
     @ValueSource(ints = {64, 128, 200, 256, 512})
@@ -190,7 +191,7 @@ class QuantizedLutTest {
         for (int i = 0; i < n; i++) {
             inv[i] = i % 89 == 0 ? 0f : 0.8f + 0.4f * r.nextFloat();
         }
-        for (int trial = 0; trial < 5; trial++) {
+        for (int trial = 0; trial < 6; trial++) {
             float[] w = new float[bits];
             for (int j = 0; j < bits; j++) {
                 double g = r.nextGaussian();
@@ -198,6 +199,7 @@ class QuantizedLutTest {
                     case 1 -> g * Math.pow(10, r.nextInt(7) - 3);
                     case 2 -> j % 2 == 0 ? 0 : g;
                     case 3 -> j == 5 ? 1000 : g * 1e-3;
+                    case 5 -> j % 8 == 3 ? g : 0; // the step's quantile is 0: it falls back to the largest weight
                     default -> g;
                 };
             }
