@@ -85,9 +85,16 @@ export class WebEncoder {
     const { bits, dim, bytes } = this;
     let a;
     if (this.scoring === 'witq') {
+      // WitqEncoder.scorer: D_j . q with Vectors.multiply's order (sum over input dimensions in order)
       a = new Float32Array(bits);
+      const d = this.decoder;
       for (let j = 0; j < bits; j++) {
-        a[j] = dot(this.decoder, j * dim, x, 0, dim);
+        let s = 0;
+        const o = j * dim;
+        for (let r = 0; r < dim; r++) {
+          s = f(s + f(x[r] * d[o + r]));
+        }
+        a[j] = s;
       }
     } else {
       a = this.project(x);

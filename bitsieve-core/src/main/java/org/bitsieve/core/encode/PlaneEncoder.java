@@ -80,9 +80,7 @@ public final class PlaneEncoder implements Encoder {
         float[] a = new float[bits];
         project(query, 0, a);
         scaleToCosine(a, bits);
-        int bytes = (bits + 7) >>> 3;
-        float[] table = QueryScorer.signTable(a, bits);
-        return new QueryScorer(table, bytes, false);
+        return QueryScorer.ofSigns(a, 0f, false);
     }
 
     /**

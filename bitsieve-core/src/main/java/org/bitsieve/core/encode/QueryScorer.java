@@ -9,15 +9,46 @@ public final class QueryScorer {
     private final float[] table;
     private final int bytes;
     private final boolean normalized;
+    private final float[] signs;
+    private final float constant;
 
     public QueryScorer(float[] table, int bytes, boolean normalized) {
+        this(table, bytes, normalized, null, 0f);
+    }
+
+    private QueryScorer(float[] table, int bytes, boolean normalized, float[] signs, float constant) {
         if (table.length != bytes * 256) {
             throw new IllegalArgumentException("table must hold 256 entries per code byte");
         }
         this.table = table;
         this.bytes = bytes;
         this.normalized = normalized;
+        this.signs = signs;
+        this.constant = constant;
     }
+
+    /**
+     * A score linear in the code's ±1 bits, {@code constant + sum_j (bit j ? a[j] : -a[j])}: the table is
+     * {@link #signTable} with {@code constant} added to byte 0's entries (one float add each, skipped when 0).
+     * The scorer keeps {@code a}, so the scan can bound codes from the weights directly instead of recovering
+     * them from the table ({@code QuantizedLut}).
+     */
+    public static QueryScorer ofSigns(float[] a, float constant, boolean normalized) {
+        int bits = a.length;
+        float[] table = signTable(a, bits);
+        if (constant != 0f) {
+            for (int v = 0; v < 256; v++) {
+                table[v] += constant;
+            }
+        }
+        return new QueryScorer(table, (bits + 7) >>> 3, normalized, a, constant);
+    }
+
+    /** The per-bit weights {@code a} of an {@link #ofSigns} scorer (not to be modified), else null. */
+    public float[] signWeights() { return signs; }
+
+    /** The constant of an {@link #ofSigns} scorer, else 0. */
+    public float constant() { return constant; }
 
     /**
      * The table of a score linear in ±1 bits: entry {@code [k][v] = sum_(u < n) (bit u of v ? a[8k+u] : -a[8k+u])},

@@ -15,6 +15,7 @@ public final class WitqEncoder implements Encoder {
     private final PlaneEncoder planes;
     private final float[] center;
     private final float[] decoder; // bits x dim
+    private final float[][] decoderT; // dim x bits: the layout Vectors.multiply vectorises over (the per-query projections)
     private final Map<String, String> params;
 
     WitqEncoder(PlaneEncoder planes, float[] center, float[] decoder, Map<String, String> params) {
@@ -22,6 +23,14 @@ public final class WitqEncoder implements Encoder {
         this.center = center;
         this.decoder = decoder;
         this.params = Map.copyOf(params);
+        int b = planes.bits();
+        int d = planes.dimension();
+        this.decoderT = new float[d][b];
+        for (int j = 0; j < b; j++) {
+            for (int m = 0; m < d; m++) {
+                decoderT[m][j] = decoder[j * d + m];
+            }
+        }
     }
 
     @Override public String kind() { return WitqKind.NAME; }
@@ -41,16 +50,9 @@ public final class WitqEncoder implements Encoder {
         int b = bits();
         int d = dimension();
         float[] t = new float[b];
-        for (int j = 0; j < b; j++) {
-            t[j] = Vectors.dot(decoder, j * d, query, 0, d);
-        }
-        int bytes = (b + 7) >>> 3;
-        float[] table = QueryScorer.signTable(t, b);
-        float qc = Vectors.dot(query, 0, center, 0, d);
-        for (int v = 0; v < 256; v++) {
-            table[v] += qc; // q . c rides on byte 0 so that it is divided by the norm as well
-        }
-        return new QueryScorer(table, bytes, true);
+        Vectors.multiply(query, 0, decoderT, b, t); // D_j . q for every j, summed over dimensions in order
+        // q . c rides on byte 0 so that it is divided by the norm as well
+        return QueryScorer.ofSigns(t, Vectors.dot(query, 0, center, 0, d), true);
     }
 
     @Override

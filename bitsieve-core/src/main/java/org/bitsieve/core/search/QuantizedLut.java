@@ -76,6 +76,13 @@ public final class QuantizedLut {
      * linear in the bits, else the quantised integer table.
      */
     public static QuantizedLut of(QueryScorer scorer) {
+        float[] a = scorer.signWeights();
+        if (a != null) {
+            BitPlanes p = BitPlanes.ofSigns(a, scorer.constant(), scorer.bytes());
+            if (p != null) {
+                return new QuantizedLut(scorer.table(), null, scorer.bytes(), 0, 0, p);
+            }
+        }
         return build(scorer.table(), scorer.bytes(), true);
     }
 
@@ -224,6 +231,45 @@ public final class QuantizedLut {
             if (!(total > 0) || dev > 1e-3 * total) {
                 return null;
             }
+            // the relative margin also covers the double rounding of top + E and of delta * C
+            return quantised(w, max, top + dev + slack + 1e-9 * (total + Math.abs(top)));
+        }
+
+        /**
+         * The same bound straight from a {@link QueryScorer#ofSigns} scorer's weights, without reading its table
+         * (per query: O(bits) instead of O(256 bytes)): bit j's weight is {@code 2 a_j}, {@code top = c + sum |a_j|},
+         * and {@code E} is the float error of the table's entries, each a chain of at most 8 float adds of terms
+         * whose magnitudes sum to {@code S_k = sum_(j in byte k) |a_j|} (+ {@code |c|} on byte 0): at most
+         * {@code 8u / (1 - 8u) S_k}, bounded here by {@code 10u S_k}. Null when every weight is 0.
+         */
+        static BitPlanes ofSigns(float[] a, float constant, int bytes) {
+            int bits = a.length;
+            double[] w = new double[bits];
+            double sumAbs = 0;
+            double max = 0;
+            for (int j = 0; j < bits; j++) {
+                double x = a[j];
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException("scorer weights hold a non-finite value");
+                }
+                w[j] = 2 * x;
+                sumAbs += Math.abs(x);
+                max = Math.max(max, 2 * Math.abs(x));
+            }
+            if (!(sumAbs > 0) || !Float.isFinite(constant)) {
+                return null;
+            }
+            double c = Math.abs((double) constant);
+            double top = constant + sumAbs;
+            double dev = 10 * U * (sumAbs + c);
+            double absSum = (sumAbs + c) * (1 + 10 * U); // bounds sum_k max_v |t[k][v]|
+            double slack = 2 * (bytes + 1) * U * absSum;
+            return quantised(w, max, top + dev + slack + 2e-9 * (absSum + 2 * sumAbs + Math.abs(top)));
+        }
+
+        /** Planes for signed weights {@code w} (bit j of the best code set where {@code w_j > 0}). */
+        private static BitPlanes quantised(double[] w, double max, double topHi) {
+            int bits = w.length;
             int words = (bits + 63) >>> 6;
             long[] best = new long[words];
             long[] mask = new long[words * PLANES];
@@ -250,8 +296,7 @@ public final class QuantizedLut {
                     }
                 }
             }
-            // the relative margin also covers the double rounding of top + E and of delta * C
-            return new BitPlanes(best, mask, delta, top + dev + slack + 1e-9 * (total + Math.abs(top)));
+            return new BitPlanes(best, mask, delta, topHi);
         }
     }
 
