@@ -41,6 +41,7 @@ final class Api {
     private final CollectionRegistry colls;
     private final Embedders embedders;
     private final Metrics metrics;
+    private final java.util.concurrent.Semaphore scans;
 
     Api(ServerConfig cfg, CollectionRegistry colls, Embedders embedders, Metrics metrics) {
         this.cfg = cfg;
@@ -48,6 +49,18 @@ final class Api {
         this.colls = colls;
         this.embedders = embedders;
         this.metrics = metrics;
+        // fair: waiting searches go in arrival order, which keeps the slowest requests close to the median
+        this.scans = new java.util.concurrent.Semaphore(cfg.concurrentSearches(), true);
+    }
+
+    /** Runs a scan once one of the {@code concurrent_searches} slots is free. */
+    private <T> T scanning(java.util.function.Supplier<T> work) {
+        scans.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            scans.release();
+        }
     }
 
     // ------------------------------------------------------------------ encode / embed
@@ -338,7 +351,7 @@ final class Api {
         Bodies.Search b = body(ctx, Bodies.Search.class);
         Bodies.SearchResult r = colls.use(ctx.pathParam("name"), h -> {
             SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
-            List<Hit> hits = h.coll.search(req);
+            List<Hit> hits = scanning(() -> h.coll.search(req));
             return new Bodies.SearchResult(hits(hits));
         });
         metrics.searches.increment();
@@ -353,7 +366,7 @@ final class Api {
         }
         Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
             SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
-            Classification c = h.coll.classify(req, field);
+            Classification c = scanning(() -> h.coll.classify(req, field));
             return new Bodies.ClassifyResult(c.label(), c.votes(), hits(c.neighbours()));
         });
         metrics.searches.increment();

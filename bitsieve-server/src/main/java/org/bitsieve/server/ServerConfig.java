@@ -20,9 +20,11 @@ import java.util.List;
  * @param data             the data folder; each collection is a sub-folder named after it
  * @param threads          request threads (Jetty's pool, selectors and acceptors included)
  * @param searchThreads    scan threads per search; 1 serves many concurrent clients best, more lowers one query's latency
+ * @param concurrentSearches searches and classifications scanning at once; more wait their turn in arrival order
+ *                         (fewer than the request threads, so scans do not time-slice each other into long tails)
  * @param shutdownSeconds  how long a graceful stop waits for in-flight requests
  */
-public record ServerConfig(String host, int port, Path data, int threads, int searchThreads, int shutdownSeconds,
+public record ServerConfig(String host, int port, Path data, int threads, int searchThreads, int concurrentSearches, int shutdownSeconds,
                            String defaultModel, int defaultBits, Limits limits, List<ApiKeys.Entry> keys) {
 
     /**
@@ -47,6 +49,9 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
         if (searchThreads < 1) {
             throw new IllegalArgumentException("search threads must be at least 1, got " + searchThreads);
         }
+        if (concurrentSearches < 1) {
+            throw new IllegalArgumentException("concurrent searches must be at least 1, got " + concurrentSearches);
+        }
         if (shutdownSeconds < 0) {
             throw new IllegalArgumentException("shutdown timeout must be >= 0 seconds, got " + shutdownSeconds);
         }
@@ -56,33 +61,43 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
         keys = List.copyOf(keys);
     }
 
+    /**
+     * One more than the cores: a scan is CPU-bound, so more at once only time-slice each other (requests then
+     * finish late together: the p99 latency grows), while one spare keeps a core busy when a scan waits briefly.
+     */
+    static int defaultConcurrentSearches() {
+        return Runtime.getRuntime().availableProcessors() + 1;
+    }
+
     /** Defaults for everything but the data folder and the keys. */
     public static ServerConfig defaults(Path data) {
-        return new ServerConfig("127.0.0.1", 8080, data, 32, 1, 30, Models.DEFAULT, GeneralEncoders.DEFAULT_BITS,
+        return new ServerConfig("127.0.0.1", 8080, data, 32, 1, defaultConcurrentSearches(), 30, Models.DEFAULT, GeneralEncoders.DEFAULT_BITS,
                 Limits.defaults(), List.of());
     }
 
-    public ServerConfig withPort(int p) { return new ServerConfig(host, p, data, threads, searchThreads, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withPort(int p) { return new ServerConfig(host, p, data, threads, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withHost(String h) { return new ServerConfig(h, port, data, threads, searchThreads, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withHost(String h) { return new ServerConfig(h, port, data, threads, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withData(Path d) { return new ServerConfig(host, port, d, threads, searchThreads, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withData(Path d) { return new ServerConfig(host, port, d, threads, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withThreads(int t) { return new ServerConfig(host, port, data, t, searchThreads, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withThreads(int t) { return new ServerConfig(host, port, data, t, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withSearchThreads(int t) { return new ServerConfig(host, port, data, threads, t, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withSearchThreads(int t) { return new ServerConfig(host, port, data, threads, t, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withShutdownSeconds(int s) { return new ServerConfig(host, port, data, threads, searchThreads, s, defaultModel, defaultBits, limits, keys); }
+    public ServerConfig withConcurrentSearches(int c) { return new ServerConfig(host, port, data, threads, searchThreads, c, shutdownSeconds, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withLimits(Limits l) { return new ServerConfig(host, port, data, threads, searchThreads, shutdownSeconds, defaultModel, defaultBits, l, keys); }
+    public ServerConfig withShutdownSeconds(int s) { return new ServerConfig(host, port, data, threads, searchThreads, concurrentSearches, s, defaultModel, defaultBits, limits, keys); }
 
-    public ServerConfig withDefaults(String model, int bits) { return new ServerConfig(host, port, data, threads, searchThreads, shutdownSeconds, model, bits, limits, keys); }
+    public ServerConfig withLimits(Limits l) { return new ServerConfig(host, port, data, threads, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, l, keys); }
 
-    public ServerConfig withKeys(List<ApiKeys.Entry> k) { return new ServerConfig(host, port, data, threads, searchThreads, shutdownSeconds, defaultModel, defaultBits, limits, k); }
+    public ServerConfig withDefaults(String model, int bits) { return new ServerConfig(host, port, data, threads, searchThreads, concurrentSearches, shutdownSeconds, model, bits, limits, keys); }
+
+    public ServerConfig withKeys(List<ApiKeys.Entry> k) { return new ServerConfig(host, port, data, threads, searchThreads, concurrentSearches, shutdownSeconds, defaultModel, defaultBits, limits, k); }
 
     /** The config file as written; every field optional. */
     public record FileForm(String host, Integer port, String data, Integer threads, Integer searchThreads,
-                           Integer shutdownTimeoutSeconds, String defaultModel, Integer defaultBits, LimitsForm limits,
+                           Integer concurrentSearches, Integer shutdownTimeoutSeconds, String defaultModel, Integer defaultBits, LimitsForm limits,
                            List<KeyForm> keys) {}
 
     public record LimitsForm(Long maxBodyBytes, Integer maxBatch, Integer maxTextChars, Integer maxK) {}
@@ -129,6 +144,7 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
             return new ServerConfig(f.host() != null ? f.host() : d.host(), f.port() != null ? f.port() : d.port(), d.data(),
                     f.threads() != null ? f.threads() : d.threads(),
                     f.searchThreads() != null ? f.searchThreads() : d.searchThreads(),
+                    f.concurrentSearches() != null ? f.concurrentSearches() : d.concurrentSearches(),
                     f.shutdownTimeoutSeconds() != null ? f.shutdownTimeoutSeconds() : d.shutdownSeconds(),
                     f.defaultModel() != null ? f.defaultModel() : d.defaultModel(),
                     f.defaultBits() != null ? f.defaultBits() : d.defaultBits(), l, keys);

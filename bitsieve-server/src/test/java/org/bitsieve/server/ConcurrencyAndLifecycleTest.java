@@ -30,7 +30,8 @@ class ConcurrencyAndLifecycleTest {
     @Test
     void eightSearchersWhileOneWriterAddsAndDeletes(@TempDir Path tmp) throws Exception {
         FloatMatrix m = TestServer.trec(2000);
-        try (TestServer s = new TestServer(tmp.resolve("data"), LIMITS)) {
+        // one search slot, the strictest gate: the eight searchers take turns, the writer is never held up by them
+        try (TestServer s = new TestServer(tmp.resolve("data"), LIMITS, 1)) {
             assertEquals(201, s.post("/v1/collections", "{\"name\": \"busy\", \"floats\": \"f16\"}").status());
             assertEquals(200, s.post("/v1/collections/busy/documents", docs(m, 0, 200)).status());
             AtomicBoolean writing = new AtomicBoolean(true);

@@ -21,12 +21,13 @@ class ServerConfigTest {
     void loadsAConfigFileAndResolvesTheDataFolderAgainstIt(@TempDir Path dir) throws IOException {
         String key = ApiKeys.newKey();
         Path f = dir.resolve("server.json");
-        Files.writeString(f, "{\"port\": 9999, \"data\": \"coll\", \"search_threads\": 2, \"limits\": {\"max_batch\": 7},"
+        Files.writeString(f, "{\"port\": 9999, \"data\": \"coll\", \"search_threads\": 2, \"concurrent_searches\": 5, \"limits\": {\"max_batch\": 7},"
                 + " \"keys\": [{\"name\": \"r\", \"role\": \"read\", \"hash\": \"" + ApiKeys.hash(key) + "\"}]}");
         ServerConfig c = ServerConfig.load(f).validate();
         assertEquals(9999, c.port());
         assertEquals(dir.resolve("coll").toAbsolutePath().normalize(), c.data());
         assertEquals(2, c.searchThreads());
+        assertEquals(5, c.concurrentSearches());
         assertEquals(7, c.limits().maxBatch());
         assertEquals(ServerConfig.Limits.defaults().maxBodyBytes(), c.limits().maxBodyBytes());
         assertEquals("127.0.0.1", c.host());
@@ -48,7 +49,10 @@ class ServerConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(f)).getMessage().contains("role must be"));
         Files.writeString(f, "{\"data\": \"d\", \"threads\": 2}");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(f)).getMessage().contains("threads must be at least 8"));
+        Files.writeString(f, "{\"data\": \"d\", \"concurrent_searches\": 0}");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(f)).getMessage().contains("concurrent searches must be at least 1"));
         Files.writeString(f, "{\"data\": \"d\"}");
+        assertEquals(Runtime.getRuntime().availableProcessors() + 1, ServerConfig.load(f).concurrentSearches(), "default: cores + 1");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(f).validate()).getMessage().contains("no API keys"));
         Files.writeString(f, "{\"port\": 1}");
         ServerConfig noData = ServerConfig.load(f).withKeys(List.of(ApiKeys.parse("k", Role.READ, ApiKeys.hash(ApiKeys.newKey()))));

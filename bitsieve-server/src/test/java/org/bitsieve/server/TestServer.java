@@ -50,8 +50,13 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path data, ServerConfig.Limits limits) throws IOException {
+        this(data, limits, ServerConfig.defaults(data).concurrentSearches());
+    }
+
+    TestServer(Path data, ServerConfig.Limits limits, int concurrentSearches) throws IOException {
         this.data = data;
         ServerConfig cfg = ServerConfig.defaults(data).withPort(0).withThreads(24).withShutdownSeconds(20).withLimits(limits)
+                .withConcurrentSearches(concurrentSearches)
                 .withKeys(List.of(ApiKeys.parse("writer", Role.WRITE, ApiKeys.hash(WRITE_KEY)),
                         ApiKeys.parse("reader", Role.READ, ApiKeys.hash(READ_KEY))));
         this.server = ApiServer.start(cfg, new PrintStream(log, true, StandardCharsets.UTF_8));

@@ -47,6 +47,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--search-threads", description = "Scan threads per search (1 serves many clients best). Default: 1.")
     Integer searchThreads;
 
+    @Option(names = "--concurrent-searches", description = "Searches scanning at once; more wait their turn in arrival order. Default: cores + 1.")
+    Integer concurrentSearches;
+
     @Option(names = "--shutdown-timeout", description = "Seconds a graceful stop waits for in-flight requests. Default: 30.")
     Integer shutdownSeconds;
 
@@ -83,6 +86,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         }
         if (searchThreads != null) {
             cfg = cfg.withSearchThreads(searchThreads);
+        }
+        if (concurrentSearches != null) {
+            cfg = cfg.withConcurrentSearches(concurrentSearches);
         }
         if (shutdownSeconds != null) {
             cfg = cfg.withShutdownSeconds(shutdownSeconds);
