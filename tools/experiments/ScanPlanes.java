@@ -6,12 +6,13 @@ import java.nio.file.*;
 import java.util.*;
 /**
  * ns per code of the asymmetric bit-plane scan: the library's (QuantizedLut: three planes of levels saturating at
- * the 85th weight percentile, then exact) against variants re-implemented here, results checked equal query by
- * query. Codes: IMDB train (25,000) encoded by the given encoder (or "fit:KIND" fitted on them at 256 bits), tiled
+ * the 85th weight percentile, then three planes of what those levels left, then exact) against variants
+ * re-implemented here, results checked equal query by query. Codes: IMDB train (25,000) encoded by the given encoder (or "fit:KIND" fitted on them at 256 bits), tiled
  * COPIES times; 300 IMDB test queries, three rounds (the first warms up). Variants:
  * - old: levels of max/15 in four planes, the top three checked first, then the fourth (the scan before 2026-11-28);
  * - 2+3: two saturating planes (70th percentile), then the three planes, then exact;
- * - x2: the library's loop with two rows per step.
+ * - x2: three saturating planes, then exact, two rows per step;
+ * - 3: three saturating planes, then exact (the library before its residual stage).
  * Usage: ScanPlanes ENCODER.bse|fit:KIND [COPIES=4] [SHARED=../shared]
  */
 public class ScanPlanes {
@@ -86,6 +87,12 @@ public class ScanPlanes {
     }
     for (int o = r * 4; r < n; r++, o += 4) if ((top - d * three(m, a[o] ^ b0, a[o + 1] ^ b1, a[o + 2] ^ b2, a[o + 3] ^ b3)) * (inv == null ? 1.0 : inv[r]) > worst) worst = offer(t, a, r, inv, heap);
   }
+  static void threeOnly(Planes p, float[] t, long[] a, int n, float[] inv, FloatHeap heap) {
+    long[] m = p.mask; long b0 = p.best[0], b1 = p.best[1], b2 = p.best[2], b3 = p.best[3]; double d = p.delta, top = p.topHi, worst = heap.threshold();
+    for (int r = 0, o = 0; r < n; r++, o += 4) {
+      if ((top - d * three(m, a[o] ^ b0, a[o + 1] ^ b1, a[o + 2] ^ b2, a[o + 3] ^ b3)) * (inv == null ? 1.0 : inv[r]) > worst) worst = offer(t, a, r, inv, heap);
+    }
+  }
   static void check(FloatHeap want, FloatHeap got, String what, int q) {
     TopK x = want.toTopK(), y = got.toTopK();
     if (!Arrays.equals(x.ids(), y.ids()) || !Arrays.equals(x.scores(), y.scores())) throw new AssertionError(what + " differs from the library at query " + q);
@@ -103,24 +110,25 @@ public class ScanPlanes {
     int Q = 300;
     System.out.printf("%s, %d codes, %d queries%n", args[0], n, Q);
     for (int round = 0; round < 3; round++) {
-      long[] ns = new long[4];
+      long[] ns = new long[5];
       for (int qi = 0; qi < Q; qi++) {
         QueryScorer sc = e.scorer(te.row((qi * 37) % te.rows()));
         float[] t = sc.table();
         QuantizedLut lut = QuantizedLut.of(sc);
         double[] top = new double[1]; double[] w = weights(t, sc.bytes(), top);
         Planes old = planes(w, top[0], 4, 1.0), p3 = planes(w, top[0], 3, 0.85), p2 = planes(w, top[0], 2, 0.7);
-        FloatHeap lib = new FloatHeap(10), h1 = new FloatHeap(10), h2 = new FloatHeap(10), h3 = new FloatHeap(10);
+        FloatHeap lib = new FloatHeap(10), h1 = new FloatHeap(10), h2 = new FloatHeap(10), h3 = new FloatHeap(10), h4 = new FloatHeap(10);
         long t0 = System.nanoTime(); lut.scan(a, 4, 0, n, inv, lib, 0, null);
         long t1 = System.nanoTime(); old(old, t, a, n, inv, h1);
         long t2 = System.nanoTime(); twoThenThree(p2, p3, t, a, n, inv, h2);
         long t3 = System.nanoTime(); twoRows(p3, t, a, n, inv, h3);
-        long t4 = System.nanoTime();
-        ns[0] += t1 - t0; ns[1] += t2 - t1; ns[2] += t3 - t2; ns[3] += t4 - t3;
-        check(lib, h1, "old", qi); check(lib, h2, "2+3", qi); check(lib, h3, "x2", qi);
+        long t4 = System.nanoTime(); threeOnly(p3, t, a, n, inv, h4);
+        long t5 = System.nanoTime();
+        ns[0] += t1 - t0; ns[1] += t2 - t1; ns[2] += t3 - t2; ns[3] += t4 - t3; ns[4] += t5 - t4;
+        check(lib, h1, "old", qi); check(lib, h2, "2+3", qi); check(lib, h3, "x2", qi); check(lib, h4, "3", qi);
       }
-      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f%n", round,
-          ns[0] / (double) Q / n, ns[1] / (double) Q / n, ns[2] / (double) Q / n, ns[3] / (double) Q / n);
+      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f, 3 %.2f%n", round,
+          ns[0] / (double) Q / n, ns[1] / (double) Q / n, ns[2] / (double) Q / n, ns[3] / (double) Q / n, ns[4] / (double) Q / n);
     }
   }
 }
