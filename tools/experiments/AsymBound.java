@@ -6,7 +6,8 @@ import java.util.*;
 /**
  * How many codes pass each bound of the asymmetric scan (QuantizedLut), against the final top-10 threshold:
  * IMDB train codes of the given encoder, 200 IMDB test queries. Bounds: the library's bit planes (three planes,
- * levels min(7, floor(|w| / delta)) with delta = 85th percentile of |w| / 7), the earlier planes (weights floored
+ * levels min(7, floor(|w| / delta)) with delta = 85th percentile of |w| / 7; then the same for the residuals
+ * |w| - level delta), the earlier planes (weights floored
  * to 15 levels of max/15; top plane, top two, top three, all four) and, for comparison, weight-rank groups
  * (G equal groups by |w|, each bounded by the sum of its h smallest weights; and the 2-group stage tried:
  * the top 30% and the next 40%).
@@ -22,7 +23,7 @@ public class AsymBound {
     int b = e.bits(), W = db.words(), n = db.count(), Q = 200;
     int[] Gs = {1, 2, 4, 8};
     double[] groupPass = new double[Gs.length];
-    double top3Pass = 0, allPass = 0, twoGroupPass = 0, top1Pass = 0, top2Pass = 0, satPass = 0;
+    double top3Pass = 0, allPass = 0, twoGroupPass = 0, top1Pass = 0, top2Pass = 0, satPass = 0, resPass = 0;
     for (int qi = 0; qi < Q; qi++) {
       QueryScorer sc = e.scorer(te.row(qi * 37));
       float[] t = sc.table();
@@ -42,10 +43,13 @@ public class AsymBound {
         int v = (int) Math.min(15, Math.floor(Math.abs(w[j]) / delta));
         for (int l = 0; l < 4; l++) if (((v >> l) & 1) != 0) plane[l][j >>> 6] |= 1L << (j & 63);
       }
-      int c3 = 0, c4 = 0, c1 = 0, c2 = 0, cs = 0;
+      int c3 = 0, c4 = 0, c1 = 0, c2 = 0, cs = 0, cr = 0;
       double[] sw = new double[b]; for (int j = 0; j < b; j++) sw[j] = Math.abs(w[j]); Arrays.sort(sw);
       double sd = (sw[(int) Math.floor(0.85 * (b - 1))] > 0 ? sw[(int) Math.floor(0.85 * (b - 1))] : max) / 7; long[][] sat = new long[3][W];
-      for (int j = 0; j < b; j++) { int v = (int) Math.min(7, Math.floor(Math.abs(w[j]) / sd)); for (int l = 0; l < 3; l++) if (((v >> l) & 1) != 0) sat[l][j >>> 6] |= 1L << (j & 63); }
+      double[] res = new double[b];
+      for (int j = 0; j < b; j++) { int v = (int) Math.min(7, Math.floor(Math.abs(w[j]) / sd)); res[j] = Math.abs(w[j]) - v * sd; for (int l = 0; l < 3; l++) if (((v >> l) & 1) != 0) sat[l][j >>> 6] |= 1L << (j & 63); }
+      double[] rs = res.clone(); Arrays.sort(rs); double rd = (rs[(int) Math.floor(0.85 * (b - 1))] > 0 ? rs[(int) Math.floor(0.85 * (b - 1))] : rs[b - 1]) / 7; long[][] rsat = new long[3][W];
+      for (int j = 0; j < b; j++) { int v = rd > 0 ? (int) Math.min(7, Math.floor(res[j] / rd)) : 0; for (int l = 0; l < 3; l++) if (((v >> l) & 1) != 0) rsat[l][j >>> 6] |= 1L << (j & 63); }
       for (int i = 0; i < n; i++) {
         int[] pc = new int[4];
         for (int l = 0; l < 4; l++) for (int k = 0; k < W; k++) pc[l] += Long.bitCount((data[i * W + k] ^ best[k]) & plane[l][k]);
@@ -54,16 +58,18 @@ public class AsymBound {
         if ((top - delta * (8 * pc[3])) * iv >= T - 1e-6) c1++;
         if ((top - delta * (8 * pc[3] + 4 * pc[2])) * iv >= T - 1e-6) c2++;
         int sc3 = 0; for (int l = 0; l < 3; l++) for (int k = 0; k < W; k++) sc3 += Long.bitCount((data[i * W + k] ^ best[k]) & sat[l][k]) << l;
-        if ((top - sd * sc3) * iv >= T - 1e-6) cs++;
+        if ((top - sd * sc3) * iv >= T - 1e-6) { cs++;
+          int rc = 0; for (int l = 0; l < 3; l++) for (int k = 0; k < W; k++) rc += Long.bitCount((data[i * W + k] ^ best[k]) & rsat[l][k]) << l;
+          if ((top - sd * sc3 - rd * rc) * iv >= T - 1e-6) cr++; }
         if ((top - delta * stage1) * iv >= T - 1e-6) { c3++; if ((top - delta * (stage1 + pc[0])) * iv >= T - 1e-6) c4++; }
       }
-      top3Pass += c3 / (double) n; top1Pass += c1 / (double) n; top2Pass += c2 / (double) n; satPass += cs / (double) n; allPass += c4 / (double) n;
+      top3Pass += c3 / (double) n; top1Pass += c1 / (double) n; top2Pass += c2 / (double) n; satPass += cs / (double) n; resPass += cr / (double) n; allPass += c4 / (double) n;
       Integer[] ord = new Integer[b]; for (int j = 0; j < b; j++) ord[j] = j;
       Arrays.sort(ord, (x, y) -> Double.compare(Math.abs(w[x]), Math.abs(w[y])));
       for (int gi = 0; gi < Gs.length; gi++) groupPass[gi] += groups(data, W, n, inv, best, w, ord, top, T, groupBounds(b, Gs[gi])) / (double) n;
       twoGroupPass += groups(data, W, n, inv, best, w, ord, top, T, new int[] {b - (int) Math.round(b * 0.7), b - (int) Math.round(b * 0.3), b}) / (double) n;
     }
-    System.out.printf("library (three saturating planes): pass %.4f%n", satPass / Q);
+    System.out.printf("library: three saturating planes pass %.4f, then the residual planes %.4f%n", satPass / Q, resPass / Q);
     System.out.printf("earlier planes of max/15: top plane pass %.4f, top two %.4f%n", top1Pass / Q, top2Pass / Q);
     System.out.printf("earlier planes: top three pass %.4f, all four pass %.4f%n", top3Pass / Q, allPass / Q);
     for (int gi = 0; gi < Gs.length; gi++) System.out.printf("%d rank groups: pass %.4f%n", Gs[gi], groupPass[gi] / Q);
