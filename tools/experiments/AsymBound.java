@@ -6,8 +6,8 @@ import java.util.*;
 /**
  * How many codes pass each bound of the asymmetric scan (QuantizedLut), against the final top-10 threshold:
  * IMDB train codes of the given encoder, 200 IMDB test queries. Bounds: the library's bit planes (three planes,
- * levels min(7, floor(|w| / delta)) with delta = 85th percentile of |w| / 7; then the same for the residuals
- * |w| - level delta), the earlier planes (weights floored
+ * levels min(7, floor(|w| / delta)) with delta = 85th percentile of |w| / 7; tried and not kept: the same for the
+ * residuals |w| - level delta), the earlier planes (weights floored
  * to 15 levels of max/15; top plane, top two, top three, all four) and, for comparison, weight-rank groups
  * (G equal groups by |w|, each bounded by the sum of its h smallest weights; and the 2-group stage tried:
  * the top 30% and the next 40%).
@@ -69,7 +69,7 @@ public class AsymBound {
       for (int gi = 0; gi < Gs.length; gi++) groupPass[gi] += groups(data, W, n, inv, best, w, ord, top, T, groupBounds(b, Gs[gi])) / (double) n;
       twoGroupPass += groups(data, W, n, inv, best, w, ord, top, T, new int[] {b - (int) Math.round(b * 0.7), b - (int) Math.round(b * 0.3), b}) / (double) n;
     }
-    System.out.printf("library: three saturating planes pass %.4f, then the residual planes %.4f%n", satPass / Q, resPass / Q);
+    System.out.printf("library: three saturating planes pass %.4f (then residual planes, tried and not kept: %.4f)%n", satPass / Q, resPass / Q);
     System.out.printf("earlier planes of max/15: top plane pass %.4f, top two %.4f%n", top1Pass / Q, top2Pass / Q);
     System.out.printf("earlier planes: top three pass %.4f, all four pass %.4f%n", top3Pass / Q, allPass / Q);
     for (int gi = 0; gi < Gs.length; gi++) System.out.printf("%d rank groups: pass %.4f%n", Gs[gi], groupPass[gi] / Q);

@@ -6,13 +6,13 @@ import java.nio.file.*;
 import java.util.*;
 /**
  * ns per code of the asymmetric bit-plane scan: the library's (QuantizedLut: three planes of levels saturating at
- * the 85th weight percentile, then three planes of what those levels left, then exact) against variants
- * re-implemented here, results checked equal query by query. Codes: IMDB train (25,000) encoded by the given encoder (or "fit:KIND" fitted on them at 256 bits), tiled
+ * the 85th weight percentile, then exact) against variants re-implemented here, results checked equal query by
+ * query. Codes: IMDB train (25,000) encoded by the given encoder (or "fit:KIND" fitted on them at 256 bits), tiled
  * COPIES times; 300 IMDB test queries, three rounds (the first warms up). Variants:
  * - old: levels of max/15 in four planes, the top three checked first, then the fourth (the scan before 2026-11-28);
  * - 2+3: two saturating planes (70th percentile), then the three planes, then exact;
- * - x2: three saturating planes, then exact, two rows per step;
- * - 3: three saturating planes, then exact (the library before its residual stage).
+ * - x2: the library's loop with two rows per step;
+ * - res: the library's planes, then three planes of the residuals |w| - level delta (own step), then exact.
  * Usage: ScanPlanes ENCODER.bse|fit:KIND [COPIES=4] [SHARED=../shared]
  */
 public class ScanPlanes {
@@ -87,10 +87,21 @@ public class ScanPlanes {
     }
     for (int o = r * 4; r < n; r++, o += 4) if ((top - d * three(m, a[o] ^ b0, a[o + 1] ^ b1, a[o + 2] ^ b2, a[o + 3] ^ b3)) * (inv == null ? 1.0 : inv[r]) > worst) worst = offer(t, a, r, inv, heap);
   }
-  static void threeOnly(Planes p, float[] t, long[] a, int n, float[] inv, FloatHeap heap) {
-    long[] m = p.mask; long b0 = p.best[0], b1 = p.best[1], b2 = p.best[2], b3 = p.best[3]; double d = p.delta, top = p.topHi, worst = heap.threshold();
+  /** Residual planes: r_j = |w_j| - level_j delta, in three saturating planes at the 85th percentile of r. */
+  static Planes residual(double[] w, Planes p) {
+    int b = w.length; double[] r = new double[b];
+    for (int j = 0; j < b; j++) { int v = 0; for (int l = 0; l < 3; l++) if ((p.mask[(j >>> 6) * 4 + l] >>> (j & 63) & 1) != 0) v |= 1 << l; r[j] = Math.max(0, Math.abs(w[j]) - v * p.delta); }
+    double[] s = r.clone(); Arrays.sort(s); double d2 = s[(int) Math.floor(0.85 * (b - 1))]; if (!(d2 > 0)) d2 = s[b - 1]; d2 /= 7;
+    Planes o = new Planes(); o.best = p.best; o.mask = new long[p.mask.length]; o.delta = d2; o.topHi = p.topHi;
+    for (int j = 0; j < b; j++) { int v = d2 > 0 ? (int) Math.min(7, Math.floor(r[j] / d2)) : 0; while (v > 0 && v * d2 > r[j]) v--; for (int l = 0; l < 3; l++) if (((v >>> l) & 1) != 0) o.mask[(j >>> 6) * 4 + l] |= 1L << (j & 63); }
+    return o;
+  }
+  static void withResidual(Planes p, Planes q, float[] t, long[] a, int n, float[] inv, FloatHeap heap) {
+    long[] m = p.mask, k = q.mask; long b0 = p.best[0], b1 = p.best[1], b2 = p.best[2], b3 = p.best[3]; double d = p.delta, d2 = q.delta, top = p.topHi, worst = heap.threshold();
     for (int r = 0, o = 0; r < n; r++, o += 4) {
-      if ((top - d * three(m, a[o] ^ b0, a[o + 1] ^ b1, a[o + 2] ^ b2, a[o + 3] ^ b3)) * (inv == null ? 1.0 : inv[r]) > worst) worst = offer(t, a, r, inv, heap);
+      long x0 = a[o] ^ b0, x1 = a[o + 1] ^ b1, x2 = a[o + 2] ^ b2, x3 = a[o + 3] ^ b3;
+      double iv = inv == null ? 1.0 : inv[r], bound = top - d * three(m, x0, x1, x2, x3);
+      if (bound * iv > worst && (bound - d2 * three(k, x0, x1, x2, x3)) * iv > worst) worst = offer(t, a, r, inv, heap);
     }
   }
   static void check(FloatHeap want, FloatHeap got, String what, int q) {
@@ -122,12 +133,12 @@ public class ScanPlanes {
         long t1 = System.nanoTime(); old(old, t, a, n, inv, h1);
         long t2 = System.nanoTime(); twoThenThree(p2, p3, t, a, n, inv, h2);
         long t3 = System.nanoTime(); twoRows(p3, t, a, n, inv, h3);
-        long t4 = System.nanoTime(); threeOnly(p3, t, a, n, inv, h4);
+        long t4 = System.nanoTime(); withResidual(p3, residual(w, p3), t, a, n, inv, h4);
         long t5 = System.nanoTime();
         ns[0] += t1 - t0; ns[1] += t2 - t1; ns[2] += t3 - t2; ns[3] += t4 - t3; ns[4] += t5 - t4;
-        check(lib, h1, "old", qi); check(lib, h2, "2+3", qi); check(lib, h3, "x2", qi); check(lib, h4, "3", qi);
+        check(lib, h1, "old", qi); check(lib, h2, "2+3", qi); check(lib, h3, "x2", qi); check(lib, h4, "res", qi);
       }
-      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f, 3 %.2f%n", round,
+      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f, res %.2f%n", round,
           ns[0] / (double) Q / n, ns[1] / (double) Q / n, ns[2] / (double) Q / n, ns[3] / (double) Q / n, ns[4] / (double) Q / n);
     }
   }

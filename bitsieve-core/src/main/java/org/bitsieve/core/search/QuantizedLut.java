@@ -165,14 +165,16 @@ public final class QuantizedLut {
      * three masked popcounts per code word. The step is set by the bulk of the weights, not the largest:
      * {@code delta} is the 85th percentile of {@code |w|} over 7, and the few larger weights saturate at level 7
      * (still a lower bound). With held-out IMDB queries on the shipped 256-bit witq, about 1% of codes pass
-     * (tools/experiments/AsymBound.java); the earlier levels of {@code max / 15} let 7% pass their top three
-     * planes, and this scan is 17-30% faster on witq codes at the same popcount count
-     * (tools/experiments/ScanPlanes.java). Codes that pass get a second stage before the exact float score:
-     * three planes of what the levels left of each weight ({@code |w_j| - v_j delta}, at its own step), which
-     * leaves 0.08% of codes against the final top-10 threshold (AsymBound) and made the scan 3-14% faster. Why not the per-byte table: the distance to the best code
+     * (tools/experiments/AsymBound.java) and get the exact float score; the earlier levels of {@code max / 15}
+     * let 7% pass their top three planes, and this scan is 25-30% faster on witq codes at the same popcount
+     * count (tools/experiments/ScanPlanes.java). Why not the per-byte table: the distance to the best code
      * weighs every byte's mismatches against the whole query at once (17% of codes pass the byte table's bound
      * after two words). Tried and measured slower: a first stage on two planes (8 popcounts, 12% pass), two rows
-     * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop.
+     * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop. Tried and
+     * not kept: a second stage of three planes over what the levels leave of each weight, which lets only 0.08%
+     * through to the exact score; in ScanPlanes its gain (3-14%) was no larger than the gap between the library's
+     * loop and the tool's re-implementations, and in the server its CPU per request was bimodal across restarts
+     * (1.05-1.19 or 1.51-1.60 ms, three runs each; 0.97-1.14 ms without it).
      *
      * <p>Exactness: {@code E} is the largest deviation of the float table from the fitted linear form, summed
      * over byte positions; the real-number sum of a code's entries is at most {@code top + E - delta C} for its
@@ -189,18 +191,13 @@ public final class QuantizedLut {
         /** Plane l of word w at {@code mask[w * PLANES + l]}. */
         final long[] mask;
         final double delta;
-        /** The second stage: what the levels left of each weight, {@code |w_j| - v_j delta}, in planes of its own step. */
-        final long[] residualMask;
-        final double residualDelta;
         /** {@code top + E} plus every rounding slack. */
         final double topHi;
 
-        private BitPlanes(long[] best, long[] mask, double delta, long[] residualMask, double residualDelta, double topHi) {
+        private BitPlanes(long[] best, long[] mask, double delta, double topHi) {
             this.best = best;
             this.mask = mask;
             this.delta = delta;
-            this.residualMask = residualMask;
-            this.residualDelta = residualDelta;
             this.topHi = topHi;
         }
 
@@ -279,53 +276,31 @@ public final class QuantizedLut {
             int bits = w.length;
             int words = (bits + 63) >>> 6;
             long[] best = new long[words];
-            double[] abs = new double[bits];
-            for (int j = 0; j < bits; j++) {
-                abs[j] = Math.abs(w[j]);
-                if (w[j] > 0) {
-                    best[j >>> 6] |= 1L << (j & 63);
-                }
-            }
             long[] mask = new long[words * PLANES];
-            double delta = step(abs, max);
-            double[] residual = new double[bits];
+            double[] sorted = new double[bits];
             for (int j = 0; j < bits; j++) {
-                residual[j] = Math.max(0, abs[j] - level(abs[j], delta, mask, j) * delta);
+                sorted[j] = Math.abs(w[j]);
             }
-            double rmax = 0;
-            for (double r : residual) {
-                rmax = Math.max(rmax, r);
-            }
-            long[] residualMask = new long[words * PLANES];
-            double residualDelta = step(residual, rmax);
-            if (residualDelta > 0) {
-                for (int j = 0; j < bits; j++) {
-                    level(residual[j], residualDelta, residualMask, j);
-                }
-            }
-            return new BitPlanes(best, mask, delta, residualMask, residualDelta, topHi);
-        }
-
-        /** The step: the {@link #STEP_QUANTILE} of the values over {@link #LEVELS}, or their maximum's if that is 0. */
-        private static double step(double[] values, double max) {
-            double[] sorted = values.clone();
             java.util.Arrays.sort(sorted);
-            double bulk = sorted[(int) Math.floor(STEP_QUANTILE * (sorted.length - 1))];
-            return (bulk > 0 ? bulk : max) / LEVELS;
-        }
-
-        /** Sets bit j of value {@code a}'s level {@code min(LEVELS, floor(a / delta))} in the planes; returns the level. */
-        private static int level(double a, double delta, long[] mask, int j) {
-            int v = (int) Math.min(LEVELS, Math.floor(a / delta));
-            while (v > 0 && v * delta > a) {
-                v--; // floor in double may round up: the level must never exceed the value
-            }
-            for (int l = 0; l < PLANES; l++) {
-                if (((v >>> l) & 1) != 0) {
-                    mask[(j >>> 6) * PLANES + l] |= 1L << (j & 63);
+            double bulk = sorted[(int) Math.floor(STEP_QUANTILE * (bits - 1))];
+            double delta = (bulk > 0 ? bulk : max) / LEVELS;
+            for (int j = 0; j < bits; j++) {
+                double a = Math.abs(w[j]);
+                int v = (int) Math.min(LEVELS, Math.floor(a / delta));
+                while (v > 0 && v * delta > a) {
+                    v--; // floor in double may round up: the level must never exceed the weight
+                }
+                long bit = 1L << (j & 63);
+                if (w[j] > 0) {
+                    best[j >>> 6] |= bit;
+                }
+                for (int l = 0; l < PLANES; l++) {
+                    if (((v >>> l) & 1) != 0) {
+                        mask[(j >>> 6) * PLANES + l] |= bit;
+                    }
                 }
             }
-            return v;
+            return new BitPlanes(best, mask, delta, topHi);
         }
     }
 
@@ -409,15 +384,10 @@ public final class QuantizedLut {
         }
     }
 
-    /**
-     * The scan for linear tables ({@link BitPlanes}): the three planes' bound, then the residual planes' tighter
-     * one, then the exact float score, each only for rows that pass the one before.
-     */
+    /** The scan for linear tables ({@link BitPlanes}): the three planes' bound, then the exact float score for rows that pass. */
     private void scanPlanes(long[] a, int words, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
         BitPlanes p = planes;
         long[] m = p.mask;
-        long[] n = p.residualMask;
-        double rd = p.residualDelta;
         long[] best = p.best;
         double d = p.delta;
         double top = p.topHi;
@@ -436,14 +406,8 @@ public final class QuantizedLut {
                 int c1 = Long.bitCount(x0 & m[1]) + Long.bitCount(x1 & m[4]) + Long.bitCount(x2 & m[7]) + Long.bitCount(x3 & m[10]);
                 int c0 = Long.bitCount(x0 & m[0]) + Long.bitCount(x1 & m[3]) + Long.bitCount(x2 & m[6]) + Long.bitCount(x3 & m[9]);
                 double iv = inv == null ? 1.0 : inv[r];
-                double bound = top - d * (4 * c2 + 2 * c1 + c0);
-                if (bound * iv > worst) {
-                    int e2 = Long.bitCount(x0 & n[2]) + Long.bitCount(x1 & n[5]) + Long.bitCount(x2 & n[8]) + Long.bitCount(x3 & n[11]);
-                    int e1 = Long.bitCount(x0 & n[1]) + Long.bitCount(x1 & n[4]) + Long.bitCount(x2 & n[7]) + Long.bitCount(x3 & n[10]);
-                    int e0 = Long.bitCount(x0 & n[0]) + Long.bitCount(x1 & n[3]) + Long.bitCount(x2 & n[6]) + Long.bitCount(x3 & n[9]);
-                    if ((bound - rd * (4 * e2 + 2 * e1 + e0)) * iv > worst) {
-                        worst = exactGeneric(a, 4, r, inv, heap, idBase, filter);
-                    }
+                if ((top - d * (4 * c2 + 2 * c1 + c0)) * iv > worst) {
+                    worst = exactGeneric(a, 4, r, inv, heap, idBase, filter);
                 }
             }
             return;
@@ -456,17 +420,8 @@ public final class QuantizedLut {
                 c += 4 * Long.bitCount(x & m[mw + 2]) + 2 * Long.bitCount(x & m[mw + 1]) + Long.bitCount(x & m[mw]);
             }
             double iv = inv == null ? 1.0 : inv[r];
-            double bound = top - d * c;
-            if (bound * iv > worst) {
-                int e = 0;
-                for (int w = 0; w < words; w++) {
-                    long x = a[o + w] ^ best[w];
-                    int mw = w * BitPlanes.PLANES;
-                    e += 4 * Long.bitCount(x & n[mw + 2]) + 2 * Long.bitCount(x & n[mw + 1]) + Long.bitCount(x & n[mw]);
-                }
-                if ((bound - rd * e) * iv > worst) {
-                    worst = exactGeneric(a, words, r, inv, heap, idBase, filter);
-                }
+            if ((top - d * c) * iv > worst) {
+                worst = exactGeneric(a, words, r, inv, heap, idBase, filter);
             }
         }
     }
