@@ -173,8 +173,8 @@ public final class QuantizedLut {
      * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop. Tried and
      * not kept: a second stage of three planes over what the levels leave of each weight, which lets only 0.08%
      * through to the exact score; in ScanPlanes its gain (3-14%) was no larger than the gap between the library's
-     * loop and the tool's re-implementations, and in the server its CPU per request was bimodal across restarts
-     * (1.05-1.19 or 1.51-1.60 ms, three runs each; 0.97-1.14 ms without it).
+     * loop and the tool's re-implementations, and the server load tests with it (1.05-1.60 ms of CPU per request
+     * over six runs) did not beat those without it (0.97-1.30 ms over four).
      *
      * <p>Exactness: {@code E} is the largest deviation of the float table from the fitted linear form, summed
      * over byte positions; the real-number sum of a code's entries is at most {@code top + E - delta C} for its
