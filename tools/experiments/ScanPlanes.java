@@ -8,12 +8,15 @@ import java.util.*;
  * ns per code of the asymmetric bit-plane scan: the library's (QuantizedLut: three planes of levels saturating at
  * the 85th weight percentile, then exact) against variants re-implemented here, results checked equal query by
  * query. Codes: IMDB train (25,000) encoded by the given encoder (or "fit:KIND" fitted on them at 256 bits), tiled
- * COPIES times; 300 IMDB test queries, three rounds (the first warms up). Variants:
+ * COPIES times, with 300 IMDB test queries; or, with "mixed" for COPIES, the load test's 100,000 distinct documents
+ * (tools/load-test.sh: IMDB train and test, Emotion, Banking77, MR, SUBJ, AG News, SST-2) with 300 TREC train
+ * queries. Three rounds (the first warms up). Variants:
  * - old: levels of max/15 in four planes, the top three checked first, then the fourth (the scan before 2026-11-28);
  * - 2+3: two saturating planes (70th percentile), then the three planes, then exact;
  * - x2: the library's loop with two rows per step;
- * - res: the library's planes, then three planes of the residuals |w| - level delta (own step), then exact.
- * Usage: ScanPlanes ENCODER.bse|fit:KIND [COPIES=4] [SHARED=../shared]
+ * - res: the library's planes, then three planes of the residuals |w| - level delta (own step), then exact;
+ * - new: the library's algorithm re-implemented here, the fair comparison for old (same code style).
+ * Usage: ScanPlanes ENCODER.bse|fit:KIND [COPIES=4|mixed] [SHARED=../shared]
  */
 public class ScanPlanes {
   static final double U = 0x1p-24;
@@ -104,42 +107,70 @@ public class ScanPlanes {
       if (bound * iv > worst && (bound - d2 * three(k, x0, x1, x2, x3)) * iv > worst) worst = offer(t, a, r, inv, heap);
     }
   }
+  static void threeOnly(Planes p, float[] t, long[] a, int n, float[] inv, FloatHeap heap) {
+    long[] m = p.mask; long b0 = p.best[0], b1 = p.best[1], b2 = p.best[2], b3 = p.best[3]; double d = p.delta, top = p.topHi, worst = heap.threshold();
+    for (int r = 0, o = 0; r < n; r++, o += 4) {
+      long x0 = a[o] ^ b0, x1 = a[o + 1] ^ b1, x2 = a[o + 2] ^ b2, x3 = a[o + 3] ^ b3;
+      if ((top - d * three(m, x0, x1, x2, x3)) * (inv == null ? 1.0 : inv[r]) > worst) worst = offer(t, a, r, inv, heap);
+    }
+  }
   static void check(FloatHeap want, FloatHeap got, String what, int q) {
     TopK x = want.toTopK(), y = got.toTopK();
     if (!Arrays.equals(x.ids(), y.ids()) || !Arrays.equals(x.scores(), y.scores())) throw new AssertionError(what + " differs from the library at query " + q);
   }
   public static void main(String[] args) throws Exception {
-    Path sh = Path.of(args.length > 2 ? args[2] : "../shared").resolve("embeddings/all-minilm-l6-v2/imdb");
-    FloatMatrix tr = Npy.read(sh.resolve("train.npy")), te = Npy.read(sh.resolve("test.npy"));
+    Path emb = Path.of(args.length > 2 ? args[2] : "../shared").resolve("embeddings/all-minilm-l6-v2");
+    FloatMatrix tr = Npy.read(emb.resolve("imdb/train.npy"));
+    boolean mixed = args.length > 1 && args[1].equals("mixed");
     Encoder e = args[0].startsWith("fit:") ? Encoders.fit(args[0].substring(4), tr, FitOptions.bits(256)) : EncoderFiles.load(Path.of(args[0]));
     if (e.bits() != 256) throw new IllegalArgumentException("256-bit encoders only");
-    int copies = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-    PackedCodes one = e.encodeAll(tr); int n1 = one.count(), n = n1 * copies;
-    long[] a = new long[n * 4]; for (int c = 0; c < copies; c++) System.arraycopy(one.data(), 0, a, c * n1 * 4, n1 * 4);
-    float[] inv1 = e.inverseNorms(one), inv = inv1 == null ? null : new float[n];
-    if (inv != null) for (int c = 0; c < copies; c++) System.arraycopy(inv1, 0, inv, c * n1, n1);
+    FloatMatrix te;
+    long[] a;
+    float[] inv;
+    int n;
+    if (mixed) {
+      te = Npy.read(emb.resolve("trec/train.npy"));
+      List<long[]> parts = new ArrayList<>(); List<float[]> invs = new ArrayList<>(); n = 0;
+      for (String f : new String[] {"imdb/train", "imdb/test", "emotion/train", "banking77/train", "mr/train", "subj/train", "agnews/test", "sst2/train"}) {
+        if (n >= 100_000) break;
+        FloatMatrix x = Npy.read(emb.resolve(f + ".npy"));
+        if (n + x.rows() > 100_000) x = x.slice(0, 100_000 - n);
+        PackedCodes c = e.encodeAll(x); parts.add(c.data()); invs.add(e.inverseNorms(c)); n += c.count();
+      }
+      a = new long[n * 4]; inv = invs.get(0) == null ? null : new float[n]; int at = 0;
+      for (int i = 0; i < parts.size(); i++) { System.arraycopy(parts.get(i), 0, a, at * 4, parts.get(i).length); if (inv != null) System.arraycopy(invs.get(i), 0, inv, at, invs.get(i).length); at += parts.get(i).length / 4; }
+    } else {
+      te = Npy.read(emb.resolve("imdb/test.npy"));
+      int copies = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+      PackedCodes one = e.encodeAll(tr); int n1 = one.count(); n = n1 * copies;
+      a = new long[n * 4]; for (int c = 0; c < copies; c++) System.arraycopy(one.data(), 0, a, c * n1 * 4, n1 * 4);
+      float[] inv1 = e.inverseNorms(one); inv = inv1 == null ? null : new float[n];
+      if (inv != null) for (int c = 0; c < copies; c++) System.arraycopy(inv1, 0, inv, c * n1, n1);
+    }
     int Q = 300;
     System.out.printf("%s, %d codes, %d queries%n", args[0], n, Q);
     for (int round = 0; round < 3; round++) {
-      long[] ns = new long[5];
+      long[] ns = new long[6];
       for (int qi = 0; qi < Q; qi++) {
         QueryScorer sc = e.scorer(te.row((qi * 37) % te.rows()));
         float[] t = sc.table();
         QuantizedLut lut = QuantizedLut.of(sc);
         double[] top = new double[1]; double[] w = weights(t, sc.bytes(), top);
         Planes old = planes(w, top[0], 4, 1.0), p3 = planes(w, top[0], 3, 0.85), p2 = planes(w, top[0], 2, 0.7);
-        FloatHeap lib = new FloatHeap(10), h1 = new FloatHeap(10), h2 = new FloatHeap(10), h3 = new FloatHeap(10), h4 = new FloatHeap(10);
+        FloatHeap lib = new FloatHeap(10), h1 = new FloatHeap(10), h2 = new FloatHeap(10), h3 = new FloatHeap(10), h4 = new FloatHeap(10), h5 = new FloatHeap(10);
         long t0 = System.nanoTime(); lut.scan(a, 4, 0, n, inv, lib, 0, null);
         long t1 = System.nanoTime(); old(old, t, a, n, inv, h1);
         long t2 = System.nanoTime(); twoThenThree(p2, p3, t, a, n, inv, h2);
         long t3 = System.nanoTime(); twoRows(p3, t, a, n, inv, h3);
         long t4 = System.nanoTime(); withResidual(p3, residual(w, p3), t, a, n, inv, h4);
-        long t5 = System.nanoTime();
-        ns[0] += t1 - t0; ns[1] += t2 - t1; ns[2] += t3 - t2; ns[3] += t4 - t3; ns[4] += t5 - t4;
+        long t5 = System.nanoTime(); threeOnly(p3, t, a, n, inv, h5);
+        long t6 = System.nanoTime();
+        ns[0] += t1 - t0; ns[1] += t2 - t1; ns[2] += t3 - t2; ns[3] += t4 - t3; ns[4] += t5 - t4; ns[5] += t6 - t5;
+        check(lib, h5, "new", qi);
         check(lib, h1, "old", qi); check(lib, h2, "2+3", qi); check(lib, h3, "x2", qi); check(lib, h4, "res", qi);
       }
-      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f, res %.2f%n", round,
-          ns[0] / (double) Q / n, ns[1] / (double) Q / n, ns[2] / (double) Q / n, ns[3] / (double) Q / n, ns[4] / (double) Q / n);
+      System.out.printf("round %d, ns per code: library %.2f, old %.2f, 2+3 %.2f, x2 %.2f, res %.2f, new %.2f%n", round,
+          ns[0] / (double) Q / n, ns[1] / (double) Q / n, ns[2] / (double) Q / n, ns[3] / (double) Q / n, ns[4] / (double) Q / n, ns[5] / (double) Q / n);
     }
   }
 }
