@@ -51,11 +51,17 @@ final class Api {
         this.metrics = metrics;
         // fair: waiting searches go in arrival order, which keeps the slowest requests close to the median
         this.scans = new java.util.concurrent.Semaphore(cfg.concurrentSearches(), true);
+        metrics.searchSlots = cfg.concurrentSearches();
     }
 
     /** Runs a scan once one of the {@code concurrent_searches} slots is free. */
     private <T> T scanning(java.util.function.Supplier<T> work) {
-        scans.acquireUninterruptibly();
+        metrics.searchesWaiting.incrementAndGet(); // (not tryAcquire first: it would jump the fair queue)
+        try {
+            scans.acquireUninterruptibly();
+        } finally {
+            metrics.searchesWaiting.decrementAndGet();
+        }
         try {
             return work.get();
         } finally {

@@ -46,6 +46,9 @@ final class Metrics {
     final LongAdder documentsWritten = new LongAdder();
     final LongAdder documentsDeleted = new LongAdder();
     final LongAdder searches = new LongAdder();
+    /** Searches waiting for one of the {@code concurrent_searches} slots, and how many slots there are. */
+    final AtomicLong searchesWaiting = new AtomicLong();
+    volatile int searchSlots;
 
     void observe(String method, String route, int status, double seconds) {
         latency.computeIfAbsent(new Key(method, route), k -> new Histogram()).observe(seconds);
@@ -83,6 +86,8 @@ final class Metrics {
             sb.append("bitsieve_http_request_duration_seconds_count{").append(labels).append("} ").append(cum).append('\n');
         }
         gauge(sb, "bitsieve_http_requests_in_flight", "Requests being handled now.", inFlight.get());
+        gauge(sb, "bitsieve_searches_waiting", "Searches and classifications waiting for a scan slot.", searchesWaiting.get());
+        gauge(sb, "bitsieve_search_slots", "Searches that may scan at once (concurrent_searches).", searchSlots);
         counter(sb, "bitsieve_vectors_encoded_total", "Vectors (given or embedded) encoded by /v1/encode.", vectorsEncoded.sum());
         counter(sb, "bitsieve_texts_embedded_total", "Texts run through a model (embed, encode, document writes, text queries).", textsEmbedded);
         counter(sb, "bitsieve_documents_written_total", "Documents added or replaced through the API.", documentsWritten.sum());

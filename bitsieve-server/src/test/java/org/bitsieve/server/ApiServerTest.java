@@ -328,6 +328,8 @@ class ApiServerTest {
         assertTrue(sample(t, "bitsieve_collection_bytes{collection=\"metered\",part=\"wal\"}") > 0);
         assertTrue(sample(t, "bitsieve_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/collections/{name}/search\"}") >= 3);
         assertEquals(1, sample(t, "bitsieve_http_requests_in_flight"), "only the metrics request itself is in flight");
+        assertEquals(0, sample(t, "bitsieve_searches_waiting"), "no search is waiting for a scan slot");
+        assertEquals(Runtime.getRuntime().availableProcessors() + 1, sample(t, "bitsieve_search_slots"));
         assertTrue(t.contains("# TYPE bitsieve_http_request_duration_seconds histogram"));
         assertEquals(200, s.delete("/v1/collections/metered").status());
     }
