@@ -26,6 +26,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The endpoint handlers. Each parses its body strictly, checks it against the limits and the collection, does
@@ -41,7 +43,7 @@ final class Api {
     private final CollectionRegistry colls;
     private final Embedders embedders;
     private final Metrics metrics;
-    private final java.util.concurrent.Semaphore scans;
+    private final Semaphore scans;
 
     Api(ServerConfig cfg, CollectionRegistry colls, Embedders embedders, Metrics metrics) {
         this.cfg = cfg;
@@ -50,12 +52,12 @@ final class Api {
         this.embedders = embedders;
         this.metrics = metrics;
         // fair: waiting searches go in arrival order, which keeps the slowest requests close to the median
-        this.scans = new java.util.concurrent.Semaphore(cfg.concurrentSearches(), true);
+        this.scans = new Semaphore(cfg.concurrentSearches(), true);
         metrics.searchSlots = cfg.concurrentSearches();
     }
 
     /** Runs a scan once one of the {@code concurrent_searches} slots is free. */
-    private <T> T scanning(java.util.function.Supplier<T> work) {
+    private <T> T scanning(Supplier<T> work) {
         metrics.searchesWaiting.incrementAndGet(); // (not tryAcquire first: it would jump the fair queue)
         try {
             scans.acquireUninterruptibly();

@@ -2,6 +2,8 @@ package org.bitsieve.core.search;
 
 import org.bitsieve.core.encode.QueryScorer;
 
+import java.util.Arrays;
+
 /**
  * The asymmetric scan's fast path: a {@link QueryScorer}'s float table quantised, per query, to unsigned 16-bit
  * entries, scanned with integer adds; a code is scored exactly (with the float table, in the reference order)
@@ -281,7 +283,7 @@ public final class QuantizedLut {
             for (int j = 0; j < bits; j++) {
                 sorted[j] = Math.abs(w[j]);
             }
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             double bulk = sorted[(int) Math.floor(STEP_QUANTILE * (bits - 1))];
             double delta = (bulk > 0 ? bulk : max) / LEVELS;
             for (int j = 0; j < bits; j++) {
