@@ -23,6 +23,23 @@ export function dot(a, ao, b, bo, n) {
 }
 
 /**
+ * Java Vectors.multiply: row j of m (rows x dim, row-major) times x, each sum over the input dimensions in order,
+ * every product and add rounded to float32.
+ */
+function rowsTimes(m, rows, dim, x) {
+  const out = new Float32Array(rows);
+  for (let j = 0; j < rows; j++) {
+    let s = 0;
+    const o = j * dim;
+    for (let r = 0; r < dim; r++) {
+      s = f(s + f(x[r] * m[o + r]));
+    }
+    out[j] = s;
+  }
+  return out;
+}
+
+/**
  * An encoder read from a bundle: the planes (bits x dim, row-major) and offsets of a plane encoder, plus, for
  * witq, the center (dim) and decoder (bits x dim) of its asymmetric score.
  */
@@ -51,17 +68,11 @@ export class WebEncoder {
     }
   }
 
-  /** PlaneEncoder.project: w_j . x - c_j, with Vectors.multiply's order (sum over input dimensions in order). */
+  /** PlaneEncoder.project: w_j . x - c_j. */
   project(x) {
-    const { bits, dim, planes, offsets } = this;
-    const out = new Float32Array(bits);
-    for (let j = 0; j < bits; j++) {
-      let s = 0;
-      const o = j * dim;
-      for (let r = 0; r < dim; r++) {
-        s = f(s + f(x[r] * planes[o + r]));
-      }
-      out[j] = f(s - offsets[j]);
+    const out = rowsTimes(this.planes, this.bits, this.dim, x);
+    for (let j = 0; j < this.bits; j++) {
+      out[j] = f(out[j] - this.offsets[j]);
     }
     return out;
   }
@@ -85,17 +96,7 @@ export class WebEncoder {
     const { bits, dim, bytes } = this;
     let a;
     if (this.scoring === 'witq') {
-      // WitqEncoder.scorer: D_j . q with Vectors.multiply's order (sum over input dimensions in order)
-      a = new Float32Array(bits);
-      const d = this.decoder;
-      for (let j = 0; j < bits; j++) {
-        let s = 0;
-        const o = j * dim;
-        for (let r = 0; r < dim; r++) {
-          s = f(s + f(x[r] * d[o + r]));
-        }
-        a[j] = s;
-      }
+      a = rowsTimes(this.decoder, bits, dim, x); // WitqEncoder.scorer: D_j . q
     } else {
       a = this.project(x);
       // PlaneEncoder.scaleToCosine, the same operations: exact double squares summed in order, one float scale

@@ -80,7 +80,7 @@ public final class QuantizedLut {
     public static QuantizedLut of(QueryScorer scorer) {
         float[] a = scorer.signWeights();
         if (a != null) {
-            BitPlanes p = BitPlanes.ofSigns(a, scorer.constant(), scorer.bytes());
+            BitPlanes p = BitPlanes.ofSigns(a, scorer.constant());
             if (p != null) {
                 return new QuantizedLut(scorer.table(), null, scorer.bytes(), 0, 0, p);
             }
@@ -168,8 +168,9 @@ public final class QuantizedLut {
      * {@code delta} is the 85th percentile of {@code |w|} over 7, and the few larger weights saturate at level 7
      * (still a lower bound). With held-out IMDB queries on the shipped 256-bit witq, about 1% of codes pass
      * (tools/experiments/AsymBound.java) and get the exact float score; the earlier levels of {@code max / 15}
-     * let 7% pass their top three planes, and this scan is 25-30% faster on witq codes at the same popcount
-     * count (tools/experiments/ScanPlanes.java). Why not the per-byte table: the distance to the best code
+     * let 7% pass their top three planes. Same popcount count, data-dependent speed (library against library,
+     * docs/store.md): on the load test's 100,000 distinct documents 16.8 / 13.1 ns per code before and 10.6 / 10.8
+     * after (tools/experiments/ScanPlanes.java, "mixed"), on AsymmetricCompare's near-copies 10% slower. Why not the per-byte table: the distance to the best code
      * weighs every byte's mismatches against the whole query at once (17% of codes pass the byte table's bound
      * after two words). Tried and measured slower: a first stage on two planes (8 popcounts, 12% pass), two rows
      * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop. Tried and
@@ -248,8 +249,9 @@ public final class QuantizedLut {
          * whose magnitudes sum to {@code S_k = sum_(j in byte k) |a_j|} (+ {@code |c|} on byte 0): at most
          * {@code 8u / (1 - 8u) S_k}, bounded here by {@code 10u S_k}. Null when every weight is 0.
          */
-        static BitPlanes ofSigns(float[] a, float constant, int bytes) {
+        static BitPlanes ofSigns(float[] a, float constant) {
             int bits = a.length;
+            int bytes = (bits + 7) >>> 3;
             double[] w = new double[bits];
             double sumAbs = 0;
             double max = 0;
