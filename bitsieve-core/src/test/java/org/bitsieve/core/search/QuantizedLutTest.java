@@ -127,6 +127,24 @@ class QuantizedLutTest {
 
     /** 256-bit codes (the unrolled four-row path) with a filter and an id base, against a filtered brute force. */
     @Test
+    void selectionFindsTheValueASortPutsAtTheRank() {
+        Random rnd = new Random(5);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + rnd.nextInt(300);
+            // few distinct values in some trials, so runs of equal pivots are exercised
+            int distinct = trial % 3 == 0 ? 1 + rnd.nextInt(4) : Integer.MAX_VALUE;
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = distinct == Integer.MAX_VALUE ? rnd.nextDouble() : rnd.nextInt(distinct);
+            }
+            double[] sorted = x.clone();
+            java.util.Arrays.sort(sorted);
+            int rank = rnd.nextInt(n);
+            assertEquals(sorted[rank], QuantizedLut.BitPlanes.select(x.clone(), rank), "trial " + trial);
+        }
+    }
+
+    @Test
     void filterAndIdBase() {
         Random r = new Random(3);
         int n = 20_001;
