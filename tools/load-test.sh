@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Load test of `bitsieve serve` on loopback with wrk (bounded: about 3 minutes plus setup).
-#   tools/load-test.sh [--duration 20] [--mixed 60] [--connections 16] [--docs 100000]
+# Load test of `bitsieve serve` on loopback with wrk (bounded: about 4 minutes plus setup).
+#   tools/load-test.sh [--duration 20] [--warmup 15] [--mixed 60] [--connections 16] [--docs 100000]
 # Builds the CLI (package, never install), starts a server on a free loopback port with a temporary data folder,
 # fills a collection with 100,000 reference embeddings (../shared/embeddings, all-MiniLM-L6-v2), then runs:
 #   1. search, vector query, k = 10, asymmetric (the default mode)        -> requests/s, p50/p99
@@ -14,10 +14,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHARED="${BITSIEVE_SHARED:-$ROOT/../shared}"
-DURATION=20; MIXED=60; CONNS=16; DOCS=100000; WRK_THREADS=2
+DURATION=20; WARMUP=15; MIXED=60; CONNS=16; DOCS=100000; WRK_THREADS=2
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --mixed) MIXED="$2"; shift 2 ;;
     --connections) CONNS="$2"; shift 2 ;;
     --docs) DOCS="$2"; shift 2 ;;
@@ -76,7 +77,7 @@ OUT="$ROOT/results/server"; mkdir -p "$OUT"
 REPORT="$OUT/load-test-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "# bitsieve serve load test, $(date -u +%FT%TZ), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)${SERVER_JAVA_OPTS:+, server JVM options: $SERVER_JAVA_OPTS}${SERVER_ARGS:+, serve flags: $SERVER_ARGS}"
-  echo "# collection: $DOCS documents (256-bit shipped witq encoder, no floats kept); wrk -t$WRK_THREADS -c$CONNS"
+  echo "# collection: $DOCS documents (256-bit shipped witq encoder, no floats kept); wrk -t$WRK_THREADS -c$CONNS; ${WARMUP} s warm-up before each phase"
 } | tee "$REPORT"
 
 # CPU seconds the server process has used (user + system): divides out the other tenants of a shared machine
@@ -91,16 +92,21 @@ run() { # name path bodies seconds
   reqs="$(sed -n 's/^requests=\([0-9]*\).*/\1/p' <<<"$line")"
   echo "$name $line loadavg=$(cut -d' ' -f1 /proc/loadavg) server_cpu_s=$(python3 -c "print(round($c1 - $c0, 2))") server_cpu_ms_per_req=$(python3 -c "print(round(($c1 - $c0) * 1000 / max(1, $reqs), 3))")" | tee -a "$REPORT"
 }
-# warm-up (JIT, caches), not reported
-BITSIEVE_PATH=/v1/collections/load/search BITSIEVE_BODIES="$WORK/bodies/search.txt" \
-  wrk -t1 -c4 -d5s -s "$ROOT/tools/load/replay.lua" "$URL" >/dev/null 2>&1 || true
-BITSIEVE_PATH=/v1/encode BITSIEVE_BODIES="$WORK/bodies/encode.txt" \
-  wrk -t1 -c4 -d3s -s "$ROOT/tools/load/replay.lua" "$URL" >/dev/null 2>&1 || true
-
-run search-asymmetric /v1/collections/load/search "$WORK/bodies/search.txt" "$DURATION"
-run search-hamming /v1/collections/load/search "$WORK/bodies/search-hamming.txt" "$DURATION"
-run encode-100 /v1/encode "$WORK/bodies/encode.txt" "$DURATION"
-run encode-100-base64 /v1/encode "$WORK/bodies/encode-base64.txt" "$DURATION"
+# warm-up before each phase, same endpoint, bodies and concurrency, not reported: with 5 s at 4 connections
+# before the first phase only (until 2026-11-28), C2 was still compiling the HTTP stack for the first ~7 s of
+# the measured asymmetric phase (-XX:+PrintCompilation), ~8% of the server's CPU in perf
+warm() { # path bodies
+  BITSIEVE_PATH="$1" BITSIEVE_BODIES="$2" wrk -t"$WRK_THREADS" -c"$CONNS" -d"${WARMUP}s" --timeout 10s \
+    -s "$ROOT/tools/load/replay.lua" "$URL" >/dev/null 2>&1 || true
+}
+phase() { # name path bodies
+  warm "$2" "$3"
+  run "$1" "$2" "$3" "$DURATION"
+}
+phase search-asymmetric /v1/collections/load/search "$WORK/bodies/search.txt"
+phase search-hamming /v1/collections/load/search "$WORK/bodies/search-hamming.txt"
+phase encode-100 /v1/encode "$WORK/bodies/encode.txt"
+phase encode-100-base64 /v1/encode "$WORK/bodies/encode-base64.txt"
 for phase in encode-100 encode-100-base64; do
   ENC_RPS="$(sed -n "s/^$phase .*rps=\([0-9.]*\).*/\1/p" "$REPORT")"
   echo "$phase vectors/s = $(python3 -c "print(round($ENC_RPS * 100))")" | tee -a "$REPORT"
