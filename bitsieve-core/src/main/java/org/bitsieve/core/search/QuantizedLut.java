@@ -2,7 +2,6 @@ package org.bitsieve.core.search;
 
 import org.bitsieve.core.encode.QueryScorer;
 
-
 /**
  * The asymmetric scan's fast path: a {@link QueryScorer}'s float table quantised, per query, to unsigned 16-bit
  * entries, scanned with integer adds; a code is scored exactly (with the float table, in the reference order)
