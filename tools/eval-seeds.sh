@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The seed spread behind issue 7's targets: the default encoder fitted with several seeds on IMDB and the seven
-# sentence sets, and per-seed averages (single small-set Hamming numbers move by 1-3 points with the seed alone).
+# sentence sets, and per-seed averages (single small-set Hamming numbers move by up to 5 points with the seed alone).
 # Usage: tools/eval-seeds.sh [--seeds "42 1 2 3 4 5 6 7 8 9 10 11"] [--encoder witq] [--bits 256]
-# Writes results/seeds/seed-<N>/<dataset>/eval.{md,json} and results/seeds/SUMMARY.md. About 3.5 min per seed.
+# Writes results/seeds/seed-<N>/<dataset>/eval.{md,json} and results/seeds/SUMMARY.md. About 3 min per seed (2 cores).
 # Seeds already in results/seeds are run again (and overwritten); the summary covers every seed folder there.
 set -euo pipefail
 cd "$(dirname "$0")/.."

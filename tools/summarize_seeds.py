@@ -67,6 +67,12 @@ if len(avgs) > 1:
     if len(imdb) > 1:
         for name, i in (("Hamming", 0), ("asymmetric", 1)):
             m, sd, se = stats([x[i] for x in imdb])
-            print("- IMDB, %s: mean %+.2f over %d seeds, standard deviation %.2f, range %+.2f .. %+.2f"
-                  % (name, m, len(imdb), sd, min(x[i] for x in imdb), max(x[i] for x in imdb)))
+            print("- IMDB, %s: mean %+.2f over %d seeds, standard deviation %.2f, standard error %.2f, range %+.2f .. %+.2f"
+                  % (name, m, len(imdb), sd, se, min(x[i] for x in imdb), max(x[i] for x in imdb)))
+    spread = []
+    for d in SETS:
+        hs = [table[s][d][0] for s in seeds if d in table.get(s, {})]
+        if len(hs) > 1:
+            spread.append("%s %.2f (%+.2f .. %+.2f)" % (d, stats(hs)[1], min(hs), max(hs)))
+    print("- per set, Hamming standard deviation over seeds (range): " + ", ".join(spread))
 print("\nCommand: `tools/eval-seeds.sh` (then `python3 tools/summarize_seeds.py results/seeds`).")
