@@ -183,14 +183,15 @@ final class EvalCommand implements Callable<Integer> {
                     r.encoder(), f ? "32/dim" : Integer.toString(r.bits()), r.bytesPerVector(), r.compression(), size(r.datasetBytes()),
                     String.format(Locale.ROOT, "%.2f", r.hammingAcc10()),
                     r.asymAcc10(),
-                    f ? "" : String.format(Locale.ROOT, "%+.2f", r.asymAcc10() - base.asymAcc10()),
+                    f ? "" : String.format(Locale.ROOT, "%+.2f ± %.2f", r.asymAcc10() - base.asymAcc10(), r.asymSe10()),
                     String.format(Locale.ROOT, "%.2f", r.hammingAcc1()), r.asymAcc1(),
                     f ? "1" : String.format(Locale.ROOT, "%.3f", r.hammingRecall10()),
                     f ? "1" : String.format(Locale.ROOT, "%.3f", r.asymRecall10()),
                     f ? "" : String.format(Locale.ROOT, "%.1f", r.fitSeconds())));
         }
         sb.append("\nFloat32 rows use cosine similarity (the Hamming and asym columns are the same float search). ")
-                .append("codes size = train + test codes; R@10 = share of the float top 10 found in the code's top 10.\n");
+                .append("codes size = train + test codes; R@10 = share of the float top 10 found in the code's top 10; ")
+                .append("Δ asym ± standard error of the difference from the finite test set, paired over the test texts.\n");
         return sb.toString();
     }
 

@@ -14,6 +14,7 @@ import org.bitsieve.core.eval.Evaluator;
 import org.bitsieve.core.eval.RetrievalEval;
 import org.bitsieve.core.eval.SimilarityEval;
 import org.bitsieve.core.io.AtomicFiles;
+import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.embed.GeneralEncoders;
 import org.bitsieve.embed.Models;
 import org.bitsieve.embed.TextInput;
@@ -22,12 +23,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -70,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.") boolean quiet;
 
+    @Option(names = "--encoders", paramLabel = "DIR", description = {"Benchmark the general encoders in DIR (<model>-<bits>.bse and",
+            ".json, as written by bitsieve fit --general --output-dir DIR) instead of the ones shipped in the jar."})
+    Path encodersDir;
+
     @Override
     public Integer call() throws Exception {
         Bars.quiet = quiet;
@@ -93,11 +100,12 @@ public final class BenchCommand implements Callable<Integer> {
         Path shared = Inputs.shared();
         BenchData data = new BenchData(shared, embedding, !noReference, seed);
         BenchReport report = new BenchReport(model, data.vectorSource(), commandLine());
+        report.generalFolder = encodersDir == null ? null : encodersDir.toString();
 
-        // shipped encoders first: the point of the benchmark
+        // shipped (or --encoders) general encoders first: the point of the benchmark
         for (int b : bits) {
-            Encoder e = GeneralEncoders.load(model, b);
-            report.encoders.add(new BenchReport.Entry(label(e), e, true, GeneralEncoders.provenance(model, b).orElse("")));
+            Encoder e = encodersDir == null ? GeneralEncoders.load(model, b) : EncoderFiles.load(generalFile(model, b, ".bse"));
+            report.encoders.add(new BenchReport.Entry(label(e), e, true, provenance(model, b).orElse("")));
         }
         if (!kinds.isEmpty()) {
             FloatMatrix general = generalSample(shared, model);
@@ -171,6 +179,24 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A general encoder's file in --encoders DIR, named as bitsieve fit --general names it. */
+    private Path generalFile(String model, int b, String ext) {
+        Path f = encodersDir.resolve(GeneralEncoders.encoderModel(model) + "-" + b + ext);
+        if (ext.equals(".bse") && !Files.isRegularFile(f)) {
+            throw new UserException("no " + f + ": --encoders expects the files of bitsieve fit --general -m " + model
+                    + " -b " + b + " --output-dir " + encodersDir);
+        }
+        return f;
+    }
+
+    private Optional<String> provenance(String model, int b) throws IOException {
+        if (encodersDir == null) {
+            return GeneralEncoders.provenance(model, b);
+        }
+        Path f = generalFile(model, b, ".json");
+        return Files.isRegularFile(f) ? Optional.of(Files.readString(f)) : Optional.empty();
+    }
+
     private static String label(Encoder e) {
         return e.kind() + " " + e.bits();
     }
@@ -180,8 +206,9 @@ public final class BenchCommand implements Callable<Integer> {
      * (sample size, seed), so that baselines see exactly the same sentences (and hit the embedding cache).
      */
     private FloatMatrix generalSample(Path shared, String model) throws Exception {
-        String prov = GeneralEncoders.provenance(model, bits.get(0)).orElseThrow(() ->
-                new UserException("the shipped encoder of " + model + " has no provenance record; regenerate it with bitsieve fit --general"));
+        String prov = provenance(model, bits.get(0)).orElseThrow(() ->
+                new UserException("the general encoder of " + model + " at " + bits.get(0) + " bits has no provenance record "
+                        + "(.json next to the .bse); regenerate it with bitsieve fit --general"));
         JsonNode p = Inputs.JSON.readTree(prov);
         int sample = p.get("sample").asInt();
         long sampleSeed = p.get("seed").asLong();

@@ -35,11 +35,18 @@ final class BenchReport {
     int retrievalDocs;
     final List<RetrievalEval.Result> retrieval = new ArrayList<>();
     double seconds;
+    /** Folder the general encoders were read from ({@code bench --encoders}); null: the jar's shipped ones. */
+    String generalFolder;
 
     BenchReport(String model, String vectorSource, String command) {
         this.model = model;
         this.vectorSource = vectorSource;
         this.command = command;
+    }
+
+    /** How the general encoders are marked in tables and plots. */
+    String tag() {
+        return generalFolder == null ? "shipped" : "general";
     }
 
     /** Index of the headline encoder: the shipped one at 256 bits, else the first shipped. */
@@ -54,6 +61,16 @@ final class BenchReport {
 
     double avgFloat() {
         return classification.stream().mapToDouble(c -> c.floatResult().asymAcc10()).average().orElse(Double.NaN);
+    }
+
+    /** Standard error of an average of independent per-set differences: sqrt(sum se^2) / sets. */
+    double avgSe(int e, java.util.function.ToDoubleFunction<EvalResult> se) {
+        double sum = 0;
+        for (Cls c : classification) {
+            double x = se.applyAsDouble(c.rows().get(e));
+            sum += x * x;
+        }
+        return Math.sqrt(sum) / classification.size();
     }
 
     double avgAsym(int e) {
@@ -78,14 +95,21 @@ final class BenchReport {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.2f", v);
     }
 
+    /** A difference with its standard error: "-0.57 ± 0.16" (just the difference when the error is unknown). */
+    private static String pm(double v, double se) {
+        return Double.isNaN(se) ? d2(v) : d2(v) + String.format(Locale.ROOT, " ± %.2f", se);
+    }
+
     // ---------------------------------------------------------------- Markdown
 
     String markdown() {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Cross-domain benchmark: ").append(model).append(", shipped general encoders\n\n");
+        sb.append("# Cross-domain benchmark: ").append(model).append(generalFolder == null ? ", shipped general encoders\n\n"
+                : ", general encoders from " + generalFolder + "\n\n");
         sb.append("Command: `").append(command).append("` (").append(String.format(Locale.ROOT, "%.0f", seconds)).append(" s, ")
                 .append(created).append(").  \nVectors: ").append(vectorSource).append(".  \n")
-                .append("Encoders: `shipped` = fitted once on general-domain sentences and shipped in the jar (never on these sets); ")
+                .append(generalFolder == null ? "Encoders: `shipped` = fitted once on general-domain sentences and shipped in the jar (never on these sets); "
+                        : "Encoders: `general` = read from " + generalFolder + " (`bitsieve fit --general --output-dir`), not the jar's; ")
                 .append("the others are fitted by the benchmark on the same general sample. kNN: k = 10, database = train split.\n\n");
         int h = headline();
         if (!encoders.isEmpty() && (!classification.isEmpty() || !sts.isEmpty() || retrievalFloat != null)) {
@@ -96,7 +120,7 @@ final class BenchReport {
         if (!classification.isEmpty()) {
             sb.append("\n## kNN accuracy per set (k = 10): asymmetric / Hamming\n\n| set | train | test | float32 |");
             for (Entry e : encoders) {
-                sb.append(' ').append(e.label()).append(e.shipped() ? " (shipped)" : "").append(" |");
+                sb.append(' ').append(e.label()).append(e.shipped() ? " (" + tag() + ")" : "").append(" |");
             }
             sb.append("\n|---|---:|---:|---:|");
             sb.append("---:|".repeat(encoders.size())).append('\n');
@@ -122,26 +146,27 @@ final class BenchReport {
     String summaryTable(int h) {
         StringBuilder sb = new StringBuilder();
         Entry e = encoders.get(h);
-        sb.append("## Summary: ").append(e.label()).append(" (shipped, ").append(e.encoder().bits() / 8)
+        sb.append("## Summary: ").append(e.label()).append(" (").append(tag()).append(", ").append(e.encoder().bits() / 8)
                 .append(" bytes per vector) against float32\n\n");
-        sb.append("| task | float32 | asymmetric | Δ | Hamming | Δ |\n|---|---:|---:|---:|---:|---:|\n");
+        sb.append("| task | float32 | asymmetric | Δ ± s.e. | Hamming | Δ ± s.e. |\n|---|---:|---:|---:|---:|---:|\n");
         for (Cls c : classification) {
             EvalResult r = c.rows().get(h);
             double f = c.floatResult().asymAcc10();
             sb.append("| kNN ").append(c.dataset()).append(" | ").append(f2(f)).append(" | ").append(f2(r.asymAcc10())).append(" | ")
-                    .append(d2(r.asymAcc10() - f)).append(" | ").append(f2(r.hammingAcc10())).append(" | ").append(d2(r.hammingAcc10() - f)).append(" |\n");
+                    .append(pm(r.asymAcc10() - f, r.asymSe10())).append(" | ").append(f2(r.hammingAcc10())).append(" | ")
+                    .append(pm(r.hammingAcc10() - f, r.hammingSe10())).append(" |\n");
         }
         if (!classification.isEmpty()) {
             double f = avgFloat();
             sb.append("| **kNN average of ").append(classification.size()).append("** | **").append(f2(f)).append("** | **")
-                    .append(f2(avgAsym(h))).append("** | **").append(d2(avgAsym(h) - f)).append("** | **").append(f2(avgHamming(h)))
-                    .append("** | **").append(d2(avgHamming(h) - f)).append("** |\n");
+                    .append(f2(avgAsym(h))).append("** | **").append(pm(avgAsym(h) - f, avgSe(h, EvalResult::asymSe10))).append("** | **")
+                    .append(f2(avgHamming(h))).append("** | **").append(pm(avgHamming(h) - f, avgSe(h, EvalResult::hammingSe10))).append("** |\n");
         }
         if (!sts.isEmpty()) {
             SimilarityEval.Result s = sts.get(h);
             sb.append("| STS-B Spearman (").append(stsPairs).append(" pairs) | ").append(f2(stsFloat)).append(" | ").append(f2(s.asymmetric()))
-                    .append(" | ").append(d2(s.asymmetric() - stsFloat)).append(" | ").append(f2(s.hamming())).append(" | ")
-                    .append(d2(s.hamming() - stsFloat)).append(" |\n");
+                    .append(" | ").append(pm(s.asymmetric() - stsFloat, s.asymmetricSe())).append(" | ").append(f2(s.hamming())).append(" | ")
+                    .append(pm(s.hamming() - stsFloat, s.hammingSe())).append(" |\n");
         }
         if (retrievalFloat != null) {
             RetrievalEval.Result a = ret(h, "asymmetric");
@@ -149,16 +174,19 @@ final class BenchReport {
             RetrievalEval.Result hm = ret(h, "hamming");
             RetrievalEval.Result hr = ret(h, "hamming + re-rank");
             double f = retrievalFloat.ndcg10();
-            sb.append("| SciFact nDCG@10, codes only | ").append(f2(f)).append(" | ").append(f2(a.ndcg10())).append(" | ").append(d2(a.ndcg10() - f))
-                    .append(" | ").append(f2(hm.ndcg10())).append(" | ").append(d2(hm.ndcg10() - f)).append(" |\n");
+            sb.append("| SciFact nDCG@10, codes only | ").append(f2(f)).append(" | ").append(f2(a.ndcg10())).append(" | ").append(pm(a.ndcg10() - f, a.ndcg10Se()))
+                    .append(" | ").append(f2(hm.ndcg10())).append(" | ").append(pm(hm.ndcg10() - f, hm.ndcg10Se())).append(" |\n");
             sb.append("| SciFact nDCG@10, top ").append(RetrievalEval.CANDIDATES).append(" re-ranked by float16 | ").append(f2(f)).append(" | ")
-                    .append(f2(ar.ndcg10())).append(" | ").append(d2(ar.ndcg10() - f)).append(" | ").append(f2(hr.ndcg10())).append(" | ")
-                    .append(d2(hr.ndcg10() - f)).append(" |\n");
+                    .append(f2(ar.ndcg10())).append(" | ").append(pm(ar.ndcg10() - f, ar.ndcg10Se())).append(" | ").append(f2(hr.ndcg10())).append(" | ")
+                    .append(pm(hr.ndcg10() - f, hr.ndcg10Se())).append(" |\n");
             double fr = retrievalFloat.recall100();
             sb.append("| SciFact recall@100 | ").append(f2(fr)).append(" | ").append(f2(a.recall100())).append(" | ").append(d2(a.recall100() - fr))
                     .append(" | ").append(f2(hm.recall100())).append(" | ").append(d2(hm.recall100() - fr)).append(" |\n");
             sb.append("\nSciFact: ").append(retrievalQueries).append(" test queries over ").append(retrievalDocs).append(" abstracts.\n");
         }
+        sb.append("\ns.e.: standard error of the difference to float32 from the finite test sample, paired over the same test items "
+                + "(kNN: per test text; average: the sets' errors combined; STS-B: bootstrap over the pairs; SciFact: per query). "
+                + "It does not include the spread between encoder fits (seeds).\n");
         return sb.toString();
     }
 
@@ -177,7 +205,7 @@ final class BenchReport {
             int bytes = (e.encoder().bits() + 7) / 8;
             RetrievalEval.Result a = retrievalFloat == null ? null : ret(i, "asymmetric");
             RetrievalEval.Result ar = retrievalFloat == null ? null : ret(i, "asymmetric + re-rank");
-            sb.append("| ").append(e.encoder().kind()).append(e.shipped() ? " (shipped)" : "").append(" | ").append(e.encoder().bits())
+            sb.append("| ").append(e.encoder().kind()).append(e.shipped() ? " (" + tag() + ")" : "").append(" | ").append(e.encoder().bits())
                     .append(" | ").append(bytes).append(" | ").append(Math.round(dim * 4.0 / bytes)).append("x | ")
                     .append(f2(avgAsym(i))).append(" | ").append(d2(avgAsym(i) - f)).append(" | ")
                     .append(f2(avgHamming(i))).append(" | ").append(d2(avgHamming(i) - f)).append(" | ")
@@ -197,6 +225,7 @@ final class BenchReport {
         root.put("created", created);
         root.put("seconds", seconds);
         root.put("vectors", vectorSource);
+        root.put("generalEncoders", generalFolder == null ? "shipped" : generalFolder);
         ArrayNode enc = root.putArray("encoders");
         for (Entry e : encoders) {
             ObjectNode n = enc.addObject();
@@ -263,7 +292,7 @@ final class BenchReport {
         Map<String, List<Integer>> m = new LinkedHashMap<>();
         for (int i = 0; i < encoders.size(); i++) {
             Entry e = encoders.get(i);
-            m.computeIfAbsent(e.encoder().kind() + (e.shipped() ? " (shipped)" : ""), k -> new ArrayList<>()).add(i);
+            m.computeIfAbsent(e.encoder().kind() + (e.shipped() ? " (" + tag() + ")" : ""), k -> new ArrayList<>()).add(i);
         }
         return m;
     }
@@ -303,7 +332,7 @@ final class BenchReport {
             v[1][i] = c.rows().get(h).asymAcc10();
             v[2][i] = c.rows().get(h).hammingAcc10();
         }
-        return Svg.bars("float32 against " + encoders.get(h).label() + " (shipped), kNN accuracy per set", cats,
+        return Svg.bars("float32 against " + encoders.get(h).label() + " (" + tag() + "), kNN accuracy per set", cats,
                 List.of("float32", "asymmetric", "Hamming"), v);
     }
 

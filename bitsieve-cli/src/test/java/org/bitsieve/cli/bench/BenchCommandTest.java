@@ -49,6 +49,9 @@ class BenchCommandTest {
         // the target is 1.5 points; the shipped 256-bit encoder measures -1.85 (docs/general-encoders.md), so
         // this is a regression bound, and the benchmark report states the gap
         assertTrue(stsAsym >= stsFloat - 2.5, "asymmetric STS-B " + stsAsym + " vs float " + stsFloat);
+        // the report states how precise each difference is: a paired bootstrap over 1,379 pairs gives a few tenths
+        double stsSe = sts.get("results").get(0).get("asymmetricSe").asDouble();
+        assertTrue(stsSe > 0.05 && stsSe < 1.5, "asymmetric STS-B standard error " + stsSe);
         JsonNode sf = r.get("scifact");
         assertEquals(300, sf.get("queries").asInt());
         double ndcg = sf.get("float32").get("ndcg10").asDouble();
@@ -70,7 +73,8 @@ class BenchCommandTest {
         String html = Files.readString(dir.resolve("bench.html"));
         assertTrue(html.contains("<svg") && html.contains("STS-B"), "plots and tables");
         assertTrue(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained, static page");
-        assertTrue(Files.readString(dir.resolve("bench.md")).contains("| kNN trec |"));
+        String md = Files.readString(dir.resolve("bench.md"));
+        assertTrue(md.contains("| kNN trec |") && md.contains("Δ ± s.e.") && md.contains(String.format(java.util.Locale.ROOT, "± %.2f", stsSe)), md);
     }
 
     @Test
@@ -86,5 +90,35 @@ class BenchCommandTest {
         } finally {
             System.setErr(oldErr);
         }
+    }
+
+    @Test
+    void benchmarksGeneralEncodersFromAFolderInsteadOfTheJar() throws Exception {
+        // an encoder that is not the shipped one (fitted on TREC's train split, seed 7), named as fit --general names it
+        Path enc = dir.resolve("enc");
+        Files.createDirectories(enc);
+        Path trec = org.bitsieve.cli.Inputs.shared().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
+        assertEquals(0, run("fit", trec.toString(), "-b", "128", "--seed", "7", "-o", enc.resolve("all-minilm-l6-v2-128.bse").toString()));
+        Path out = dir.resolve("out");
+        assertEquals(0, run("bench", "--encoders", enc.toString(), "-b", "128", "--datasets", "trec", "--tasks", "classification",
+                "--baselines", "none", "-q", "-o", out.toString()));
+        JsonNode r = new ObjectMapper().readTree(out.resolve("bench.json").toFile());
+        assertEquals(enc.toString(), r.get("generalEncoders").asText());
+        assertTrue(r.get("encoders").get(0).get("describe").asText().contains("seed=7"), r.get("encoders").toString());
+        String md = Files.readString(out.resolve("bench.md"));
+        assertTrue(md.contains("general encoders from " + enc) && md.contains("witq (general)") && !md.contains("(shipped)"), md);
+
+        // a budget with no file in the folder: a clear error naming the file and how to make it
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(2, Main.run("bench", "--encoders", enc.toString(), "-b", "256", "--datasets", "trec", "--tasks", "classification",
+                    "--baselines", "none", "-q", "-o", out.toString()));
+        } finally {
+            System.setErr(oldErr);
+        }
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertTrue(msg.contains("all-minilm-l6-v2-256.bse") && msg.contains("fit --general"), msg);
     }
 }

@@ -30,6 +30,7 @@ public final class Evaluator {
     private final int[] testLabels;
     private final long seed;
     private TopK[] floatTop;
+    private double[] floatCorrect10;
 
     /** Receives a step name and its progress. */
     public interface Listener {
@@ -92,7 +93,7 @@ public final class Evaluator {
         long bytes = (long) train.rows() * train.dim() * 4 + (long) test.rows() * test.dim() * 4;
         double acc1 = KnnClassifier.accuracy(top, trainLabels, testLabels, 1);
         double acc10 = KnnClassifier.accuracy(top, trainLabels, testLabels, K);
-        return new EvalResult("float32", train.dim() * 32, train.dim() * 4.0, 1.0, bytes, acc1, acc10, acc1, acc10, 1, 1, 0, "cosine");
+        return new EvalResult("float32", train.dim() * 32, train.dim() * 4.0, 1.0, bytes, acc1, acc10, acc1, acc10, 1, 1, 0, 0, 0, "cosine");
     }
 
     public EvalResult evaluate(String kind, int bits) {
@@ -110,6 +111,34 @@ public final class Evaluator {
             ok += predicted[i] == truth[i] ? 1 : 0;
         }
         return 100.0 * ok / truth.length;
+    }
+
+    /** 1 where the prediction is right, else 0: per-item outcomes for paired standard errors. */
+    private static double[] correct(int[] predicted, int[] truth) {
+        double[] c = new double[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            c[i] = predicted[i] == truth[i] ? 1 : 0;
+        }
+        return c;
+    }
+
+    private int[] votes(TopK[] top) {
+        int[] p = new int[top.length];
+        for (int i = 0; i < top.length; i++) {
+            p[i] = KnnClassifier.vote(top[i], trainLabels, K);
+        }
+        return p;
+    }
+
+    /** Standard error in points of acc10 minus float32's, paired over the test items (none for a single item). */
+    private double differenceSe(int[] predicted) {
+        if (testLabels.length < 2) {
+            return Double.NaN;
+        }
+        if (floatCorrect10 == null) {
+            floatCorrect10 = correct(votes(floatTop()), testLabels);
+        }
+        return 100 * Metrics.pairedStandardError(correct(predicted, testLabels), floatCorrect10);
     }
 
     /**
@@ -141,15 +170,18 @@ public final class Evaluator {
             }
         });
         TopK[] ref = floatTop();
+        int[] asym10 = votes(asym);
         double bytesPer = trainCodes.bytesPerCode();
         long datasetBytes = (long) (train.rows() + test.rows()) * trainCodes.bytesPerCode();
         return new EvalResult(enc.kind(), enc.bits(), bytesPer, train.dim() * 4.0 / bytesPer, datasetBytes,
                 accuracy(ham1, testLabels),
                 accuracy(ham10, testLabels),
                 KnnClassifier.accuracy(asym, trainLabels, testLabels, 1),
-                KnnClassifier.accuracy(asym, trainLabels, testLabels, K),
+                accuracy(asym10, testLabels),
                 KnnClassifier.recallAt(ham, ref, K),
                 KnnClassifier.recallAt(asym, ref, K),
+                differenceSe(ham10),
+                differenceSe(asym10),
                 fitSeconds, enc.params().toString());
     }
 }

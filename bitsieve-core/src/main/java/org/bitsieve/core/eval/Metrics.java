@@ -41,6 +41,63 @@ public final class Metrics {
         return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
     }
 
+    /**
+     * Standard error of {@code mean(x) - mean(y)} for paired observations (the same test items scored two ways):
+     * sample standard deviation of the differences over sqrt(n). Sampling error of the test set only, not of a fit.
+     */
+    public static double pairedStandardError(double[] x, double[] y) {
+        if (x.length != y.length || x.length < 2) {
+            throw new IllegalArgumentException("paired standard error needs two equally long series of at least 2, got "
+                    + x.length + " and " + y.length);
+        }
+        int n = x.length;
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += x[i] - y[i];
+        }
+        mean /= n;
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[i] - y[i] - mean;
+            ss += d * d;
+        }
+        return Math.sqrt(ss / (n - 1) / n);
+    }
+
+    /**
+     * Paired bootstrap standard error of {@code spearman(x, gold) - spearman(y, gold)}: the pairs are resampled with
+     * replacement (seeded, so reports are reproducible) and both correlations computed on each resample.
+     */
+    public static double spearmanDifferenceStandardError(double[] x, double[] y, double[] gold, int resamples, long seed) {
+        if (x.length != gold.length || y.length != gold.length) {
+            throw new IllegalArgumentException("spearman difference needs equal lengths, got " + x.length + ", " + y.length
+                    + " and " + gold.length);
+        }
+        if (resamples < 2) {
+            throw new IllegalArgumentException("at least 2 resamples, got " + resamples);
+        }
+        int n = gold.length;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        double[] bx = new double[n];
+        double[] by = new double[n];
+        double[] bg = new double[n];
+        double sum = 0;
+        double sumSq = 0;
+        for (int b = 0; b < resamples; b++) {
+            for (int i = 0; i < n; i++) {
+                int j = r.nextInt(n);
+                bx[i] = x[j];
+                by[i] = y[j];
+                bg[i] = gold[j];
+            }
+            double d = spearman(bx, bg) - spearman(by, bg);
+            sum += d;
+            sumSq += d * d;
+        }
+        double mean = sum / resamples;
+        return Math.sqrt(Math.max(0, (sumSq - resamples * mean * mean) / (resamples - 1)));
+    }
+
     /** 1-based ranks, ties averaged. */
     static double[] ranks(double[] v) {
         int n = v.length;

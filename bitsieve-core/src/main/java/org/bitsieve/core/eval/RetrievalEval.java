@@ -29,8 +29,13 @@ public final class RetrievalEval {
     private final FloatMatrix queries;
     private final List<Map<String, Integer>> qrels;
 
-    /** Means over the queries; nDCG and recall in percent. */
-    public record Result(String method, String encoder, int bits, double ndcg10, double recall100) {}
+    private double[] floatNdcg; // per query, for paired standard errors
+
+    /**
+     * Means over the queries; nDCG and recall in percent. {@code ndcg10Se}: standard error (points) of nDCG@10 minus
+     * float32's, paired over the queries (0 for float32 itself).
+     */
+    public record Result(String method, String encoder, int bits, double ndcg10, double recall100, double ndcg10Se) {}
 
     public RetrievalEval(FloatMatrix corpus, String[] docIds, FloatMatrix queries, List<Map<String, Integer>> qrels) {
         if (corpus.rows() != docIds.length || queries.rows() != qrels.size() || corpus.dim() != queries.dim()) {
@@ -51,6 +56,7 @@ public final class RetrievalEval {
 
     public Result floatBaseline() {
         TopK[] top = FloatSearch.topK(corpus, queries, CANDIDATES);
+        floatNdcg = ndcgs(top);
         return result("float32", "float32", 0, top);
     }
 
@@ -99,17 +105,32 @@ public final class RetrievalEval {
         return out;
     }
 
+    private String[] ranked(TopK top) {
+        String[] ranked = new String[top.size()];
+        for (int i = 0; i < ranked.length; i++) {
+            ranked[i] = docIds[top.ids()[i]];
+        }
+        return ranked;
+    }
+
+    private double[] ndcgs(TopK[] top) {
+        double[] n = new double[top.length];
+        for (int q = 0; q < top.length; q++) {
+            n[q] = Metrics.ndcgAt(ranked(top[q]), qrels.get(q), NDCG_AT);
+        }
+        return n;
+    }
+
     private Result result(String method, String encoder, int bits, TopK[] top) {
-        double ndcg = 0;
+        double[] ndcg = ndcgs(top);
         double recall = 0;
         for (int q = 0; q < top.length; q++) {
-            String[] ranked = new String[top[q].size()];
-            for (int i = 0; i < ranked.length; i++) {
-                ranked[i] = docIds[top[q].ids()[i]];
-            }
-            ndcg += Metrics.ndcgAt(ranked, qrels.get(q), NDCG_AT);
-            recall += Metrics.recallAt(ranked, qrels.get(q), CANDIDATES);
+            recall += Metrics.recallAt(ranked(top[q]), qrels.get(q), CANDIDATES);
         }
-        return new Result(method, encoder, bits, 100 * ndcg / top.length, 100 * recall / top.length);
+        if (floatNdcg == null) {
+            floatNdcg = ndcgs(FloatSearch.topK(corpus, queries, CANDIDATES));
+        }
+        double se = top.length < 2 ? Double.NaN : 100 * Metrics.pairedStandardError(ndcg, floatNdcg);
+        return new Result(method, encoder, bits, 100 * java.util.Arrays.stream(ndcg).average().orElse(0), 100 * recall / top.length, se);
     }
 }

@@ -15,8 +15,14 @@ public final class SimilarityEval {
     private final FloatMatrix b;
     private final double[] gold;
 
-    /** Spearman x 100 for each way of scoring the pairs. */
-    public record Result(String encoder, int bits, double hamming, double asymmetric) {}
+    /** Bootstrap resamples behind the standard errors (seeded: a report is reproducible). */
+    static final int RESAMPLES = 1000;
+
+    /**
+     * Spearman x 100 for each way of scoring the pairs, and the paired bootstrap standard error (x 100) of each minus
+     * the float32 Spearman: how much the difference would move with another sample of pairs of the same size.
+     */
+    public record Result(String encoder, int bits, double hamming, double asymmetric, double hammingSe, double asymmetricSe) {}
 
     public SimilarityEval(FloatMatrix a, FloatMatrix b, double[] gold) {
         if (a.rows() != b.rows() || a.rows() != gold.length || a.dim() != b.dim()) {
@@ -30,6 +36,10 @@ public final class SimilarityEval {
 
     /** Cosine similarity of the float vectors. */
     public double floatSpearman() {
+        return 100 * Metrics.spearman(floatScores(), gold);
+    }
+
+    private double[] floatScores() {
         double[] s = new double[a.rows()];
         for (int i = 0; i < s.length; i++) {
             float[] x = a.row(i);
@@ -37,7 +47,7 @@ public final class SimilarityEval {
             double d = Vectors.dot(x, 0, y, 0, x.length);
             s[i] = d / Math.sqrt(Vectors.dot(x, 0, x, 0, x.length) * Vectors.dot(y, 0, y, 0, y.length));
         }
-        return 100 * Metrics.spearman(s, gold);
+        return s;
     }
 
     /**
@@ -57,7 +67,10 @@ public final class SimilarityEval {
             ham[i] = -ca.hamming(i, cb.code(i));
             asym[i] = (score(enc.scorer(a.row(i)), cb, invB, i, w) + score(enc.scorer(b.row(i)), ca, invA, i, w)) / 2;
         }
-        return new Result(enc.kind(), enc.bits(), 100 * Metrics.spearman(ham, gold), 100 * Metrics.spearman(asym, gold));
+        double[] fl = floatScores();
+        return new Result(enc.kind(), enc.bits(), 100 * Metrics.spearman(ham, gold), 100 * Metrics.spearman(asym, gold),
+                100 * Metrics.spearmanDifferenceStandardError(ham, fl, gold, RESAMPLES, 42),
+                100 * Metrics.spearmanDifferenceStandardError(asym, fl, gold, RESAMPLES, 42));
     }
 
     private static double score(QueryScorer s, PackedCodes codes, float[] inv, int i, int words) {

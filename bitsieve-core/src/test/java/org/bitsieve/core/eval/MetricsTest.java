@@ -23,6 +23,37 @@ class MetricsTest {
     }
 
     @Test
+    void pairedStandardErrorByHand() {
+        // differences 0, -1, 1, 0: mean 0, sample variance 2/3, standard error sqrt(2/3 / 4)
+        assertEquals(Math.sqrt(2.0 / 3 / 4), Metrics.pairedStandardError(new double[] {1, 0, 1, 1}, new double[] {1, 1, 0, 1}), 1e-12);
+        // a constant shift has no spread
+        assertEquals(0, Metrics.pairedStandardError(new double[] {3, 5, 9}, new double[] {2, 4, 8}), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Metrics.pairedStandardError(new double[] {1, 2}, new double[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.pairedStandardError(new double[] {1}, new double[] {1}));
+    }
+
+    @Test
+    void spearmanDifferenceStandardErrorMatchesTheLargeSampleFormula() {
+        // x, gold bivariate normal; against a perfect scorer (gold itself, rho 1 in every resample) the difference's
+        // error is the error of spearman(x, gold) alone: (1 - rho^2) sqrt(1.06 / (n - 3)) (Fieller, Hartley and Pearson 1957)
+        int n = 3000;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[] gold = new double[n];
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            gold[i] = r.nextGaussian();
+            x[i] = gold[i] + 0.75 * r.nextGaussian();
+        }
+        double rho = Metrics.spearman(x, gold);
+        double expected = (1 - rho * rho) * Math.sqrt(1.06 / (n - 3));
+        double se = Metrics.spearmanDifferenceStandardError(x, gold, gold, 400, 42);
+        assertEquals(expected, se, 0.2 * expected, "bootstrap " + se + " vs formula " + expected);
+        assertEquals(se, Metrics.spearmanDifferenceStandardError(x, gold, gold, 400, 42), 0, "seeded, so reproducible");
+        assertEquals(0, Metrics.spearmanDifferenceStandardError(x, x, gold, 50, 1), 1e-12, "a scorer against itself");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.spearmanDifferenceStandardError(x, new double[3], gold, 10, 1));
+    }
+
+    @Test
     void ndcgAndRecallByHand() {
         Map<String, Integer> rel = Map.of("a", 1, "c", 1, "z", 1);
         String[] ranked = {"a", "b", "c", "d"};

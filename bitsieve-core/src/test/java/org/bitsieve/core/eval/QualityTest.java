@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,5 +61,10 @@ class QualityTest {
         // recall is the less noisy signal: a regression in the estimator shows here first
         assertTrue(r.asymRecall10() >= 0.55, "asymmetric recall@10 " + r.asymRecall10());
         assertTrue(r.hammingRecall10() >= 0.38, "Hamming recall@10 " + r.hammingRecall10());
+        // test-sample error of the differences: paired 0/1 outcomes over 2,132 texts, so between 0 and 100 / sqrt(n)
+        // (about 2.2 points), and far from both ends as codes and floats disagree on some texts only
+        assertEquals(0, base.asymSe10(), 0);
+        assertTrue(r.asymSe10() > 0.2 && r.asymSe10() < 1.5, "asymmetric s.e. " + r.asymSe10());
+        assertTrue(r.hammingSe10() > 0.2 && r.hammingSe10() < 1.5, "Hamming s.e. " + r.hammingSe10());
     }
 }

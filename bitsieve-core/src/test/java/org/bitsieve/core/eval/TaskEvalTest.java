@@ -53,6 +53,10 @@ class TaskEvalTest {
         assertEquals(100, rs.get(2).ndcg10(), 1e-9);
         assertEquals(100, rs.get(3).ndcg10(), 1e-9);
         assertEquals(100, rs.get(0).recall100(), 1e-9);
+        // paired over the same queries: zero for float against itself and for the re-ranked lists (all at 100 as well)
+        assertEquals(0, f.ndcg10Se(), 0);
+        assertEquals(0, rs.get(3).ndcg10Se(), 1e-9);
+        assertEquals(rs.get(1).ndcg10() < 100, rs.get(1).ndcg10Se() > 0, "codes-only error " + rs.get(1));
     }
 
     @Test
@@ -81,6 +85,9 @@ class TaskEvalTest {
         SimilarityEval.Result res = se.evaluate(Encoders.fit("witq", a, FitOptions.bits(64)));
         assertTrue(res.asymmetric() > 80 && res.asymmetric() < 100, "asymmetric " + res.asymmetric());
         assertTrue(res.hamming() > 70 && res.hamming() < 100, "Hamming " + res.hamming());
+        // bootstrap errors of the differences to float: positive, and well below the differences' own size range
+        assertTrue(res.asymmetricSe() > 0 && res.asymmetricSe() < 5, "asymmetric s.e. " + res.asymmetricSe());
+        assertTrue(res.hammingSe() > 0 && res.hammingSe() < 5, "Hamming s.e. " + res.hammingSe());
         assertThrows(IllegalArgumentException.class, () -> new SimilarityEval(a, b, new double[3]));
     }
 }
