@@ -85,6 +85,7 @@ public interface Encoder {
 
     /** One-line description for logs and reports. */
     default String describe() {
-        return kind() + " " + dimension() + "d -> " + bits() + " bits " + params();
+        // sorted: params() of an immutable map iterates in a per-JVM order, and reports should not change between runs
+        return kind() + " " + dimension() + "d -> " + bits() + " bits " + new java.util.TreeMap<>(params());
     }
 }

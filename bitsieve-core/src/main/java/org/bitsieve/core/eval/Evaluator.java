@@ -182,6 +182,6 @@ public final class Evaluator {
                 KnnClassifier.recallAt(asym, ref, K),
                 differenceSe(ham10),
                 differenceSe(asym10),
-                fitSeconds, enc.params().toString());
+                fitSeconds, new java.util.TreeMap<>(enc.params()).toString());
     }
 }

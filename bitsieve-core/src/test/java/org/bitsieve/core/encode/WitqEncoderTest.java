@@ -98,6 +98,10 @@ class WitqEncoderTest {
         Encoder e = Encoders.fit("witq", train, FitOptions.bits(16).with("weightPower", "0").with("componentsPerBit", "1"));
         assertEquals("0.0", e.params().get("weightPower"));
         assertEquals("16", e.params().get("components"));
+        // settings listed by name, so reports read the same in every run
+        String d = e.describe();
+        assertTrue(d.startsWith("witq 24d -> 16 bits {components=16, iterations=50, offsetFraction=")
+                && d.indexOf("offsetFraction=") < d.indexOf("weightPower="), d);
         IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Encoders.fit("witq", train, FitOptions.bits(16).with("weightpower", "0")));
         assertTrue(bad.getMessage().contains("no setting 'weightpower'"), bad.getMessage());

@@ -1,0 +1,47 @@
+import org.bitsieve.core.*;
+import org.bitsieve.core.encode.*;
+import org.bitsieve.core.io.*;
+import org.bitsieve.core.eval.*;
+import org.bitsieve.embed.*;
+import java.nio.file.*;
+import java.util.*;
+/** Validation-only comparison of encoder kinds fitted on the general sample: kNN on held-out parts of the train
+ *  splits (Tune's protocol) and STS-B dev Spearman. Args: kind[,name=value...] ... ; -Dseeds=42,1,2 */
+public class Kinds {
+  static List<String> field(Path f, String k) throws Exception { List<String> o=new ArrayList<>(); var M=new com.fasterxml.jackson.databind.ObjectMapper();
+    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(f))))) { String l; while((l=r.readLine())!=null) o.add(M.readTree(l).path(k).asText()); } return o; }
+  public static void main(String[] a) throws Exception {
+    Path sh = Path.of(System.getProperty("shared", "../shared"));
+    FloatMatrix all = PseudoDocs.generalVectors(sh);
+    int[] perm = org.bitsieve.cli.FitCommand.sample(all.rows(), 100000, 42);
+    FloatMatrix S = all.select(perm);
+    Path f = sh.resolve("data/stsb/dev.jsonl.gz");
+    FloatMatrix A, B; EmbeddingCache cache = new EmbeddingCache(EmbeddingCache.defaultRoot());
+    try (TextEmbedder em = Models.open("all-minilm-l6-v2")) { A = cache.embedAll(em, field(f,"a"), TextRole.PASSAGE, (d,k)->{}); B = cache.embedAll(em, field(f,"b"), TextRole.PASSAGE, (d,k)->{}); }
+    double[] gold = field(f,"score").stream().mapToDouble(Double::parseDouble).toArray();
+    SimilarityEval se = new SimilarityEval(A, B, gold);
+    String[] sets = {"imdb","mr","sst2","trec","banking77","emotion","subj","cr","agnews"};
+    List<Evaluator> evs = new ArrayList<>(); List<Double> fl = new ArrayList<>();
+    for (String ds : sets) {
+      String split = ds.equals("agnews") ? "test" : "train";
+      FloatMatrix x = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/"+ds+"/"+split+".npy"));
+      int[] y = Knn.labels(sh.resolve("data/"+ds+"/"+split+".jsonl.gz"));
+      int n = x.rows(); int[] p = new int[n]; for (int i=0;i<n;i++) p[i]=i; Random rq = new Random(7); for(int i=n-1;i>0;i--){int j=rq.nextInt(i+1);int t=p[i];p[i]=p[j];p[j]=t;}
+      if (ds.equals("agnews")) p = Arrays.copyOf(p, (int)(n*0.8));
+      int q = Math.min(2000, p.length/5), db = Math.min(8000, p.length - q);
+      int[] qi = Arrays.copyOfRange(p, 0, q), di = Arrays.copyOfRange(p, q, q+db);
+      int[] yq = new int[q], yd = new int[db]; for (int i=0;i<q;i++) yq[i]=y[qi[i]]; for (int i=0;i<db;i++) yd[i]=y[di[i]];
+      Evaluator ev = new Evaluator(x.select(di), yd, x.select(qi), yq, 42); evs.add(ev); fl.add(ev.floatBaseline().asymAcc10());
+    }
+    System.out.printf("STS-B dev float %.2f%n", se.floatSpearman());
+    for (String cfg : a) for (String sd : System.getProperty("seeds","42,1,2").split(",")) {
+      String[] kv = cfg.split(","); FitOptions o = FitOptions.bits(256).withSeed(Long.parseLong(sd));
+      for (int i = 1; i < kv.length; i++) { String[] p = kv[i].split("="); o = o.with(p[0], p[1]); }
+      Encoder e = Encoders.fit(kv[0], S, o);
+      double sa=0, sh2=0; StringBuilder per = new StringBuilder();
+      for (int i=0;i<sets.length;i++){ EvalResult res = evs.get(i).evaluate(e, 0); sa += res.asymAcc10()-fl.get(i); sh2 += res.hammingAcc10()-fl.get(i); per.append(String.format(" %s %+.1f/%+.1f", sets[i], res.asymAcc10()-fl.get(i), res.hammingAcc10()-fl.get(i))); }
+      var st = se.evaluate(e);
+      System.out.printf("%-24s seed %2s: STS dev asym %.2f ham %.2f | kNN avg asym %+.2f Hamming %+.2f |%s%n", cfg, sd, st.asymmetric(), st.hamming(), sa/sets.length, sh2/sets.length, per);
+    }
+  }
+}
