@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Summarises results/general-seeds/<model>/<encoder>-<bits>/seed-<N>/bench.json (tools/bench-seeds.sh): per seed of the general fit,
+kNN accuracy (k = 10) minus float32 on IMDB and the ten-set average, asymmetric and Hamming, and STS-B Spearman
+minus float32; then mean, standard deviation and standard error over seeds, and how many seeds meet issue 3's
+targets (standard library only).
+
+Usage: python3 tools/summarize_bench_seeds.py results/general-seeds/all-minilm-l6-v2/witq-256 > .../SUMMARY.md
+"""
+import json, math, os, statistics, sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else "results/general-seeds/all-minilm-l6-v2/witq-256"
+# column: (title, target: the largest loss allowed, in points)
+COLUMNS = [("IMDB asym", 0.5), ("IMDB Hamming", 1.5), ("avg 10 asym", 0.5), ("avg 10 Hamming", 1.5),
+           ("STS-B asym", 1.5), ("STS-B Hamming", None)]
+
+
+def row(path):
+    r = json.load(open(path))
+    cls = {c["dataset"]: c for c in r["classification"]}
+    d = lambda c, key: c["results"][0][key] - c["float32"][key]
+    avg = lambda key: statistics.mean(d(c, key) for c in cls.values())
+    sts = r["stsb"]
+    label = "%s %d bits" % (r["encoders"][0]["kind"], r["encoders"][0]["bits"])
+    return label, len(cls), [d(cls["imdb"], "asymAcc10"), d(cls["imdb"], "hammingAcc10"), avg("asymAcc10"),
+                             avg("hammingAcc10"), sts["results"][0]["asymmetric"] - sts["float32"],
+                             sts["results"][0]["hamming"] - sts["float32"]]
+
+
+seeds = sorted((d for d in os.listdir(root) if d.startswith("seed-") and os.path.exists(os.path.join(root, d, "bench.json"))),
+               key=lambda d: int(d[5:]) if d[5:].isdigit() else 0)
+rows = {}
+label, nsets = None, 0
+for s in seeds:
+    label, nsets, rows[s] = row(os.path.join(root, s, "bench.json"))
+
+print("Seed spread of the general encoder, %s (`bitsieve fit --general -e KIND --seed N`: the seed draws the" % label)
+print("100,000-sentence sample and the fit), benchmarked with `bitsieve bench --encoders` on %d kNN sets and STS-B test." % nsets)
+print("Differences to float32 in points; every shipped general encoder was fitted with seed 42. Made by tools/bench-seeds.sh.\n")
+print("| seed | " + " | ".join(t for t, _ in COLUMNS) + " |")
+print("|---|" + "---:|" * len(COLUMNS))
+for s in seeds:
+    print("| %s | " % s[5:] + " | ".join("%+.2f" % x for x in rows[s]) + " |")
+if len(seeds) > 1:
+    cols = list(zip(*rows.values()))
+    stats = [(statistics.mean(c), statistics.stdev(c)) for c in cols]
+    print("| **mean** | " + " | ".join("**%+.2f**" % m for m, _ in stats) + " |")
+    print("| standard deviation | " + " | ".join("%.2f" % sd for _, sd in stats) + " |")
+    print("| standard error | " + " | ".join("%.2f" % (sd / math.sqrt(len(seeds))) for _, sd in stats) + " |")
+    print("| range | " + " | ".join("%+.2f .. %+.2f" % (min(c), max(c)) for c in cols) + " |")
+    print("| target (loss at most) | " + " | ".join("%.1f" % t if t else "–" for _, t in COLUMNS) + " |")
+    print("| seeds meeting it | " + " | ".join("%d of %d" % (sum(1 for x in c if x >= -t), len(c)) if t else "–"
+                                             for c, (_, t) in zip(cols, COLUMNS)) + " |")
