@@ -20,19 +20,9 @@ public class Kinds {
     try (TextEmbedder em = Models.open("all-minilm-l6-v2")) { A = cache.embedAll(em, field(f,"a"), TextRole.PASSAGE, (d,k)->{}); B = cache.embedAll(em, field(f,"b"), TextRole.PASSAGE, (d,k)->{}); }
     double[] gold = field(f,"score").stream().mapToDouble(Double::parseDouble).toArray();
     SimilarityEval se = new SimilarityEval(A, B, gold);
-    String[] sets = {"imdb","mr","sst2","trec","banking77","emotion","subj","cr","agnews"};
+    String[] sets = HeldOut.SETS;
     List<Evaluator> evs = new ArrayList<>(); List<Double> fl = new ArrayList<>();
-    for (String ds : sets) {
-      String split = ds.equals("agnews") ? "test" : "train";
-      FloatMatrix x = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/"+ds+"/"+split+".npy"));
-      int[] y = Knn.labels(sh.resolve("data/"+ds+"/"+split+".jsonl.gz"));
-      int n = x.rows(); int[] p = new int[n]; for (int i=0;i<n;i++) p[i]=i; Random rq = new Random(7); for(int i=n-1;i>0;i--){int j=rq.nextInt(i+1);int t=p[i];p[i]=p[j];p[j]=t;}
-      if (ds.equals("agnews")) p = Arrays.copyOf(p, (int)(n*0.8));
-      int q = Math.min(2000, p.length/5), db = Math.min(8000, p.length - q);
-      int[] qi = Arrays.copyOfRange(p, 0, q), di = Arrays.copyOfRange(p, q, q+db);
-      int[] yq = new int[q], yd = new int[db]; for (int i=0;i<q;i++) yq[i]=y[qi[i]]; for (int i=0;i<db;i++) yd[i]=y[di[i]];
-      Evaluator ev = new Evaluator(x.select(di), yd, x.select(qi), yq, 42); evs.add(ev); fl.add(ev.floatBaseline().asymAcc10());
-    }
+    for (HeldOut h : HeldOut.all(sh)) { evs.add(h.evaluator()); fl.add(h.floatAcc10()); }
     System.out.printf("STS-B dev float %.2f%n", se.floatSpearman());
     for (String cfg : a) for (String sd : System.getProperty("seeds","42,1,2").split(",")) {
       String[] kv = cfg.split(","); FitOptions o = FitOptions.bits(256).withSeed(Long.parseLong(sd));

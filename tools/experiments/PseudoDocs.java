@@ -31,20 +31,10 @@ public class PseudoDocs {
       for (int j=0;j<nr;j++){ double dot=0; int o=j*d; for(int m=0;m<d;m++) dot+=sv[m]*Rd[o+m]; if (dot>best[k-1]) { int p=k-1; while(p>0 && best[p-1]<dot){best[p]=best[p-1];bi[p]=bi[p-1];p--;} best[p]=(float)dot; bi[p]=j; } }
       float[] acc = new float[d]; for (int u=0;u<k;u++){ int o=bi[u]*d; for(int m=0;m<d;m++) acc[m]+=Rd[o+m]; } norm(acc); System.arraycopy(acc,0,dn,i*d,d); });
     FloatMatrix DR = new FloatMatrix(dr, M, d), DN = new FloatMatrix(dn, M, d);
-    String[] sets = {"imdb","mr","sst2","trec","banking77","emotion","subj","cr","agnews"};
+    String[] sets = HeldOut.SETS;
     List<Evaluator> evs = new ArrayList<>(); List<Double> fl = new ArrayList<>(); FloatMatrix imdbFit = null;
-    for (String ds : sets) {
-      String split = ds.equals("agnews") ? "test" : "train";
-      FloatMatrix x = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/"+ds+"/"+split+".npy"));
-      int[] y = Knn.labels(sh.resolve("data/"+ds+"/"+split+".jsonl.gz"));
-      int n = x.rows(); int[] p = new int[n]; for (int i=0;i<n;i++) p[i]=i; Random rq = new Random(7); for(int i=n-1;i>0;i--){int j=rq.nextInt(i+1);int t=p[i];p[i]=p[j];p[j]=t;}
-      if (ds.equals("agnews")) p = Arrays.copyOf(p, (int)(n*0.8));
-      int q = Math.min(2000, p.length/5), db = Math.min(8000, p.length - q);
-      int[] qi = Arrays.copyOfRange(p, 0, q), di = Arrays.copyOfRange(p, q, q+db);
-      if (ds.equals("imdb")) imdbFit = x.select(Arrays.copyOfRange(p, q+db, q+db+5000));
-      int[] yq = new int[q], yd = new int[db]; for (int i=0;i<q;i++) yq[i]=y[qi[i]]; for (int i=0;i<db;i++) yd[i]=y[di[i]];
-      Evaluator ev = new Evaluator(x.select(di), yd, x.select(qi), yq, 42); evs.add(ev); fl.add(ev.floatBaseline().asymAcc10());
-    }
+    for (HeldOut h : HeldOut.all(sh)) { evs.add(h.evaluator()); fl.add(h.floatAcc10());
+      if (h.set().equals("imdb")) imdbFit = h.vectors().select(Arrays.copyOf(h.rest(), 5000)); }
     Map<String,FloatMatrix> fits = new LinkedHashMap<>();
     fits.put("sentences", S); fits.put("+randomdocs", concat(S, DR)); fits.put("+neighbourdocs", concat(S, DN)); fits.put("+imdb5k(upper)", concat(S, imdbFit));
     for (String name : fits.keySet()) for (long seed : new long[]{42, 1, 2}) {

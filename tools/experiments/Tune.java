@@ -17,19 +17,9 @@ public class Tune {
       try (TextEmbedder e = Models.open("all-minilm-l6-v2")) { EmbeddingCache c = new EmbeddingCache(EmbeddingCache.defaultRoot()); g = c.embedAll(e, t, TextRole.PASSAGE, (d, n) -> {}); System.out.println("cache hits " + c.hits() + " misses " + c.misses()); }
       Npy.write(gs, g);
     }
-    String[] sets = {"imdb","mr","sst2","trec","banking77","emotion","subj","cr","agnews"};
+    String[] sets = HeldOut.SETS;
     List<Evaluator> evs = new ArrayList<>(); List<Double> fl = new ArrayList<>();
-    for (String ds : sets) {
-      String split = ds.equals("agnews") ? "test" : "train";
-      FloatMatrix x = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/"+ds+"/"+split+".npy"));
-      int[] y = Knn.labels(sh.resolve("data/"+ds+"/"+split+".jsonl.gz"));
-      int n = x.rows(); int[] perm = new int[n]; for (int i=0;i<n;i++) perm[i]=i; Random r = new Random(7); for(int i=n-1;i>0;i--){int j=r.nextInt(i+1);int t=perm[i];perm[i]=perm[j];perm[j]=t;}
-      if (ds.equals("agnews")) perm = Arrays.copyOf(perm, (int)(n*0.8)); // never the rows the benchmark tests on? (different shuffle; holdout only)
-      int q = Math.min(2000, perm.length/5), db = Math.min(8000, perm.length - q);
-      int[] qi = Arrays.copyOfRange(perm, 0, q), di = Arrays.copyOfRange(perm, q, q+db);
-      int[] yq = new int[q], yd = new int[db]; for (int i=0;i<q;i++) yq[i]=y[qi[i]]; for (int i=0;i<db;i++) yd[i]=y[di[i]];
-      Evaluator ev = new Evaluator(x.select(di), yd, x.select(qi), yq, 42); evs.add(ev); fl.add(ev.floatBaseline().asymAcc10());
-    }
+    for (HeldOut h : HeldOut.all(sh)) { evs.add(h.evaluator()); fl.add(h.floatAcc10()); }
     for (String cfg : a) {
       String[] kv = cfg.split(",");
       int bits = Integer.parseInt(kv[0]);
