@@ -9,15 +9,10 @@ import java.util.*;
 public class CalibSts {
   static double dot(float[] a, float[] b){double s=0;for(int i=0;i<a.length;i++)s+=a[i]*b[i];return s;}
   static float[][] decodeUnit(Encoder e, PackedCodes codes) {
-    float[] c = e.arrays().get("center"); float[] D = e.arrays().get("decoder"); int b=e.bits(), d=e.dimension();
-    float[][] out = new float[codes.count()][d];
-    for (int i = 0; i < codes.count(); i++) { float[] r = out[i]; System.arraycopy(c,0,r,0,d);
-      for (int j = 0; j < b; j++) { float s = codes.bit(i,j)?1f:-1f; for (int m=0;m<d;m++) r[m]+=s*D[j*d+m]; }
-      double n=Math.sqrt(dot(r,r)); for(int m=0;m<d;m++) r[m]/=n; }
+    float[][] out = Sts.decode(e, codes);
+    for (float[] r : out) { double n = Math.sqrt(dot(r, r)); for (int m = 0; m < r.length; m++) r[m] /= n; }
     return out;
   }
-  static List<String> field(Path f, String k) throws Exception { List<String> o=new ArrayList<>(); var M=new com.fasterxml.jackson.databind.ObjectMapper();
-    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(f))))) { String l; while((l=r.readLine())!=null) o.add(M.readTree(l).path(k).asText()); } return o; }
   public static void main(String[] a) throws Exception {
     Path sh = Path.of(System.getProperty("shared", "../shared"));
     Encoder e = EncoderFiles.load(Path.of(a[0]));
@@ -27,11 +22,7 @@ public class CalibSts {
     FloatMatrix R = all.select(Arrays.copyOf(perm, nref));
     float[][] Rh = decodeUnit(e, e.encodeAll(R));
     String split = System.getProperty("split","dev");
-    FloatMatrix A, B; double[] gold;
-    if (split.equals("test")) { A = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/stsb/test_a.npy")); B = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/stsb/test_b.npy")); }
-    else { Path f = sh.resolve("data/stsb/"+split+".jsonl.gz"); EmbeddingCache cache = new EmbeddingCache(EmbeddingCache.defaultRoot());
-      try (TextEmbedder em = Models.open("all-minilm-l6-v2")) { A = cache.embedAll(em, field(f,"a"), TextRole.PASSAGE, (d,k)->{}); B = cache.embedAll(em, field(f,"b"), TextRole.PASSAGE, (d,k)->{}); } }
-    gold = field(sh.resolve("data/stsb/"+split+".jsonl.gz"),"score").stream().mapToDouble(Double::parseDouble).toArray();
+    StsPairs sp = StsPairs.load(sh, "all-minilm-l6-v2", split); FloatMatrix A = sp.a(), B = sp.b(); double[] gold = sp.gold();
     int n = gold.length;
     float[][] Ah = decodeUnit(e, e.encodeAll(A)), Bh = decodeUnit(e, e.encodeAll(B));
     double[] fl=new double[n], cur=new double[n], cal=new double[n], slopeOnly=new double[n], icpt=new double[n];

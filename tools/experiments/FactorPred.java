@@ -13,40 +13,28 @@ import java.util.*;
  */
 public class FactorPred {
   static double dot(float[] a, float[] b){double s=0;for(int i=0;i<a.length;i++)s+=a[i]*b[i];return s;}
-  static float[][] decode(Encoder e, PackedCodes codes) {
-    float[] c = e.arrays().get("center"); float[] D = e.arrays().get("decoder"); int b=e.bits(), d=e.dimension();
-    float[][] out = new float[codes.count()][d];
-    for (int i = 0; i < codes.count(); i++) { float[] r = out[i]; System.arraycopy(c,0,r,0,d);
-      for (int j = 0; j < b; j++) { float s = codes.bit(i,j)?1f:-1f; for (int m=0;m<d;m++) r[m]+=s*D[j*d+m]; } }
-    return out;
-  }
   // features: 1, |xhat|, s_1..s_b
   static double[] feat(PackedCodes c, int i, double norm){ int b=c.bits(); double[] f=new double[b+2]; f[0]=1; f[1]=norm; for(int j=0;j<b;j++) f[j+2]=c.bit(i,j)?1:-1; return f; }
-  static List<String> field(Path f, String k) throws Exception { List<String> o=new ArrayList<>(); var M=new com.fasterxml.jackson.databind.ObjectMapper();
-    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(f))))) { String l; while((l=r.readLine())!=null) o.add(M.readTree(l).path(k).asText()); } return o; }
   public static void main(String[] a) throws Exception {
     Path sh = Path.of(System.getProperty("shared", "../shared"));
     Encoder e = EncoderFiles.load(Path.of(a[0])); int b=e.bits(), p=b+2;
     List<FloatMatrix> fit = new ArrayList<>();
     for (String ds : a[1].split(",")) fit.add(Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/"+ds+"/train.npy")));
     double[][] XtX = new double[p][p]; double[] Xty = new double[p]; int n=0; double sy=0, syy=0;
-    for (FloatMatrix X : fit) { PackedCodes c = e.encodeAll(X); float[][] h = decode(e,c);
+    for (FloatMatrix X : fit) { PackedCodes c = e.encodeAll(X); float[][] h = Sts.decode(e,c);
       for (int i=0;i<X.rows();i++){ double nn=Math.sqrt(dot(h[i],h[i])); double y=dot(X.row(i),h[i])/nn/Math.sqrt(dot(X.row(i),X.row(i))); double[] f=feat(c,i,nn);
         for(int u=0;u<p;u++){ Xty[u]+=f[u]*y; for(int v=0;v<p;v++) XtX[u][v]+=f[u]*f[v]; } n++; sy+=y; syy+=y*y; } }
     for (int u=2;u<p;u++) XtX[u][u]+=Double.parseDouble(System.getProperty("ridge","10"));
     double[] w = solve(XtX, Xty);
     // held-out R^2 on imdb test (first 5000)
     FloatMatrix T = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/imdb/test.npy"));
-    PackedCodes tc = e.encodeAll(T); float[][] th = decode(e, tc); double ss=0, sr=0, m=0; int nt=5000; double[] ys=new double[nt];
+    PackedCodes tc = e.encodeAll(T); float[][] th = Sts.decode(e, tc); double ss=0, sr=0, m=0; int nt=5000; double[] ys=new double[nt];
     for(int i=0;i<nt;i++){ double nn=Math.sqrt(dot(th[i],th[i])); ys[i]=dot(T.row(i),th[i])/nn; m+=ys[i]; } m/=nt;
     for(int i=0;i<nt;i++){ double nn=Math.sqrt(dot(th[i],th[i])); double[] f=feat(tc,i,nn); double pr=0; for(int u=0;u<p;u++) pr+=w[u]*f[u]; sr+=(ys[i]-pr)*(ys[i]-pr); ss+=(ys[i]-m)*(ys[i]-m); }
     System.out.printf("fit n=%d mean f %.4f sd %.4f; imdb-test R2 %.3f%n", n, sy/n, Math.sqrt(syy/n-(sy/n)*(sy/n)), 1-sr/ss);
     String split = System.getProperty("split","dev");
-    Path f = sh.resolve("data/stsb/"+split+".jsonl.gz");
-    FloatMatrix A, B; EmbeddingCache cache = new EmbeddingCache(EmbeddingCache.defaultRoot());
-    try (TextEmbedder em = Models.open("all-minilm-l6-v2")) { A = cache.embedAll(em, field(f,"a"), TextRole.PASSAGE, (d,k)->{}); B = cache.embedAll(em, field(f,"b"), TextRole.PASSAGE, (d,k)->{}); }
-    double[] gold = field(f,"score").stream().mapToDouble(Double::parseDouble).toArray(); int N=gold.length;
-    PackedCodes ca=e.encodeAll(A), cb=e.encodeAll(B); float[][] ha=decode(e,ca), hb=decode(e,cb);
+    StsPairs sp = StsPairs.load(sh, "all-minilm-l6-v2", split); FloatMatrix A = sp.a(), B = sp.b(); double[] gold = sp.gold(); int N=gold.length;
+    PackedCodes ca=e.encodeAll(A), cb=e.encodeAll(B); float[][] ha=Sts.decode(e,ca), hb=Sts.decode(e,cb);
     double[] fl=new double[N], cur=new double[N], orc=new double[N], prd=new double[N], nrm=new double[N];
     for(int i=0;i<N;i++){ double na=Math.sqrt(dot(ha[i],ha[i])), nb=Math.sqrt(dot(hb[i],hb[i]));
       double fa=dot(A.row(i),ha[i])/na, fb=dot(B.row(i),hb[i])/nb;

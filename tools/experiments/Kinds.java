@@ -8,18 +8,13 @@ import java.util.*;
 /** Validation-only comparison of encoder kinds fitted on the general sample: kNN on held-out parts of the train
  *  splits (Tune's protocol) and STS-B dev Spearman. Args: kind[,name=value...] ... ; -Dseeds=42,1,2 */
 public class Kinds {
-  static List<String> field(Path f, String k) throws Exception { List<String> o=new ArrayList<>(); var M=new com.fasterxml.jackson.databind.ObjectMapper();
-    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(f))))) { String l; while((l=r.readLine())!=null) o.add(M.readTree(l).path(k).asText()); } return o; }
   public static void main(String[] a) throws Exception {
     Path sh = Path.of(System.getProperty("shared", "../shared"));
     FloatMatrix all = PseudoDocs.generalVectors(sh);
     int[] perm = org.bitsieve.cli.FitCommand.sample(all.rows(), 100000, 42);
     FloatMatrix S = all.select(perm);
-    Path f = sh.resolve("data/stsb/dev.jsonl.gz");
-    FloatMatrix A, B; EmbeddingCache cache = new EmbeddingCache(EmbeddingCache.defaultRoot());
-    try (TextEmbedder em = Models.open("all-minilm-l6-v2")) { A = cache.embedAll(em, field(f,"a"), TextRole.PASSAGE, (d,k)->{}); B = cache.embedAll(em, field(f,"b"), TextRole.PASSAGE, (d,k)->{}); }
-    double[] gold = field(f,"score").stream().mapToDouble(Double::parseDouble).toArray();
-    SimilarityEval se = new SimilarityEval(A, B, gold);
+    StsPairs sp = StsPairs.load(sh, "all-minilm-l6-v2", "dev");
+    SimilarityEval se = new SimilarityEval(sp.a(), sp.b(), sp.gold());
     String[] sets = HeldOut.SETS;
     List<Evaluator> evs = new ArrayList<>(); List<Double> fl = new ArrayList<>();
     for (HeldOut h : HeldOut.all(sh)) { evs.add(h.evaluator()); fl.add(h.floatAcc10()); }

@@ -5,24 +5,20 @@ import org.bitsieve.core.eval.*;
 import java.nio.file.*;
 import java.util.*;
 public class Sts {
-  static float[][] decode(Encoder e, FloatMatrix x) {
+  static float[][] decode(Encoder e, FloatMatrix x) { return decode(e, e.encodeAll(x)); }
+  /** witq codes decoded: c + sum_j s_j D_j per code (also used by FactorPred and CalibSts). */
+  static float[][] decode(Encoder e, PackedCodes codes) {
     float[] c = e.arrays().get("center"); float[] D = e.arrays().get("decoder");
     int b = e.bits(), d = e.dimension();
-    PackedCodes codes = e.encodeAll(x);
-    float[][] out = new float[x.rows()][d];
-    for (int i = 0; i < x.rows(); i++) { float[] r = out[i]; System.arraycopy(c,0,r,0,d);
+    float[][] out = new float[codes.count()][d];
+    for (int i = 0; i < codes.count(); i++) { float[] r = out[i]; System.arraycopy(c,0,r,0,d);
       for (int j = 0; j < b; j++) { float s = codes.bit(i,j)?1f:-1f; for (int m=0;m<d;m++) r[m]+=s*D[j*d+m]; } }
     return out;
   }
   static double dot(float[] a, float[] b){double s=0;for(int i=0;i<a.length;i++)s+=a[i]*b[i];return s;}
   public static void main(String[] a) throws Exception {
-    Path sh = Path.of("/work/shared");
-    FloatMatrix A = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/stsb/test_a.npy"));
-    FloatMatrix B = Npy.read(sh.resolve("embeddings/all-minilm-l6-v2/stsb/test_b.npy"));
-    List<String> lines = new ArrayList<>();
-    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(sh.resolve("data/stsb/test.jsonl.gz")))))) { String l; while((l=r.readLine())!=null) lines.add(l); }
-    double[] gold = new double[lines.size()];
-    for (int i=0;i<gold.length;i++){ var m = java.util.regex.Pattern.compile("\"score\":\\s*([0-9.eE+-]+)").matcher(lines.get(i)); m.find(); gold[i]=Double.parseDouble(m.group(1)); }
+    Path sh = Path.of(System.getProperty("shared", "../shared"));
+    StsPairs sp = StsPairs.load(sh, "all-minilm-l6-v2", "test"); FloatMatrix A = sp.a(), B = sp.b(); double[] gold = sp.gold();
     for (String f : a) {
       Encoder e = EncoderFiles.load(Path.of(f));
       float[][] ha = decode(e, A), hb = decode(e, B);

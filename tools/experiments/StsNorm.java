@@ -14,17 +14,9 @@ import java.util.*;
  */
 public class StsNorm {
   static double dot(float[] a, int ao, float[] b, int bo, int n){double s=0;for(int i=0;i<n;i++)s+=a[ao+i]*b[bo+i];return s;}
-  static List<String> field(Path f, String k) throws Exception { List<String> o=new ArrayList<>(); var M=new com.fasterxml.jackson.databind.ObjectMapper();
-    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(f))))) { String l; while((l=r.readLine())!=null) o.add(M.readTree(l).path(k).asText()); } return o; }
   public static void main(String[] a) throws Exception {
     Path sh = Path.of(System.getProperty("shared", "../shared")); String model = a[0]; String split = System.getProperty("split","test");
-    Path f = sh.resolve("data/stsb/"+split+".jsonl.gz");
-    FloatMatrix A, B;
-    if (model.equals("all-minilm-l6-v2") && split.equals("test")) { A = Npy.read(sh.resolve("embeddings/"+model+"/stsb/test_a.npy")); B = Npy.read(sh.resolve("embeddings/"+model+"/stsb/test_b.npy")); }
-    else { TextRole role = model.startsWith("e5-") ? TextRole.QUERY : TextRole.PASSAGE; EmbeddingCache c = new EmbeddingCache(EmbeddingCache.defaultRoot());
-      try (TextEmbedder e = Models.open(model)) { A = c.embedAll(e, field(f,"a"), role, (d,n)->{}); B = c.embedAll(e, field(f,"b"), role, (d,n)->{}); }
-      System.out.println("cache misses " + c.misses()); }
-    double[] gold = field(f,"score").stream().mapToDouble(Double::parseDouble).toArray();
+    StsPairs sp = StsPairs.load(sh, model, split); FloatMatrix A = sp.a(), B = sp.b(); double[] gold = sp.gold();
     int n = gold.length, d = A.dim();
     double[] fl = new double[n]; for (int i=0;i<n;i++) fl[i]=dot(A.row(i),0,B.row(i),0,d);
     System.out.printf("%s float %.2f%n", model, 100*Metrics.spearman(fl,gold));
