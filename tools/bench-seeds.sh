@@ -4,8 +4,9 @@
 # ten kNN sets and STS-B, then per-seed and mean differences to float32 (tools/summarize_bench_seeds.py).
 # Usage: tools/bench-seeds.sh [--seeds "42 1 2 3 4 5 6 7 8 9 10 11"] [--model all-minilm-l6-v2] [--encoder witq] [--bits 256]
 # Writes results/general-seeds/<model>/<encoder>-<bits>/seed-<N>/bench.{md,json} and SUMMARY.md next to them; the
-# encoders go to results/tmp/general-seeds (not committed). About 5 min per seed on 2 cores once the general corpus
-# is in the embedding cache (the first seed embeds all sentences it draws: ~3 min per 100,000 with all-MiniLM).
+# encoders go to results/tmp/general-seeds (not committed). Per seed on 2 cores, once the general corpus is in the
+# embedding cache: the fit (~30 s, fitSeconds in its .json) and the benchmark (~1 min, in its bench.md); the first
+# seed embeds every sentence it draws (~3 min per 100,000 with all-MiniLM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SEEDS="42 1 2 3 4 5 6 7 8 9 10 11"; MODEL=all-minilm-l6-v2; ENC=witq; BITS=256
