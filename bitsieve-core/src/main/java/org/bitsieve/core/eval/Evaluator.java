@@ -122,21 +122,13 @@ public final class Evaluator {
         return c;
     }
 
-    private int[] votes(TopK[] top) {
-        int[] p = new int[top.length];
-        for (int i = 0; i < top.length; i++) {
-            p[i] = KnnClassifier.vote(top[i], trainLabels, K);
-        }
-        return p;
-    }
-
     /** Standard error in points of acc10 minus float32's, paired over the test items (none for a single item). */
     private double differenceSe(int[] predicted) {
         if (testLabels.length < 2) {
             return Double.NaN;
         }
         if (floatCorrect10 == null) {
-            floatCorrect10 = correct(votes(floatTop()), testLabels);
+            floatCorrect10 = correct(KnnClassifier.votes(floatTop(), trainLabels, K), testLabels);
         }
         return 100 * Metrics.pairedStandardError(correct(predicted, testLabels), floatCorrect10);
     }
@@ -170,7 +162,7 @@ public final class Evaluator {
             }
         });
         TopK[] ref = floatTop();
-        int[] asym10 = votes(asym);
+        int[] asym10 = KnnClassifier.votes(asym, trainLabels, K);
         double bytesPer = trainCodes.bytesPerCode();
         long datasetBytes = (long) (train.rows() + test.rows()) * trainCodes.bytesPerCode();
         return new EvalResult(enc.kind(), enc.bits(), bytesPer, train.dim() * 4.0 / bytesPer, datasetBytes,

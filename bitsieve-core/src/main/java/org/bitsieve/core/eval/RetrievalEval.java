@@ -55,9 +55,10 @@ public final class RetrievalEval {
     }
 
     public Result floatBaseline() {
-        TopK[] top = FloatSearch.topK(corpus, queries, CANDIDATES);
-        floatNdcg = ndcgs(top);
-        return result("float32", "float32", 0, top);
+        double[] ndcg = new double[queries.rows()];
+        double recall = scoreQueries(FloatSearch.topK(corpus, queries, CANDIDATES), ndcg);
+        floatNdcg = ndcg;
+        return new Result("float32", "float32", 0, 100 * mean(ndcg), recall, 0);
     }
 
     /** Hamming, asymmetric, and both re-ranked by float16 vectors. */
@@ -105,32 +106,31 @@ public final class RetrievalEval {
         return out;
     }
 
-    private String[] ranked(TopK top) {
-        String[] ranked = new String[top.size()];
-        for (int i = 0; i < ranked.length; i++) {
-            ranked[i] = docIds[top.ids()[i]];
-        }
-        return ranked;
-    }
-
-    private double[] ndcgs(TopK[] top) {
-        double[] n = new double[top.length];
+    /** Fills nDCG@10 per query and returns the mean recall@100 in percent. */
+    private double scoreQueries(TopK[] top, double[] ndcg) {
+        double recall = 0;
         for (int q = 0; q < top.length; q++) {
-            n[q] = Metrics.ndcgAt(ranked(top[q]), qrels.get(q), NDCG_AT);
+            String[] ranked = new String[top[q].size()];
+            for (int i = 0; i < ranked.length; i++) {
+                ranked[i] = docIds[top[q].ids()[i]];
+            }
+            ndcg[q] = Metrics.ndcgAt(ranked, qrels.get(q), NDCG_AT);
+            recall += Metrics.recallAt(ranked, qrels.get(q), CANDIDATES);
         }
-        return n;
+        return 100 * recall / top.length;
     }
 
     private Result result(String method, String encoder, int bits, TopK[] top) {
-        double[] ndcg = ndcgs(top);
-        double recall = 0;
-        for (int q = 0; q < top.length; q++) {
-            recall += Metrics.recallAt(ranked(top[q]), qrels.get(q), CANDIDATES);
-        }
+        double[] ndcg = new double[top.length];
+        double recall = scoreQueries(top, ndcg);
         if (floatNdcg == null) {
-            floatNdcg = ndcgs(FloatSearch.topK(corpus, queries, CANDIDATES));
+            floatBaseline();
         }
         double se = top.length < 2 ? Double.NaN : 100 * Metrics.pairedStandardError(ndcg, floatNdcg);
-        return new Result(method, encoder, bits, 100 * java.util.Arrays.stream(ndcg).average().orElse(0), 100 * recall / top.length, se);
+        return new Result(method, encoder, bits, 100 * mean(ndcg), recall, se);
+    }
+
+    private static double mean(double[] v) {
+        return java.util.Arrays.stream(v).average().orElse(0);
     }
 }

@@ -14,6 +14,7 @@ public final class SimilarityEval {
     private final FloatMatrix a;
     private final FloatMatrix b;
     private final double[] gold;
+    private final double[] floatScores; // cosine of each pair's float vectors
 
     /** Bootstrap resamples behind the standard errors (seeded: a report is reproducible). */
     static final int RESAMPLES = 1000;
@@ -32,14 +33,15 @@ public final class SimilarityEval {
         this.a = a;
         this.b = b;
         this.gold = gold;
+        this.floatScores = cosines();
     }
 
     /** Cosine similarity of the float vectors. */
     public double floatSpearman() {
-        return 100 * Metrics.spearman(floatScores(), gold);
+        return 100 * Metrics.spearman(floatScores, gold);
     }
 
-    private double[] floatScores() {
+    private double[] cosines() {
         double[] s = new double[a.rows()];
         for (int i = 0; i < s.length; i++) {
             float[] x = a.row(i);
@@ -67,10 +69,9 @@ public final class SimilarityEval {
             ham[i] = -ca.hamming(i, cb.code(i));
             asym[i] = (score(enc.scorer(a.row(i)), cb, invB, i, w) + score(enc.scorer(b.row(i)), ca, invA, i, w)) / 2;
         }
-        double[] fl = floatScores();
         return new Result(enc.kind(), enc.bits(), 100 * Metrics.spearman(ham, gold), 100 * Metrics.spearman(asym, gold),
-                100 * Metrics.spearmanDifferenceStandardError(ham, fl, gold, RESAMPLES, 42),
-                100 * Metrics.spearmanDifferenceStandardError(asym, fl, gold, RESAMPLES, 42));
+                100 * Metrics.spearmanDifferenceStandardError(ham, floatScores, gold, RESAMPLES, 42),
+                100 * Metrics.spearmanDifferenceStandardError(asym, floatScores, gold, RESAMPLES, 42));
     }
 
     private static double score(QueryScorer s, PackedCodes codes, float[] inv, int i, int words) {

@@ -42,11 +42,21 @@ public final class KnnClassifier {
 
     public static int vote(TopK neighbours, int[] labels, int k) { return vote(neighbours.ids(), labels, k); }
 
+    /** The vote of the first k of each result. */
+    public static int[] votes(TopK[] results, int[] trainLabels, int k) {
+        int[] p = new int[results.length];
+        for (int i = 0; i < results.length; i++) {
+            p[i] = vote(results[i], trainLabels, k);
+        }
+        return p;
+    }
+
     /** Accuracy in percent of voting with the first k of each result. */
     public static double accuracy(TopK[] results, int[] trainLabels, int[] testLabels, int k) {
+        int[] p = votes(results, trainLabels, k);
         int correct = 0;
-        for (int i = 0; i < results.length; i++) {
-            if (vote(results[i], trainLabels, k) == testLabels[i]) {
+        for (int i = 0; i < p.length; i++) {
+            if (p[i] == testLabels[i]) {
                 correct++;
             }
         }
