@@ -53,7 +53,7 @@ public final class FitCommand implements Callable<Integer> {
     int maxSample;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Encoder setting, e.g. --set weightPower=0 (witq: "
-            + "componentsPerBit, weightPower, offsetFraction). Default: the measured defaults.")
+            + "componentsPerBit, weightPower, offsetFraction, factorBits). Default: the measured defaults.")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @Option(names = "--general", description = "Fit the shipped general encoders for --model on the general-domain corpus.")

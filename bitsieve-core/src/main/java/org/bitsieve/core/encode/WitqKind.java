@@ -19,7 +19,8 @@ import java.util.Map;
  *       centred, and partial centring ranked neighbours better in the parameter study.</li>
  * </ol>
  * Asymmetric scoring uses a least-squares decoder {@code D} from the ±1 codes back to {@code x - c}: the score
- * is the cosine between the query and {@code c + s D}.
+ * is the cosine between the query and {@code c + s D}. Setting {@code factorBits} (off by default) spends that many
+ * of the bits on a per-code correction factor instead of planes ({@link WitqEncoder}).
  */
 final class WitqKind implements EncoderKind {
     static final String NAME = "witq";
@@ -34,6 +35,10 @@ final class WitqKind implements EncoderKind {
      * (no pair above |cos| 0.18; tools/experiments/Par.java). Budgets beyond 2 bits per dimension are refused.
      */
     static final int MAX_BITS_PER_DIMENSION = 2;
+    /** A thermometer of at most 8 bits (9 levels): the study found 9 levels as good as 256 (docs/general-encoders.md). */
+    static final int MAX_FACTOR_BITS = 8;
+    /** Vectors of the sample whose correction factors set the thermometer's levels. */
+    static final int FACTOR_SAMPLE = 20_000;
 
     @Override public String name() { return NAME; }
 
@@ -56,10 +61,17 @@ final class WitqKind implements EncoderKind {
         Pca pca = Pca.fit(s);
         int d = s.dim();
         int b = o.bits();
-        java.util.Set<String> known = java.util.Set.of("componentsPerBit", "weightPower", "offsetFraction");
+        java.util.Set<String> known = java.util.Set.of("componentsPerBit", "weightPower", "offsetFraction", "factorBits");
         double componentsPerBit = o.tuning("componentsPerBit", COMPONENTS_PER_BIT, known, NAME);
         double weightPower = o.tuning("weightPower", WEIGHT_POWER, known, NAME);
         float offsetFraction = (float) o.tuning("offsetFraction", OFFSET_FRACTION, known, NAME);
+        double factorSetting = o.tuning("factorBits", 0, known, NAME);
+        int f = (int) factorSetting;
+        if (f != factorSetting || f < 0 || f > MAX_FACTOR_BITS || f >= b) {
+            throw new IllegalArgumentException("witq setting factorBits must be a whole number from 0 to "
+                    + Math.min(MAX_FACTOR_BITS, b - 1) + " (fewer than the " + b + " bits), got " + o.tuning().get("factorBits"));
+        }
+        b -= f; // the factor's bits come out of the planes' budget
         int k = Math.min(d, (int) Math.round(b * componentsPerBit));
         float[] c = pca.mean().clone();
         for (int j = 0; j < d; j++) {
@@ -81,10 +93,47 @@ final class WitqKind implements EncoderKind {
         float[] offsets = po[1];
         PlaneEncoder enc = new PlaneEncoder(NAME, d, planes, offsets, Map.of());
         float[] decoder = fitDecoder(enc, rs, c);
-        return new WitqEncoder(enc, c, decoder, Encoders.params("seed", Long.toString(o.seed()),
+        Map<String, String> params = Encoders.params("seed", Long.toString(o.seed()),
                 "components", Integer.toString(k), "weightPower", Double.toString(weightPower),
                 "offsetFraction", Float.toString(offsetFraction), "iterations", Integer.toString(ItqKind.ITERATIONS),
-                "rotationSample", Integer.toString(n)));
+                "rotationSample", Integer.toString(n));
+        if (f == 0) {
+            return new WitqEncoder(enc, c, decoder, params);
+        }
+        params = new java.util.LinkedHashMap<>(params);
+        params.put("factorBits", Integer.toString(f));
+        WitqEncoder plain = new WitqEncoder(enc, c, decoder, params);
+        float[][] bl = factorLevels(plain, rs, f);
+        return new WitqEncoder(enc, c, decoder, bl[0], bl[1], params);
+    }
+
+    /**
+     * The thermometer of the correction factor: f bounds at the (l / (f+1))-quantiles of rho over the sample's first
+     * {@link #FACTOR_SAMPLE} vectors (equal-count levels), each level decoding to the mean rho of its vectors.
+     */
+    static float[][] factorLevels(WitqEncoder plain, FloatMatrix x, int f) {
+        int n = Math.min(FACTOR_SAMPLE, x.rows());
+        double[] rho = new double[n];
+        java.util.stream.IntStream.range(0, n).parallel().forEach(i -> rho[i] = plain.rho(x.data(), i * x.dim()));
+        double[] sorted = rho.clone();
+        java.util.Arrays.sort(sorted);
+        float[] bounds = new float[f];
+        for (int l = 0; l < f; l++) {
+            bounds[l] = (float) sorted[(int) ((long) (l + 1) * n / (f + 1))];
+        }
+        double[] sum = new double[f + 1];
+        int[] count = new int[f + 1];
+        for (double r : rho) {
+            int l = WitqEncoder.level(bounds, r);
+            sum[l] += r;
+            count[l]++;
+        }
+        float[] levels = new float[f + 1];
+        for (int l = 0; l <= f; l++) {
+            // an empty level (ties in rho) decodes to its lower bound, so every level stays a positive number
+            levels[l] = count[l] > 0 ? (float) (sum[l] / count[l]) : l > 0 ? bounds[l - 1] : bounds[0];
+        }
+        return new float[][] {bounds, levels};
     }
 
     /** Least squares {@code D = (S^T S)^-1 S^T (X - c)} with S the ±1 codes of the sample (bits x dim). */
@@ -135,7 +184,18 @@ final class WitqKind implements EncoderKind {
 
     @Override
     public Encoder restore(int dim, int bits, Map<String, String> params, Map<String, float[]> arrays) {
-        PlaneEncoder planes = Encoders.restorePlanes(NAME, dim, bits, Map.of(), arrays);
-        return new WitqEncoder(planes, Encoders.require(arrays, "center", dim), Encoders.require(arrays, "decoder", bits * dim), params);
+        int f = Integer.parseInt(params.getOrDefault("factorBits", "0"));
+        if (f < 0 || f > MAX_FACTOR_BITS || f >= bits) {
+            throw new IllegalArgumentException("witq factorBits " + f + " is out of range for " + bits + " bits");
+        }
+        int b = bits - f;
+        PlaneEncoder planes = Encoders.restorePlanes(NAME, dim, b, Map.of(), arrays);
+        float[] center = Encoders.require(arrays, "center", dim);
+        float[] decoder = Encoders.require(arrays, "decoder", b * dim);
+        if (f == 0) {
+            return new WitqEncoder(planes, center, decoder, params);
+        }
+        return new WitqEncoder(planes, center, decoder, Encoders.require(arrays, "factorBounds", f),
+                Encoders.require(arrays, "factorLevels", f + 1), params);
     }
 }

@@ -25,15 +25,27 @@ class EncoderContractTest {
 
     static Stream<Arguments> kinds() {
         return Stream.of(Arguments.of("pcaq", 64), Arguments.of("pcaq", 40), Arguments.of("itq", 32), Arguments.of("witq", 32), Arguments.of("witq", 20),
+                Arguments.of("witq,factorBits=3", 20), // 17 planes + 3 factor bits: a byte and a word shared by both
                 Arguments.of("sign", 48), Arguments.of("simhash", 100), Arguments.of("kesieve", 0),
                 Arguments.of("kesieve", 16));
+    }
+
+    /** {@code kind[,setting=value...]}, e.g. {@code witq,factorBits=3}. */
+    static Encoder fit(String spec, int bits, long seed) {
+        String[] parts = spec.split(",");
+        FitOptions o = FitOptions.bits(bits).withSeed(seed);
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=");
+            o = o.with(kv[0], kv[1]);
+        }
+        return Encoders.fit(parts[0], TRAIN, o);
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void sameSeedSameCodes(String kind, int bits) {
-        Encoder a = Encoders.fit(kind, TRAIN, FitOptions.bits(bits).withSeed(7));
-        Encoder b = Encoders.fit(kind, TRAIN, FitOptions.bits(bits).withSeed(7));
+        Encoder a = fit(kind, bits, 7);
+        Encoder b = fit(kind, bits, 7);
         assertArrayEquals(a.encodeAll(TEST).data(), b.encodeAll(TEST).data());
         assertArrayEquals(EncoderFiles.toBytes(a), EncoderFiles.toBytes(b));
         if (bits > 0) {
@@ -44,7 +56,7 @@ class EncoderContractTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void saveLoadRoundTrip(String kind, int bits, @TempDir Path dir) throws Exception {
-        Encoder a = Encoders.fit(kind, TRAIN, FitOptions.bits(bits).withSeed(3));
+        Encoder a = fit(kind, bits, 3);
         Path f = dir.resolve("enc.bse");
         EncoderFiles.save(a, f);
         Encoder b = EncoderFiles.load(f);
@@ -55,13 +67,14 @@ class EncoderContractTest {
         assertArrayEquals(ca.data(), b.encodeAll(TEST).data());
         float[] q = TEST.row(0);
         assertArrayEquals(a.scorer(q).table(), b.scorer(q).table());
+        assertArrayEquals(a.inverseNorms(ca), b.inverseNorms(ca));
         assertEquals(EncoderFiles.fingerprint(a), EncoderFiles.fingerprint(b));
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
     void refusesWrongDimensionAndNonFinite(String kind, int bits) {
-        Encoder e = Encoders.fit(kind, TRAIN, FitOptions.bits(bits));
+        Encoder e = fit(kind, bits, FitOptions.DEFAULT_SEED);
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> e.encode(new float[47]));
         assertTrue(ex.getMessage().contains("dimension 47"), ex.getMessage());
         float[] v = TEST.row(0);
@@ -74,7 +87,7 @@ class EncoderContractTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void unusedHighBitsStayZero(String kind, int bits) {
-        Encoder e = Encoders.fit(kind, TRAIN, FitOptions.bits(bits));
+        Encoder e = fit(kind, bits, FitOptions.DEFAULT_SEED);
         PackedCodes c = e.encodeAll(TEST);
         int tail = c.bits() & 63;
         if (tail != 0) {
@@ -88,7 +101,7 @@ class EncoderContractTest {
     @ParameterizedTest
     @MethodSource("kinds")
     void corruptFileRefused(String kind, int bits, @TempDir Path dir) throws Exception {
-        byte[] b = EncoderFiles.toBytes(Encoders.fit(kind, TRAIN, FitOptions.bits(bits)));
+        byte[] b = EncoderFiles.toBytes(fit(kind, bits, FitOptions.DEFAULT_SEED));
         b[b.length / 2] ^= 0x10;
         FileFormatException ex = assertThrows(FileFormatException.class, () -> EncoderFiles.fromBytes(b, dir.resolve("x.bse")));
         assertTrue(ex.getMessage().contains("checksum"), ex.getMessage());

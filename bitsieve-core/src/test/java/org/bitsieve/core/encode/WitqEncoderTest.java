@@ -110,4 +110,84 @@ class WitqEncoderTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Encoders.fit("pcaq", train, FitOptions.bits(16).with("weightPower", "0")));
     }
+
+    @Test
+    void correctionFactorIsAThermometerOfRhoThatDividesTheScore() {
+        FloatMatrix train = TestData.clustered(1500, 24, 5);
+        // 13 planes + 3 factor bits: byte 1 holds planes and factor bits together
+        Encoder e = Encoders.fit("witq", train, FitOptions.bits(16).with("factorBits", "3"));
+        assertEquals(16, e.bits());
+        assertEquals(3, ((WitqEncoder) e).factorBits());
+        assertEquals(13 * 24, e.arrays().get("decoder").length);
+        float[] center = e.arrays().get("center");
+        float[] dec = e.arrays().get("decoder");
+        float[] bounds = e.arrays().get("factorBounds");
+        float[] levels = e.arrays().get("factorLevels");
+        assertEquals(3, bounds.length);
+        assertEquals(4, levels.length);
+        FloatMatrix test = train; // the levels are the quantiles of the fit sample's rho: equal counts there
+        PackedCodes codes = e.encodeAll(test);
+        float[] inv = e.inverseNorms(codes);
+        float[] q = test.row(0);
+        QueryScorer s = e.scorer(q);
+        int[] perLevel = new int[4];
+        for (int i = 0; i < codes.count(); i++) {
+            double[] h = new double[24];
+            for (int m = 0; m < 24; m++) {
+                h[m] = center[m];
+            }
+            for (int j = 0; j < 13; j++) {
+                double sign = codes.bit(i, j) ? 1 : -1;
+                for (int m = 0; m < 24; m++) {
+                    h[m] += sign * dec[j * 24 + m];
+                }
+            }
+            double xh = 0;
+            double hh = 0;
+            double xx = 0;
+            double qh = 0;
+            for (int m = 0; m < 24; m++) {
+                xh += test.get(i, m) * h[m];
+                hh += h[m] * h[m];
+                xx += test.get(i, m) * test.get(i, m);
+                qh += q[m] * h[m];
+            }
+            double rho = xh / Math.sqrt(hh * xx);
+            int level = 0;
+            while (level < 3 && rho >= bounds[level]) {
+                level++;
+            }
+            int stored = 0;
+            for (int u = 0; u < 3; u++) {
+                stored += codes.bit(i, 13 + u) ? 1 : 0;
+            }
+            boolean atBound = false; // the bounds are rho values of sample vectors: those may round to either side
+            for (float b : bounds) {
+                atBound |= Math.abs(rho - b) < 1e-5;
+            }
+            assertTrue(stored == level || atBound && Math.abs(stored - level) == 1, "code " + i + ": level " + stored + ", rho says " + level);
+            level = stored;
+            perLevel[level]++;
+            for (int u = 0; u < 3; u++) {
+                assertEquals(u < level, codes.bit(i, 13 + u), "thermometer bit " + u + " of code " + i + " at level " + level);
+            }
+            assertEquals(qh / Math.sqrt(hh) / levels[level], s.rawScore(codes.data(), i * codes.words()) * inv[i], 1e-4);
+        }
+        for (int l = 0; l < 4; l++) {
+            assertTrue(Math.abs(perLevel[l] - 375) <= 2, "level " + l + " holds " + perLevel[l] + " of 1500 codes: bounds at quartiles");
+            assertTrue(levels[l] > 0 && levels[l] <= 1);
+            assertTrue(l == 0 || levels[l] >= bounds[l - 1] && levels[l - 1] <= bounds[l - 1], "level means inside their bins");
+        }
+    }
+
+    @Test
+    void correctionFactorSettingRefusedOutOfRange() {
+        FloatMatrix train = TestData.clustered(500, 24, 7);
+        for (String bad : new String[] {"9", "16", "2.5", "-1"}) {
+            IllegalArgumentException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Encoders.fit("witq", train, FitOptions.bits(16).with("factorBits", bad)));
+            assertTrue(ex.getMessage().contains("factorBits must be a whole number from 0 to 8"), ex.getMessage());
+        }
+        assertEquals(null, Encoders.fit("witq", train, FitOptions.bits(16)).arrays().get("factorBounds"), "off by default");
+    }
 }
