@@ -41,7 +41,9 @@ function rowsTimes(m, rows, dim, x) {
 
 /**
  * An encoder read from a bundle: the planes (bits x dim, row-major) and offsets of a plane encoder, plus, for
- * witq, the center (dim) and decoder (bits x dim) of its asymmetric score.
+ * witq, the center (dim) and decoder (bits x dim) of its asymmetric score. A witq encoder with `factorBits` f > 0
+ * has bits - f planes; its last f bits hold the correction factor rho = cos(x, decoded code) as a thermometer
+ * (`factorBounds`); the factor's division reaches the page through norms.bin.
  */
 export class WebEncoder {
   constructor(spec, arrays) {
@@ -54,24 +56,31 @@ export class WebEncoder {
     this.offsets = arrays.offsets;
     this.center = arrays.center || null;
     this.decoder = arrays.decoder || null;
+    this.factorBits = spec.factorBits || 0;
+    this.factorBounds = arrays.factorBounds || null;
+    this.planeBits = this.bits - this.factorBits;
     this.bytes = (this.bits + 7) >>> 3;
     this.words32 = ((this.bits + 63) >>> 6) * 2;
     if (this.scoring !== 'plane' && this.scoring !== 'witq') {
       throw new Error(`encoder scoring '${this.scoring}' is not supported by this page (it knows plane and witq)`);
     }
-    if (this.planes.length !== this.bits * this.dim || this.offsets.length !== this.bits) {
+    if (!Number.isInteger(this.factorBits) || this.factorBits < 0 || this.factorBits >= this.bits
+        || this.factorBits > 0 && (this.scoring !== 'witq' || !this.factorBounds || this.factorBounds.length !== this.factorBits)) {
+      throw new Error('encoder factorBits does not match its factorBounds (a witq correction factor)');
+    }
+    if (this.planes.length !== this.planeBits * this.dim || this.offsets.length !== this.planeBits) {
       throw new Error('encoder planes/offsets do not match bits x dim');
     }
     if (this.scoring === 'witq' && (!this.center || this.center.length !== this.dim || !this.decoder
-        || this.decoder.length !== this.bits * this.dim)) {
+        || this.decoder.length !== this.planeBits * this.dim)) {
       throw new Error('witq encoder lacks a center or decoder of the right size');
     }
   }
 
   /** PlaneEncoder.project: w_j . x - c_j. */
   project(x) {
-    const out = rowsTimes(this.planes, this.bits, this.dim, x);
-    for (let j = 0; j < this.bits; j++) {
+    const out = rowsTimes(this.planes, this.planeBits, this.dim, x);
+    for (let j = 0; j < this.planeBits; j++) {
       out[j] = f(out[j] - this.offsets[j]);
     }
     return out;
@@ -82,12 +91,40 @@ export class WebEncoder {
     this.check(x);
     const p = this.project(x);
     const code = new Uint32Array(this.words32);
-    for (let j = 0; j < this.bits; j++) {
+    for (let j = 0; j < this.planeBits; j++) {
       if (p[j] > 0) {
         code[j >>> 5] |= 1 << (j & 31);
       }
     }
+    if (this.factorBits > 0) {
+      const rho = this.rho(x, p);
+      for (let l = 0; l < this.factorBits && rho >= this.factorBounds[l]; l++) {
+        const j = this.planeBits + l;
+        code[j >>> 5] |= 1 << (j & 31);
+      }
+    }
     return code;
+  }
+
+  /** WitqEncoder.rho: cos(x, c + sum_j s_j D_j), the decoded vector summed in float32, the cosine in float64. */
+  rho(x, p) {
+    const { dim, decoder } = this;
+    const h = Float32Array.from(this.center);
+    for (let j = 0; j < this.planeBits; j++) {
+      const o = j * dim;
+      if (p[j] > 0) {
+        for (let m = 0; m < dim; m++) h[m] = f(h[m] + decoder[o + m]);
+      } else {
+        for (let m = 0; m < dim; m++) h[m] = f(h[m] - decoder[o + m]);
+      }
+    }
+    let xh = 0, hh = 0, xx = 0;
+    for (let m = 0; m < dim; m++) {
+      xh += x[m] * h[m];
+      hh += h[m] * h[m];
+      xx += x[m] * x[m];
+    }
+    return hh > 0 && xx > 0 ? xh / Math.sqrt(hh * xx) : 0;
   }
 
   /** QueryScorer table: 256 float32 entries per code byte; the score of a code is the sum over its bytes. */
@@ -96,7 +133,8 @@ export class WebEncoder {
     const { bits, dim, bytes } = this;
     let a;
     if (this.scoring === 'witq') {
-      a = rowsTimes(this.decoder, bits, dim, x); // WitqEncoder.scorer: D_j . q
+      a = new Float32Array(bits); // the factor's bits weigh 0 (WitqEncoder.scorer)
+      a.set(rowsTimes(this.decoder, this.planeBits, dim, x)); // D_j . q
     } else {
       a = this.project(x);
       // PlaneEncoder.scaleToCosine, the same operations: exact double squares summed in order, one float scale

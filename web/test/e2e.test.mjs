@@ -1,7 +1,8 @@
 // End-to-end in headless Chromium: build collections from real data with the Java CLI, export them with
 // export-web, serve them on loopback, search in the page and compare with the Java search:
 // - vector queries (reference embeddings): top-10 ids and float32 scores identical to `bitsieve search --json`,
-//   both modes, for a witq collection (normalised scores) and a simhash one (100 bits: partial bytes and words);
+//   both modes, for a witq collection (normalised scores), a simhash one (100 bits: partial bytes and words) and a
+//   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8);
 // - typed text queries: the page's vector vs the Java embedder's (cosine >= 0.999), and the page's top-10 vs the
 //   Java search run on the page's own vector (identical ids and scores);
 // - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer) show a clear
@@ -62,17 +63,25 @@ before(async () => {
   const vectors = join(SHARED, 'embeddings/all-minilm-l6-v2/mr/test.npy');
   coll.witq = join(tmp, 'mr-witq');
   coll.simhash = join(tmp, 'mr-simhash');
+  coll['witq-factor'] = join(tmp, 'mr-witq-factor');
+  // witq whose last 8 bits hold the correction factor (fit --set factorBits=8), fitted on MR's train vectors
+  const factorEncoder = join(tmp, 'witq-factor.bse');
+  await bitsieve('fit', join(SHARED, 'embeddings/all-minilm-l6-v2/mr/train.npy'), '-b', '256', '--set', 'factorBits=8',
+    '-o', factorEncoder);
   await limited(2, [
     () => bitsieve('index', coll.witq, '--vectors', vectors, '--docs', docs, '--keep-floats', 'none', '-q'),
     () => bitsieve('index', coll.simhash, '--vectors', vectors, '--docs', docs, '--encoder-kind', 'simhash', '--bits', '100',
+      '--keep-floats', 'none', '-q'),
+    () => bitsieve('index', coll['witq-factor'], '--vectors', vectors, '--docs', docs, '--encoder', factorEncoder,
       '--keep-floats', 'none', '-q'),
   ]);
   await limited(2, [
     () => bitsieve('export-web', coll.witq, join(tmp, 'b-witq'), '--with-model'),
     () => bitsieve('export-web', coll.simhash, join(tmp, 'b-simhash'), '--snippet', '80'),
+    () => bitsieve('export-web', coll['witq-factor'], join(tmp, 'b-witq-factor')),
   ]);
   const mounts = { '/': join(WEB, 'dist') };
-  for (const b of ['witq', 'simhash']) mounts[`/bundles/${b}/`] = join(tmp, `b-${b}`);
+  for (const b of ['witq', 'simhash', 'witq-factor']) mounts[`/bundles/${b}/`] = join(tmp, `b-${b}`);
   for (const bad of makeBadBundles()) mounts[`/bundles/${bad}/`] = join(tmp, bad);
   ({ server, url: base } = await serve({ mounts }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -118,7 +127,7 @@ function makeBadBundles() {
 describe('vector queries: the page ranks exactly as the Java search', () => {
   const sst2 = () => join(SHARED, 'embeddings/all-minilm-l6-v2/sst2/test.npy');
 
-  for (const kind of ['witq', 'simhash']) {
+  for (const kind of ['witq', 'simhash', 'witq-factor']) {
     it(`${kind} collection, both modes`, async () => {
       const rows = readNpy(sst2());
       const cases = QUERY_ROWS.flatMap((row) => MODES.map((mode) => ({ row, mode })));

@@ -132,6 +132,9 @@ public final class ExportWebCommand implements Callable<Integer> {
             e.put("dim", enc.dimension());
             e.put("scoring", enc instanceof WitqEncoder ? "witq" : "plane");
             e.put("normalized", normalized);
+            if (enc instanceof WitqEncoder w && w.factorBits() > 0) {
+                e.put("factorBits", w.factorBits()); // the last bits hold witq's correction factor, not planes
+            }
             e.put("file", "encoder.bin");
             ObjectNode an = e.putObject("arrays");
             long offset = 0;

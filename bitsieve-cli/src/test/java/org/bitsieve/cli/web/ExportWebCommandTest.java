@@ -159,6 +159,30 @@ class ExportWebCommandTest {
     }
 
     @Test
+    void witqCorrectionFactorTravelsInTheManifest() throws Exception {
+        Path plain = collection("witq", 64, 200); // also writes witq.npy and witq.jsonl
+        Path enc = tmp.resolve("factor.bse");
+        Run fit = run("fit", tmp.resolve("witq.npy").toString(), "-b", "64", "--set", "factorBits=4", "-o", enc.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Path c = tmp.resolve("coll-factor");
+        Run idx = run("index", c.toString(), "--vectors", tmp.resolve("witq.npy").toString(), "--docs", tmp.resolve("witq.jsonl").toString(),
+                "--encoder", enc.toString(), "--keep-floats", "none", "-q");
+        assertEquals(0, idx.code(), idx.err());
+        Path b = tmp.resolve("bundle-factor");
+        Run ex = run("export-web", c.toString(), b.toString());
+        assertEquals(0, ex.code(), ex.err());
+        JsonNode e = JSON.readTree(b.resolve("manifest.json").toFile()).get("encoder");
+        assertEquals(4, e.get("factorBits").asInt());
+        assertEquals(64, e.get("bits").asInt());
+        assertEquals(60 * 384, e.get("arrays").get("planes").get("length").asInt(), "60 planes + 4 factor bits");
+        assertEquals(4, e.get("arrays").get("factorBounds").get("length").asInt());
+        assertEquals(5, e.get("arrays").get("factorLevels").get("length").asInt());
+        assertEquals(0, run("export-web", plain.toString(), tmp.resolve("bundle-plain").toString()).code());
+        assertFalse(JSON.readTree(tmp.resolve("bundle-plain").resolve("manifest.json").toFile()).get("encoder").has("factorBits"),
+                "absent when the code has no factor");
+    }
+
+    @Test
     void unsupportedEncoderAndBadArgumentsGetClearMessages() throws Exception {
         Path c = collection("pcaq", 32, 200);
         Run ex = run("export-web", c.toString(), tmp.resolve("b").toString());
