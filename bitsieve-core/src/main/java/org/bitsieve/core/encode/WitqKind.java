@@ -100,15 +100,20 @@ final class WitqKind implements EncoderKind {
         if (f == 0) {
             return new WitqEncoder(enc, c, decoder, params);
         }
+        // the levels are set on sample rows the rotation and decoder did not see when there are any: on their own
+        // training rows codes fit better (rho higher), which put most new vectors in the lowest level
+        boolean heldOut = s.rows() > n;
+        FloatMatrix calibration = heldOut ? s.slice(n, Math.min(s.rows(), n + FACTOR_SAMPLE)) : rs;
         params = new java.util.LinkedHashMap<>(params);
         params.put("factorBits", Integer.toString(f));
+        params.put("factorSample", calibration.rows() + (heldOut ? " held-out rows" : " rotation rows"));
         WitqEncoder plain = new WitqEncoder(enc, c, decoder, params);
-        float[][] bl = factorLevels(plain, rs, f);
+        float[][] bl = factorLevels(plain, calibration, f);
         return new WitqEncoder(enc, c, decoder, bl[0], bl[1], params);
     }
 
     /**
-     * The thermometer of the correction factor: f bounds at the (l / (f+1))-quantiles of rho over the sample's first
+     * The thermometer of the correction factor: f bounds at the (l / (f+1))-quantiles of rho over at most
      * {@link #FACTOR_SAMPLE} vectors (equal-count levels), each level decoding to the mean rho of its vectors.
      */
     static float[][] factorLevels(WitqEncoder plain, FloatMatrix x, int f) {

@@ -181,6 +181,16 @@ class WitqEncoderTest {
     }
 
     @Test
+    void correctionFactorLevelsComeFromRowsTheRotationDidNotSee() {
+        // beyond the 20,000-row rotation sample, the levels are set on the rows after it (on real data, rho on the
+        // rotation's own rows runs high and put most new vectors in the lowest level)
+        Encoder big = Encoders.fit("witq", TestData.clustered(26_000, 24, 8), FitOptions.bits(16).with("factorBits", "2"));
+        assertEquals("6000 held-out rows", big.params().get("factorSample"));
+        Encoder small = Encoders.fit("witq", TestData.clustered(1500, 24, 8), FitOptions.bits(16).with("factorBits", "2"));
+        assertEquals("1500 rotation rows", small.params().get("factorSample"));
+    }
+
+    @Test
     void correctionFactorSettingRefusedOutOfRange() {
         FloatMatrix train = TestData.clustered(500, 24, 7);
         for (String bad : new String[] {"9", "16", "2.5", "-1"}) {
