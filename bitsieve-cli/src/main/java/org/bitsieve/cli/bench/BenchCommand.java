@@ -198,7 +198,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static String label(Encoder e) {
-        return e.kind() + " " + e.bits();
+        String factor = e.params().get("factorBits"); // witq's correction factor takes bits from the planes: say so
+        return e.kind() + " " + e.bits() + (factor == null ? "" : " (factorBits=" + factor + ")");
     }
 
     /**
