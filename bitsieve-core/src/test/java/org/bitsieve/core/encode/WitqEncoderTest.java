@@ -9,6 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WitqEncoderTest {
+    /** c + sum_j s_j D_j over the first {@code planes} bits of code i, in double: the reference decoding. */
+    static double[] decoded(float[] center, float[] decoder, PackedCodes codes, int i, int planes) {
+        int d = center.length;
+        double[] x = new double[d];
+        for (int m = 0; m < d; m++) {
+            x[m] = center[m];
+        }
+        for (int j = 0; j < planes; j++) {
+            double sign = codes.bit(i, j) ? 1 : -1;
+            for (int m = 0; m < d; m++) {
+                x[m] += sign * decoder[j * d + m];
+            }
+        }
+        return x;
+    }
+
     @Test
     void asymmetricScoreIsCosineWithTheDecodedVector() {
         FloatMatrix train = TestData.clustered(1500, 24, 3);
@@ -21,16 +37,7 @@ class WitqEncoderTest {
         float[] q = test.row(0);
         QueryScorer s = e.scorer(q);
         for (int i = 0; i < codes.count(); i++) {
-            double[] x = new double[24];
-            for (int m = 0; m < 24; m++) {
-                x[m] = center[m];
-            }
-            for (int j = 0; j < 16; j++) {
-                double sign = codes.bit(i, j) ? 1 : -1;
-                for (int m = 0; m < 24; m++) {
-                    x[m] += sign * dec[j * 24 + m];
-                }
-            }
+            double[] x = decoded(center, dec, codes, i, 16);
             double dot = 0;
             double n = 0;
             for (int m = 0; m < 24; m++) {
@@ -132,16 +139,7 @@ class WitqEncoderTest {
         QueryScorer s = e.scorer(q);
         int[] perLevel = new int[4];
         for (int i = 0; i < codes.count(); i++) {
-            double[] h = new double[24];
-            for (int m = 0; m < 24; m++) {
-                h[m] = center[m];
-            }
-            for (int j = 0; j < 13; j++) {
-                double sign = codes.bit(i, j) ? 1 : -1;
-                for (int m = 0; m < 24; m++) {
-                    h[m] += sign * dec[j * 24 + m];
-                }
-            }
+            double[] h = decoded(center, dec, codes, i, 13);
             double xh = 0;
             double hh = 0;
             double xx = 0;
