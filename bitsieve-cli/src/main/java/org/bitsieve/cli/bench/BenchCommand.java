@@ -230,6 +230,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!embedding.model.equals(Models.DEFAULT)) {
             sb.append(" -m ").append(embedding.model);
         }
+        if (encodersDir != null) {
+            sb.append(" --encoders ").append(encodersDir);
+        }
         if (!bits.equals(List.of(128, 256, 512))) {
             sb.append(" -b ").append(String.join(",", bits.stream().map(String::valueOf).toList()));
         }

@@ -107,6 +107,7 @@ class BenchCommandTest {
         assertTrue(r.get("encoders").get(0).get("describe").asText().contains("seed=7"), r.get("encoders").toString());
         String md = Files.readString(out.resolve("bench.md"));
         assertTrue(md.contains("general encoders from " + enc) && md.contains("witq (general)") && !md.contains("(shipped)"), md);
+        assertTrue(md.contains("Command: `bitsieve bench --encoders " + enc + " -b 128"), "the command reproduces the report: " + md);
 
         // a budget with no file in the folder: a clear error naming the file and how to make it
         PrintStream oldErr = System.err;
