@@ -83,15 +83,11 @@ public final class WitqEncoder implements Encoder {
         for (int w = PackedCodes.wordsFor(pb); w < words(); w++) {
             out[outOffset + w] = 0L;
         }
-        int level = level(rho(vector, offset));
+        int level = level(factorBounds, rho(vector, offset));
         for (int u = 0; u < level; u++) {
             int j = pb + u;
             out[outOffset + (j >>> 6)] |= 1L << (j & 63);
         }
-    }
-
-    int level(double rho) {
-        return level(factorBounds, rho);
     }
 
     /** The thermometer level of a correction factor: how many of the ascending bounds it reaches. */
