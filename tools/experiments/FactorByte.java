@@ -10,7 +10,8 @@ import java.util.*;
  * rho = cos(x, decoded code), against plain witq 256. The asymmetric score divides by rho (RaBitQ-style);
  * Hamming distance runs over all 256 bits, so the factor byte is stored either as a thermometer of 9 levels
  * (neighbouring levels differ by one bit) or in plain binary (256 levels). Evaluated as the bench does: kNN (k = 10)
- * on the ten sets' test splits (AG News 80/20 with the bench's seed), STS-B test, plus STS-B dev.
+ * on the ten sets' test splits (AG News 80/20 with the bench's seed), STS-B test, plus STS-B dev; then each
+ * variant's means over the seeds run.
  * Args: seeds (default 42,1,2); -Dvariants=0,1,2,3 picks among witq 256, witq 248, + thermometer, + binary.
  */
 public class FactorByte {
@@ -99,23 +100,34 @@ public class FactorByte {
     StsPairs dev = StsPairs.load(sh, "all-minilm-l6-v2", "dev"), test = StsPairs.load(sh, "all-minilm-l6-v2", "test");
     SimilarityEval sd = new SimilarityEval(dev.a(), dev.b(), dev.gold()), st = new SimilarityEval(test.a(), test.b(), test.gold());
     System.out.printf("float: STS-B dev %.2f test %.2f%n", sd.floatSpearman(), st.floatSpearman());
+    Set<String> only = new HashSet<>(Arrays.asList(System.getProperty("variants", "0,1,2,3").split(",")));
+    String[] names = {"witq 256", "witq 248", "248 + rho thermometer", "248 + rho binary"};
+    double[][] sum = new double[names.length][6]; // IMDB asym, Hamming, ten-set asym, Hamming, STS-B dev, test (asym)
+    int seeds = 0;
     for (String seedText : (a.length > 0 ? a[0] : "42,1,2").split(",")) {
       long seed = Long.parseLong(seedText);
+      seeds++;
       FloatMatrix S = all.select(org.bitsieve.cli.FitCommand.sample(all.rows(), 100000, seed));
-      Encoder w256 = System.getProperty("variants", "0").contains("0") ? Encoders.fit("witq", S, FitOptions.bits(256).withSeed(seed)) : null;
+      Encoder w256 = only.contains("0") ? Encoders.fit("witq", S, FitOptions.bits(256).withSeed(seed)) : null;
       Encoder w248 = Encoders.fit("witq", S, FitOptions.bits(248).withSeed(seed));
       Encoder[] encs = {w256, w248, new WithFactor(w248, S, true), new WithFactor(w248, S, false)};
-      String[] names = {"witq 256", "witq 248", "248 + rho thermometer", "248 + rho binary"};
-      Set<String> only = new HashSet<>(Arrays.asList(System.getProperty("variants", "0,1,2,3").split(",")));
       for (int k = 0; k < encs.length; k++) {
         if (!only.contains(Integer.toString(k))) continue;
         double sa = 0, shm = 0, ia = 0, ih = 0;
         for (TaskSet s : cls) { EvalResult r = s.ev().evaluate(encs[k], 0); sa += r.asymAcc10() - s.floatAcc(); shm += r.hammingAcc10() - s.floatAcc();
           if (s.name().equals("imdb")) { ia = r.asymAcc10() - s.floatAcc(); ih = r.hammingAcc10() - s.floatAcc(); } }
         var rd = sd.evaluate(encs[k]); var rt = st.evaluate(encs[k]);
+        double[] v = {ia, ih, sa / sets.length, shm / sets.length, rd.asymmetric(), rt.asymmetric()};
+        for (int u = 0; u < v.length; u++) sum[k][u] += v[u];
         System.out.printf(Locale.ROOT, "seed %3d %-22s IMDB %+.2f / %+.2f  ten-set %+.2f / %+.2f  STS-B dev %.2f / %.2f  test %.2f / %.2f%n",
             seed, names[k], ia, ih, sa / sets.length, shm / sets.length, rd.asymmetric(), rd.hamming(), rt.asymmetric(), rt.hamming());
       }
+    }
+    for (int k = 0; k < names.length; k++) {
+      if (!only.contains(Integer.toString(k))) continue;
+      double[] m = sum[k];
+      System.out.printf(Locale.ROOT, "mean of %d seeds, %-22s IMDB %+.2f / %+.2f  ten-set %+.2f / %+.2f  STS-B asym dev %.2f  test %.2f (%+.2f)%n",
+          seeds, names[k], m[0] / seeds, m[1] / seeds, m[2] / seeds, m[3] / seeds, m[4] / seeds, m[5] / seeds, m[5] / seeds - st.floatSpearman());
     }
   }
 }
