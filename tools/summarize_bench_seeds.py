@@ -5,10 +5,18 @@ minus float32; then mean, standard deviation and standard error over seeds, and 
 targets (standard library only).
 
 Usage: python3 tools/summarize_bench_seeds.py results/general-seeds/all-minilm-l6-v2/witq-256 > .../SUMMARY.md
+       [--paired BASE]: also the per-seed differences to the study in folder BASE (same seeds), mean and standard
+       error, for a change whose fits share their seeds with BASE's (e.g. the same planes plus a correction factor).
 """
 import json, math, os, statistics, sys
 
-root = sys.argv[1] if len(sys.argv) > 1 else "results/general-seeds/all-minilm-l6-v2/witq-256"
+args = sys.argv[1:]
+base = None
+if "--paired" in args:
+    i = args.index("--paired")
+    base = args[i + 1]
+    del args[i:i + 2]
+root = args[0] if args else "results/general-seeds/all-minilm-l6-v2/witq-256"
 # column: (title, target: the largest loss allowed, in points)
 COLUMNS = [("IMDB asym", 0.5), ("IMDB Hamming", 1.5), ("avg 10 asym", 0.5), ("avg 10 Hamming", 1.5),
            ("STS-B asym", 1.5), ("STS-B Hamming", None)]
@@ -50,3 +58,12 @@ if len(seeds) > 1:
     print("| target (loss at most) | " + " | ".join("%.1f" % t if t else "–" for _, t in COLUMNS) + " |")
     print("| seeds meeting it | " + " | ".join("%d of %d" % (sum(1 for x in c if x >= -t), len(c)) if t else "–"
                                              for c, (_, t) in zip(cols, COLUMNS)) + " |")
+if base:
+    common = [s for s in seeds if os.path.exists(os.path.join(base, s, "bench.json"))]
+    diffs = list(zip(*([a - b for a, b in zip(rows[s], row(os.path.join(base, s, "bench.json"))[2])] for s in common)))
+    print("\nPaired with %s (%d common seeds): this minus that, per seed, mean (standard error); made by"
+          " `python3 tools/summarize_bench_seeds.py %s --paired %s`\n" % (base, len(common), root, base))
+    print("| | " + " | ".join(t for t, _ in COLUMNS) + " |")
+    print("|---|" + "---:|" * len(COLUMNS))
+    print("| difference | " + " | ".join("%+.2f (%.2f)" % (statistics.mean(c), statistics.stdev(c) / math.sqrt(len(c)))
+                                       for c in diffs) + " |")
