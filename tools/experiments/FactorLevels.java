@@ -16,6 +16,7 @@ public class FactorLevels {
     FloatMatrix all = PseudoDocs.generalVectors(sh);
     int[] perm = org.bitsieve.cli.FitCommand.sample(all.rows(), all.rows(), 42); // the fit's shuffle; first 100,000 = sample
     Encoder e = Encoders.fit("witq", all.select(Arrays.copyOf(perm, 100000)), FitOptions.bits(bits).withSeed(42));
+    // only the wrapper's rho() is used (the same cosine as WitqEncoder.rho); its own levels, set on 10 rows, are not
     FactorByte.WithFactor w = new FactorByte.WithFactor(e, all.select(Arrays.copyOf(perm, 10)), true);
     double[] set = rhos(w, all, perm, 100000, 10000), test = rhos(w, all, perm, 110000, 10000);
     double mean = Arrays.stream(test).average().orElseThrow(), var = 0;
