@@ -2,7 +2,8 @@
 """Summarises results/general-seeds/<model>/<encoder>-<bits>/seed-<N>/bench.json (tools/bench-seeds.sh): per seed of the general fit,
 kNN accuracy (k = 10) minus float32 on IMDB and the ten-set average, asymmetric and Hamming, and STS-B Spearman
 minus float32; then mean, standard deviation and standard error over seeds, and how many seeds meet issue 3's
-targets (standard library only).
+targets (standard library only). When every seed also has seed-<N>/scifact/bench.json (bench-seeds.sh --retrieval),
+a column adds SciFact nDCG@10 with the top 100 re-ranked (asymmetric) minus float32.
 
 Usage: python3 tools/summarize_bench_seeds.py results/general-seeds/all-minilm-l6-v2/witq-256 > .../SUMMARY.md
        [--paired BASE]: also the per-seed differences to the study in folder BASE (same seeds), mean and standard
@@ -20,6 +21,15 @@ root = args[0] if args else "results/general-seeds/all-minilm-l6-v2/witq-256"
 # column: (title, target: the largest loss allowed, in points)
 COLUMNS = [("IMDB asym", 0.5), ("IMDB Hamming", 1.5), ("avg 10 asym", 0.5), ("avg 10 Hamming", 1.5),
            ("STS-B asym", 1.5), ("STS-B Hamming", None)]
+
+
+SCIFACT = ("SciFact re-ranked", 1.0)
+
+
+def scifact(path):
+    """nDCG@10 of the asymmetric scan with the top 100 re-ranked, minus float32, from a --tasks retrieval bench.json."""
+    r = json.load(open(path))["scifact"]
+    return next(x["ndcg10"] for x in r["results"] if x["method"] == "asymmetric + re-rank") - r["float32"]["ndcg10"]
 
 
 def row(path):
@@ -40,9 +50,15 @@ rows = {}
 label, nsets = None, 0
 for s in seeds:
     label, nsets, rows[s] = row(os.path.join(root, s, "bench.json"))
+sci_path = lambda folder, s: os.path.join(folder, s, "scifact", "bench.json")
+if seeds and all(os.path.exists(sci_path(root, s)) for s in seeds):
+    COLUMNS.append(SCIFACT)
+    for s in seeds:
+        rows[s].append(scifact(sci_path(root, s)))
 
 print("Seed spread of the general encoder, %s (`bitsieve fit --general -e KIND --seed N`: the seed draws the" % label)
-print("100,000-sentence sample and the fit), benchmarked with `bitsieve bench --encoders` on %d kNN sets and STS-B test." % nsets)
+print("100,000-sentence sample and the fit), benchmarked with `bitsieve bench --encoders` on %d kNN sets and STS-B test%s."
+      % (nsets, " (and SciFact test queries)" if SCIFACT in COLUMNS else ""))
 print("Differences to float32 in points; every shipped general encoder was fitted with seed 42. Made by tools/bench-seeds.sh.\n")
 print("| seed | " + " | ".join(t for t, _ in COLUMNS) + " |")
 print("|---|" + "---:|" * len(COLUMNS))
@@ -55,15 +71,22 @@ if len(seeds) > 1:
     print("| standard deviation | " + " | ".join("%.2f" % sd for _, sd in stats) + " |")
     print("| standard error | " + " | ".join("%.2f" % (sd / math.sqrt(len(seeds))) for _, sd in stats) + " |")
     print("| range | " + " | ".join("%+.2f .. %+.2f" % (min(c), max(c)) for c in cols) + " |")
-    print("| target (loss at most) | " + " | ".join("%.1f" % t if t else "–" for _, t in COLUMNS) + " |")
+    # issue 3 sets its targets for all-MiniLM-L6-v2 only; for other models they are shown for reference
+    model = json.load(open(os.path.join(root, seeds[0], "bench.json")))["model"]
+    target = "target (loss at most)" if model == "all-minilm-l6-v2" else "all-MiniLM's target, for reference"
+    print("| %s | " % target + " | ".join("%.1f" % t if t else "–" for _, t in COLUMNS) + " |")
     print("| seeds meeting it | " + " | ".join("%d of %d" % (sum(1 for x in c if x >= -t), len(c)) if t else "–"
                                              for c, (_, t) in zip(cols, COLUMNS)) + " |")
 if base:
     common = [s for s in seeds if os.path.exists(os.path.join(base, s, "bench.json"))]
-    diffs = list(zip(*([a - b for a, b in zip(rows[s], row(os.path.join(base, s, "bench.json"))[2])] for s in common)))
+    def base_row(s):
+        r = row(os.path.join(base, s, "bench.json"))[2]
+        return r + [scifact(sci_path(base, s))] if os.path.exists(sci_path(base, s)) else r
+    # zip stops at the shorter row: the SciFact column is compared only when both studies have it
+    diffs = list(zip(*([a - b for a, b in zip(rows[s], base_row(s))] for s in common)))
     print("\nPaired with %s (%d common seeds): this minus that, per seed, mean (standard error); made by"
           " `python3 tools/summarize_bench_seeds.py %s --paired %s`\n" % (base, len(common), root, base))
-    print("| | " + " | ".join(t for t, _ in COLUMNS) + " |")
-    print("|---|" + "---:|" * len(COLUMNS))
+    print("| | " + " | ".join(t for t, _ in COLUMNS[:len(diffs)]) + " |")
+    print("|---|" + "---:|" * len(diffs))
     print("| difference | " + " | ".join("%+.2f (%.2f)" % (statistics.mean(c), statistics.stdev(c) / math.sqrt(len(c)))
                                        for c in diffs) + " |")
