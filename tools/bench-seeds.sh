@@ -4,7 +4,7 @@
 # ten kNN sets and STS-B, then per-seed and mean differences to float32 (tools/summarize_bench_seeds.py).
 # Usage: tools/bench-seeds.sh [--seeds "42 1 2 3 4 5 6 7 8 9 10 11"] [--model all-minilm-l6-v2] [--encoder witq] [--bits 256]
 #        [--set NAME=VALUE] (an encoder setting for the fit, e.g. --set factorBits=8; adds -NAME-VALUE to the folder)
-#        [--retrieval] (also SciFact for each seed, into seed-<N>/scifact/; about 1 min per seed once its corpus is cached)
+#        [--retrieval] (also SciFact for each seed, into seed-<N>/scifact/; ~10 s of benchmark per seed once its corpus is cached)
 # Writes results/general-seeds/<model>/<encoder>-<bits>/seed-<N>/bench.{md,json} and SUMMARY.md next to them; the
 # encoders go to results/tmp/general-seeds (not committed). Per seed on 2 cores, once the general corpus is in the
 # embedding cache: the fit (~30 s, fitSeconds in its .json) and the benchmark (~1 min, in its bench.md); the first
