@@ -33,28 +33,36 @@ def scifact(path):
 
 
 def row(path):
+    """(label, model, number of kNN sets, the COLUMNS' differences to float32) of one seed's bench.json."""
     r = json.load(open(path))
     cls = {c["dataset"]: c for c in r["classification"]}
     d = lambda c, key: c["results"][0][key] - c["float32"][key]
     avg = lambda key: statistics.mean(d(c, key) for c in cls.values())
     sts = r["stsb"]
     label = "%s %d bits" % (r["encoders"][0]["kind"], r["encoders"][0]["bits"])
-    return label, len(cls), [d(cls["imdb"], "asymAcc10"), d(cls["imdb"], "hammingAcc10"), avg("asymAcc10"),
+    return label, r["model"], len(cls), [d(cls["imdb"], "asymAcc10"), d(cls["imdb"], "hammingAcc10"), avg("asymAcc10"),
                              avg("hammingAcc10"), sts["results"][0]["asymmetric"] - sts["float32"],
                              sts["results"][0]["hamming"] - sts["float32"]]
 
 
 seeds = sorted((d for d in os.listdir(root) if d.startswith("seed-") and os.path.exists(os.path.join(root, d, "bench.json"))),
                key=lambda d: int(d[5:]) if d[5:].isdigit() else 0)
+
+
+def seed_row(folder, s):
+    """row() of folder/s, plus the SciFact difference when the seed has a scifact/bench.json."""
+    label, model, nsets, values = row(os.path.join(folder, s, "bench.json"))
+    sci = os.path.join(folder, s, "scifact", "bench.json")
+    return label, model, nsets, values + [scifact(sci)] if os.path.exists(sci) else values
+
+
 rows = {}
-label, nsets = None, 0
+label, model, nsets = None, None, 0
 for s in seeds:
-    label, nsets, rows[s] = row(os.path.join(root, s, "bench.json"))
-sci_path = lambda folder, s: os.path.join(folder, s, "scifact", "bench.json")
-if seeds and all(os.path.exists(sci_path(root, s)) for s in seeds):
+    label, model, nsets, rows[s] = seed_row(root, s)
+if seeds and all(len(v) > len(COLUMNS) for v in rows.values()):
     COLUMNS.append(SCIFACT)
-    for s in seeds:
-        rows[s].append(scifact(sci_path(root, s)))
+rows = {s: v[:len(COLUMNS)] for s, v in rows.items()}  # the SciFact column only when every seed has it
 
 print("Seed spread of the general encoder, %s (`bitsieve fit --general -e KIND --seed N`: the seed draws the" % label)
 print("100,000-sentence sample and the fit), benchmarked with `bitsieve bench --encoders` on %d kNN sets and STS-B test%s."
@@ -72,18 +80,14 @@ if len(seeds) > 1:
     print("| standard error | " + " | ".join("%.2f" % (sd / math.sqrt(len(seeds))) for _, sd in stats) + " |")
     print("| range | " + " | ".join("%+.2f .. %+.2f" % (min(c), max(c)) for c in cols) + " |")
     # issue 3 sets its targets for all-MiniLM-L6-v2 only; for other models they are shown for reference
-    model = json.load(open(os.path.join(root, seeds[0], "bench.json")))["model"]
     target = "target (loss at most)" if model == "all-minilm-l6-v2" else "all-MiniLM's target, for reference"
     print("| %s | " % target + " | ".join("%.1f" % t if t else "–" for _, t in COLUMNS) + " |")
     print("| seeds meeting it | " + " | ".join("%d of %d" % (sum(1 for x in c if x >= -t), len(c)) if t else "–"
                                              for c, (_, t) in zip(cols, COLUMNS)) + " |")
 if base:
     common = [s for s in seeds if os.path.exists(os.path.join(base, s, "bench.json"))]
-    def base_row(s):
-        r = row(os.path.join(base, s, "bench.json"))[2]
-        return r + [scifact(sci_path(base, s))] if os.path.exists(sci_path(base, s)) else r
     # zip stops at the shorter row: the SciFact column is compared only when both studies have it
-    diffs = list(zip(*([a - b for a, b in zip(rows[s], base_row(s))] for s in common)))
+    diffs = list(zip(*([a - b for a, b in zip(rows[s], seed_row(base, s)[3])] for s in common)))
     print("\nPaired with %s (%d common seeds): this minus that, per seed, mean (standard error); made by"
           " `python3 tools/summarize_bench_seeds.py %s --paired %s`\n" % (base, len(common), root, base))
     print("| | " + " | ".join(t for t, _ in COLUMNS[:len(diffs)]) + " |")
