@@ -36,16 +36,20 @@ public final class Npy {
 
     public static Header readHeader(Path path) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            // Check the magic on whatever bytes there are first, so a short file of another kind is called that,
+            // not "truncated".
+            ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, ch.size())).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, pre, path);
             pre.flip();
-            byte[] magic = new byte[6];
-            pre.get(magic);
-            for (int i = 0; i < 6; i++) {
-                if (magic[i] != MAGIC[i]) {
+            for (int i = 0; i < Math.min(6, pre.limit()); i++) {
+                if (pre.get(i) != MAGIC[i]) {
                     throw new FileFormatException(path, "not a .npy file (bad magic bytes)");
                 }
             }
+            if (pre.limit() < 12) {
+                throw new FileFormatException(path, "file is truncated: " + pre.limit() + " bytes, shorter than a .npy header");
+            }
+            pre.position(6);
             int major = pre.get() & 0xFF;
             pre.get(); // minor version: no difference for us
             long headerLen;

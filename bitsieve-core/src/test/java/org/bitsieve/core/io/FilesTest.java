@@ -70,6 +70,13 @@ class FilesTest {
         assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("2-D"));
         Files.write(p, "hello world, not numpy".getBytes());
         assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("magic"));
+        // shorter than a header: another kind of file is called that, a cut-off .npy is truncated
+        Files.write(p, "garbage".getBytes());
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("magic"));
+        Files.write(p, new byte[0]);
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("truncated"));
+        Files.write(p, Arrays.copyOf(npy("<f4", "(1, 3)", false, new byte[12]), 8));
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("truncated"));
     }
 
     @Test
