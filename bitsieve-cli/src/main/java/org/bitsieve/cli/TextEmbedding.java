@@ -5,6 +5,7 @@ import org.bitsieve.embed.EmbedOptions;
 import org.bitsieve.embed.EmbedStats;
 import org.bitsieve.embed.EmbeddingCache;
 import org.bitsieve.embed.Models;
+import org.bitsieve.embed.TextChecks;
 import org.bitsieve.embed.TextEmbedder;
 import org.bitsieve.embed.TextRole;
 import picocli.CommandLine.Option;
@@ -34,6 +35,7 @@ public final class TextEmbedding {
 
     /** Embeds texts with a progress bar (texts/s, ETA), via the cache unless disabled; prints a summary line. */
     public FloatMatrix embed(List<String> texts, TextRole role, String what) throws Exception {
+        TextChecks.requireNonBlank(texts); // fail before the model loads, not after a bar was drawn
         EmbedOptions opts = EmbedOptions.defaults().withBatchSize(batch);
         if (threads > 0) {
             opts = opts.withThreads(threads);

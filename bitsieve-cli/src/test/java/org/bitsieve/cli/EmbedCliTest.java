@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Text everywhere vectors are accepted: embed, encode --text, eval --data-dir with the on-disk cache. */
@@ -84,7 +85,9 @@ class EmbedCliTest {
         assertTrue(mismatch.err().contains("dimension 384") && mismatch.err().contains("expects 16"), mismatch.err());
         CliTest.Run empty = CliTest.run("encode", "-e", enc.toString(), "--text", "  ", "--no-cache");
         assertEquals(2, empty.code(), empty.err());
-        assertTrue(empty.err().contains("bitsieve: error:"), empty.err());
+        assertTrue(empty.err().contains("bitsieve: error:") && empty.err().contains("is blank"), empty.err());
+        // refused before the model loads: no progress bar was started
+        assertFalse(empty.err().contains("embed --text"), empty.err());
     }
 
     @Test

@@ -2,15 +2,18 @@ package org.bitsieve.embed;
 
 import java.util.List;
 
-/** Input rules shared by every embedder, so a fake in tests and the real model refuse the same texts. */
-final class TextChecks {
+/**
+ * Input rules shared by every embedder, so a fake in tests and the real model refuse the same texts; public so that a
+ * caller can check a batch before it loads a model or starts a progress bar.
+ */
+public final class TextChecks {
     private TextChecks() {}
 
     /**
      * Refuses null, empty and blank texts before any work is done. Such a text has no content to embed and
      * usually means a wrong field or column was read; embedding it silently would plant a meaningless vector.
      */
-    static void requireNonBlank(List<String> texts) {
+    public static void requireNonBlank(List<String> texts) {
         if (texts == null) {
             throw new EmbeddingException("no text list given");
         }
