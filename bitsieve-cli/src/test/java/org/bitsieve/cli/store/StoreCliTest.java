@@ -102,6 +102,54 @@ class StoreCliTest {
     }
 
     @Test
+    void getAndDeleteById() throws Exception {
+        Path[] in = data(200);
+        String coll = tmp.resolve("gd").toString();
+        assertEquals(0, run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "32", "--encoder-kind", "pcaq", "-q").code());
+
+        Run g = run("get", coll, "doc-3", "--vector");
+        assertEquals(0, g.code(), g.err());
+        var o = StoreInputs.JSON.readTree(g.out());
+        assertEquals("doc-3", o.get("id").asText());
+        assertEquals("text number 3", o.get("text").asText());
+        assertEquals(1, o.get("metadata").get("label").asInt());
+        float[] v = Npy.read(in[0]).row(3);
+        assertEquals(v.length, o.get("vector").size());
+        for (int j = 0; j < v.length; j++) {
+            assertEquals(v[j], o.get("vector").get(j).floatValue(), 1e-3, "f16 keeps the vector to ~3 digits");
+        }
+
+        Path idFile = tmp.resolve("ids.txt");
+        Files.write(idFile, List.of("doc-7", "", "  doc-8  "));
+        Run d = run("delete", coll, "doc-3", "doc-5", "no-such-doc", "--ids", idFile.toString());
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().contains("deleted 4 of 5 ids") && d.out().contains("(1 not found); 196 documents left"), d.out());
+
+        // the deletes are durable and visible to every later command
+        Run gone = run("get", coll, "doc-3", "doc-4");
+        assertEquals(1, gone.code());
+        assertEquals(1, gone.out().lines().count(), gone.out());
+        assertTrue(gone.out().contains("\"doc-4\""), gone.out());
+        assertTrue(gone.err().contains("not found") && gone.err().contains("doc-3"), gone.err());
+        Run s = run("search", coll, "--vector-file", in[0].toString(), "--row", "3", "-k", "200", "--json");
+        assertEquals(196, s.out().lines().count());
+        assertFalse(s.out().contains("\"doc-3\"") || s.out().contains("\"doc-8\""), s.out());
+        assertTrue(run("info", coll).out().contains("documents      196 (4 deleted rows"));
+
+        // nothing to do is an error that says what to give; a collection without floats refuses --vector
+        Run none = run("delete", coll);
+        assertEquals(2, none.code());
+        assertTrue(none.err().startsWith("bitsieve: error: no ids given"), none.err());
+        String bare = tmp.resolve("bare").toString();
+        assertEquals(0, run("index", bare, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "32", "--encoder-kind", "pcaq", "-q",
+                "--keep-floats", "none").code());
+        Run nov = run("get", bare, "doc-1", "--vector");
+        assertEquals(2, nov.code());
+        assertTrue(nov.err().contains("keeps no float vectors"), nov.err());
+        assertEquals(0, run("get", bare, "doc-1").code());
+    }
+
+    @Test
     void errorsAreOneLine() throws Exception {
         Path[] in = data(10);
         String coll = tmp.resolve("c").toString();
