@@ -125,6 +125,29 @@ class QuantizedLutTest {
         }
     }
 
+    /**
+     * witq with its correction factor at 264 bits (256 planes and 8 factor bits): the factor bits carry no weight
+     * in the table (they act through the inverse norms), so the scan reads only the first four of the five words;
+     * the top 10 and its scores still equal the reference's, which reads them all.
+     */
+    @Test
+    void witqWithFactorAt264BitsEqualsReference() {
+        FloatMatrix train = TestData.clustered(6_000, 160, 6);
+        Encoder e = Encoders.fit("witq", train, FitOptions.bits(264).with("factorBits", "8"));
+        PackedCodes db = e.encodeAll(train);
+        assertEquals(5, db.words());
+        float[] inv = e.inverseNorms(db);
+        FloatMatrix queries = TestData.clustered(8, 160, 7);
+        for (int qi = 0; qi < queries.rows(); qi++) {
+            QueryScorer s = e.scorer(queries.row(qi));
+            assertTrue(QuantizedLut.of(s).linear());
+            for (int k : new int[] {1, 10, 200}) {
+                FloatHeap want = AsymmetricSearch.scanReference(db, inv, s, k, 0, db.count());
+                assertSame(want, AsymmetricSearch.scan(db, inv, s, k, 0, db.count()), "query " + qi + ", k " + k);
+            }
+        }
+    }
+
     /** 256-bit codes (the unrolled four-row path) with a filter and an id base, against a filtered brute force. */
     @Test
     void selectionFindsTheValueASortPutsAtTheRank() {
@@ -178,11 +201,12 @@ class QuantizedLutTest {
     /**
      * Tables linear in the bits, built in float the way the plane encoders build theirs, take the bit-plane
      * path and still equal the reference: Gaussian weights, weights over six orders of magnitude, half the
-     * weights zero, one weight dwarfing the rest (it saturates at the top level), a constant offset, and 7 of
-     * every 8 weights zero (the step's quantile is 0).
+     * weights zero, one weight dwarfing the rest (it saturates at the top level), a constant offset, 7 of
+     * every 8 weights zero (the step's quantile is 0), and weights in the first 256 bits only (the scan then
+     * reads four words of the wider codes).
      */
     @ParameterizedTest
-    @ValueSource(ints = {64, 128, 200, 256, 512})
+    @ValueSource(ints = {64, 128, 200, 256, 264, 512})
     void linearTablesEqualReference(int bits) {
         Random r = new Random(100 + bits);
         int n = 6007;
@@ -210,7 +234,7 @@ class QuantizedLutTest {
         for (int i = 0; i < n; i++) {
             inv[i] = i % 89 == 0 ? 0f : 0.8f + 0.4f * r.nextFloat();
         }
-        for (int trial = 0; trial < 6; trial++) {
+        for (int trial = 0; trial < 7; trial++) {
             float[] w = new float[bits];
             for (int j = 0; j < bits; j++) {
                 double g = r.nextGaussian();
@@ -219,6 +243,7 @@ class QuantizedLutTest {
                     case 2 -> j % 2 == 0 ? 0 : g;
                     case 3 -> j == 5 ? 1000 : g * 1e-3;
                     case 5 -> j % 8 == 3 ? g : 0; // the step's quantile is 0: it falls back to the largest weight
+                    case 6 -> j < 256 ? g : 0; // wider codes whose words after the fourth carry no weight
                     default -> g;
                 };
             }
