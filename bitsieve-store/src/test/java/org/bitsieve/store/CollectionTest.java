@@ -249,7 +249,7 @@ class CollectionTest {
         }
     }
 
-    /** 256-bit codes take the scan's unrolled paths; they must still equal the core exactly. */
+    /** 256- and 320-bit codes take the scan's unrolled paths; they must still equal the core exactly. */
     @Test
     void wideCodesEqualCoreReference() throws IOException {
         int dim = 96;
@@ -263,10 +263,12 @@ class CollectionTest {
         for (int i = 0; i < 3000; i++) {
             System.arraycopy(vec.apply(50_000_000L + i), 0, train, i * dim, dim);
         }
-        for (String kind : List.of("pcaq", "simhash")) {
+        // 320 bits: five words per code, the width of 264-bit factor codes, with its own unrolled Hamming loop
+        for (String spec : List.of("pcaq:256", "simhash:256", "simhash:320")) {
+            String kind = spec.substring(0, spec.indexOf(':'));
             Encoder enc = org.bitsieve.core.encode.Encoders.fit(kind, new FloatMatrix(train, 3000, dim),
-                    org.bitsieve.core.encode.FitOptions.bits(256));
-            try (Collection c = Collection.create(tmp.resolve("w-" + kind), enc, new CollectionOptions(FloatFormat.NONE, 1500))) {
+                    org.bitsieve.core.encode.FitOptions.bits(Integer.parseInt(spec.substring(spec.indexOf(':') + 1))));
+            try (Collection c = Collection.create(tmp.resolve("w-" + kind + "-" + enc.bits()), enc, new CollectionOptions(FloatFormat.NONE, 1500))) {
                 Map<String, float[]> live = new java.util.LinkedHashMap<>();
                 for (int b = 0; b < 4; b++) {
                     List<Doc> batch = new ArrayList<>();

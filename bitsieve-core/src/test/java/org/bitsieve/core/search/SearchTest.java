@@ -43,7 +43,7 @@ class SearchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {8, 64, 100, 128, 256, 512, 600})
+    @ValueSource(ints = {8, 64, 100, 128, 256, 264, 512, 600})
     void hammingMatchesNaive(int bits) {
         PackedCodes db = randomCodes(3000, bits, bits, 3);
         PackedCodes qs = randomCodes(20, bits, bits + 1, 3);
