@@ -2,17 +2,9 @@ package org.bitsieve.cli.store;
 
 import org.bitsieve.store.Collection;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,43 +13,17 @@ import java.util.Locale;
                 "Ids that are not in the collection are counted and reported, not an error. The rows stay on disk "
                         + "until `bitsieve compact`."})
 public final class DeleteCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
-    Path collection;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ID", description = "Document ids.")
-    List<String> ids = new ArrayList<>();
-
-    @Option(names = "--ids", paramLabel = "FILE", description = "More ids, one per line (blank lines skipped); - reads standard input.")
-    Path idsFile;
+    @Mixin
+    IdArguments idArgs;
 
     @Override
     int run() throws IOException {
-        LinkedHashSet<String> all = new LinkedHashSet<>(ids);
-        if (idsFile != null) {
-            all.addAll(readIds(idsFile));
-        }
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("no ids given: name them after the collection or give --ids FILE");
-        }
-        try (Collection c = Collection.open(collection)) {
-            int deleted = c.delete(new ArrayList<>(all));
-            System.out.printf(Locale.ROOT, "deleted %,d of %,d ids from %s (%,d not found); %,d documents left%n", deleted, all.size(),
-                    collection, all.size() - deleted, c.count());
+        List<String> ids = idArgs.all();
+        try (Collection c = Collection.open(idArgs.collection)) {
+            int deleted = c.delete(ids);
+            System.out.printf(Locale.ROOT, "deleted %,d of %,d ids from %s (%,d not found); %,d documents left%n", deleted, ids.size(),
+                    idArgs.collection, ids.size() - deleted, c.count());
         }
         return 0;
-    }
-
-    static List<String> readIds(Path file) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = file.toString().equals("-")
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (!line.isBlank()) {
-                    out.add(line.strip());
-                }
-            }
-        }
-        return out;
     }
 }

@@ -4,44 +4,30 @@ import org.bitsieve.store.Collection;
 import org.bitsieve.store.Doc;
 import org.bitsieve.store.FloatFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = {"Print documents of a collection by id, one JSON object per line (id, text, metadata).",
                 "Exit code 1 when an id is not in the collection (the others are still printed)."})
 public final class GetCommand extends StoreCommand {
-    @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
-    Path collection;
-
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ID", description = "Document ids.")
-    List<String> ids = new ArrayList<>();
-
-    @Option(names = "--ids", paramLabel = "FILE", description = "More ids, one per line (blank lines skipped); - reads standard input.")
-    Path idsFile;
+    @Mixin
+    IdArguments idArgs;
 
     @Option(names = "--vector", description = "Also print the kept float vector (collections indexed with --keep-floats f16 or f32).")
     boolean vector;
 
     @Override
     int run() throws IOException {
-        LinkedHashSet<String> all = new LinkedHashSet<>(ids);
-        if (idsFile != null) {
-            all.addAll(DeleteCommand.readIds(idsFile));
-        }
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("no ids given: name them after the collection or give --ids FILE");
-        }
+        List<String> all = idArgs.all();
         List<String> missing = new ArrayList<>();
-        try (Collection c = Collection.open(collection)) {
+        try (Collection c = Collection.open(idArgs.collection)) {
             if (vector && c.floats() == FloatFormat.NONE) {
-                throw new IllegalArgumentException(collection + " keeps no float vectors (indexed with --keep-floats none); drop --vector");
+                throw new IllegalArgumentException(idArgs.collection + " keeps no float vectors (indexed with --keep-floats none); drop --vector");
             }
             for (String id : all) {
                 Doc d = c.get(id);
@@ -63,7 +49,7 @@ public final class GetCommand extends StoreCommand {
             }
         }
         if (!missing.isEmpty()) {
-            System.err.println("bitsieve: not found in " + collection + ": " + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
+            System.err.println("bitsieve: not found in " + idArgs.collection + ": " + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
                     + (missing.size() > 10 ? " and " + (missing.size() - 10) + " more" : ""));
             return 1;
         }
