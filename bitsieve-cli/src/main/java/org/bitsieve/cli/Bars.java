@@ -40,9 +40,10 @@ public final class Bars {
                     .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS).continuousUpdate().build();
         }
 
+        /** Parallel workers may report out of order; the bar only moves forward. */
         @Override
         public synchronized void update(long done, long total) {
-            if (bar != null) {
+            if (bar != null && done >= bar.getCurrent()) {
                 bar.maxHint(Math.max(1, total));
                 bar.stepTo(done);
             }

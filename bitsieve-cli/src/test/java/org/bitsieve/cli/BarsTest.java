@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BarsTest {
-    /** Into a file or pipe a bar writes whole lines, no carriage returns, and its final state once. */
+    /** Into a file or pipe a bar writes whole lines, no carriage returns, and its final state once; it never moves back. */
     @Test
     void notOnATerminalTheBarWritesPlainLines() {
         String before = System.getProperty("bitsieve.interactive");
@@ -23,6 +23,7 @@ class BarsTest {
             for (int i = 1; i <= 3; i++) {
                 bar.update(i, 3);
             }
+            bar.update(2, 3); // a parallel worker reporting late: the bar stays at 3 of 3
         } finally {
             System.setErr(err);
             if (before == null) {

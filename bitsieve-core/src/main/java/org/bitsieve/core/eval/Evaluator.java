@@ -82,8 +82,7 @@ public final class Evaluator {
     private TopK[] floatTop() {
         if (floatTop == null) {
             listener.step("float32 kNN", 0, test.rows());
-            floatTop = FloatSearch.topK(train, test, K);
-            listener.step("float32 kNN", test.rows(), test.rows());
+            floatTop = FloatSearch.topK(train, test, K, (done, total) -> listener.step("float32 kNN", done, total));
         }
         return floatTop;
     }

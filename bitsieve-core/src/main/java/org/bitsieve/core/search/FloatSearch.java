@@ -1,7 +1,9 @@
 package org.bitsieve.core.search;
 
 import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Progress;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -25,7 +27,10 @@ public final class FloatSearch {
     }
 
     /** Top-k for every query row, in parallel. */
-    public static TopK[] topK(FloatMatrix db, FloatMatrix queries, int k) {
+    public static TopK[] topK(FloatMatrix db, FloatMatrix queries, int k) { return topK(db, queries, k, Progress.NONE); }
+
+    /** The same, telling {@code progress} how many queries are done (IMDB's 25,000 take ~40 s on 2 cores). */
+    public static TopK[] topK(FloatMatrix db, FloatMatrix queries, int k, Progress progress) {
         if (db.dim() != queries.dim()) {
             throw new IllegalArgumentException("queries have dimension " + queries.dim() + ", the vectors " + db.dim());
         }
@@ -40,6 +45,7 @@ public final class FloatSearch {
             }
         }
         TopK[] out = new TopK[queries.rows()];
+        AtomicLong done = new AtomicLong();
         int qBlocks = (queries.rows() + QUERY_BLOCK - 1) / QUERY_BLOCK;
         float[] q = queries.data();
         IntStream.range(0, qBlocks).parallel().forEach(qb -> {
@@ -79,6 +85,7 @@ public final class FloatSearch {
             for (int a = 0; a < nq; a++) {
                 out[q0 + a] = heaps[a].toTopK();
             }
+            progress.update(done.addAndGet(nq), queries.rows());
         });
         return out;
     }
