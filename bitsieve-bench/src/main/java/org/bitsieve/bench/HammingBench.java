@@ -23,7 +23,7 @@ public class HammingBench {
     public static final int N = 1_000_000;
     static final int QUERIES = 64;
 
-    @Param({"128", "256", "512"})
+    @Param({"128", "256", "264", "512"})
     public int bits;
 
     PackedCodes db;
