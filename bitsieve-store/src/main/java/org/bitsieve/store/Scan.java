@@ -78,8 +78,8 @@ final class Scan {
             return;
         }
         if (words == 5) {
-            // 264 bits (256 planes and witq's 8-bit factor): the generic loop measured 6.2-6.6 ns per code, this one
-            // 3.6 (4-word codes: 2.9-3.5; tools/experiments/StoreScan.java)
+            // 264 bits (256 planes and witq's 8-bit factor): the generic loop measured 6.5 ns per code, this one 3.6
+            // (4-word codes: 2.8-3.0; one run alternating both, tools/experiments/StoreScan.java)
             long q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3], q4 = q[4];
             int end = (r0 + n) * 5;
             for (int o = r0 * 5, r = r0; o < end; o += 5, r++) {

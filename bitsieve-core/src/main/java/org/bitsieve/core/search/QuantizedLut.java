@@ -440,15 +440,15 @@ public final class QuantizedLut {
     /** The scan for linear tables ({@link BitPlanes}): the three planes' bound, then the exact float score for rows that pass. */
     private void scanPlanes(long[] a, int words, int from, int to, float[] inv, FloatHeap heap, int idBase, RowFilter filter) {
         BitPlanes p = planes;
+        if (words > 4 && p.activeWords <= 4) {
+            scanPlanesFirstFour(a, words, from, to, inv, heap, idBase, filter);
+            return;
+        }
         long[] m = p.mask;
         long[] best = p.best;
         double d = p.delta;
         double top = p.topHi;
         double worst = heap.threshold();
-        if (words > 4 && p.activeWords <= 4) {
-            scanPlanesFirstFour(a, words, from, to, inv, heap, idBase, filter);
-            return;
-        }
         if (words == 4) {
             long b0 = best[0];
             long b1 = best[1];
@@ -490,7 +490,7 @@ public final class QuantizedLut {
     /**
      * {@link #scanPlanes} for codes wider than 4 words whose later words carry no weight (264 bits: 256 planes and
      * witq's 8-bit factor, which acts through the inverse norms): the 4-word loop with the code's own stride. The
-     * generic loop measured 15.4 ns per code here, this one 7.8-8.1 against 7.3-7.4 for 256-bit codes
+     * generic loop measured 12.2-15.4 ns per code here, this one 7.8-8.1 against 6.7-7.5 for 256-bit codes
      * (tools/experiments/ScanWidth.java). A separate copy because a variable stride in the 4-word loop cost
      * 256-bit codes 4-5% (ScanLib: 7.14-7.43 against 6.79-7.02 ns per code).
      */
