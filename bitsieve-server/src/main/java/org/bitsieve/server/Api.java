@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Vectors;
+import org.bitsieve.core.text.Unicode;
 import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.embed.EmbeddingException;
 import org.bitsieve.embed.GeneralEncoders;
@@ -255,6 +257,7 @@ final class Api {
             if (d.metadata() != null && !d.metadata().isObject() && !d.metadata().isNull()) {
                 throw new ApiError(ApiError.Code.WRONG_TYPE, f + ".metadata must be a JSON object");
             }
+            StrictText.check(f + ".metadata", d.metadata());
         }
         WriteResultHolder r = colls.use(ctx.pathParam("name"), h -> {
             int dim = h.coll.encoder().dimension();
@@ -374,11 +377,29 @@ final class Api {
         }
         Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
             SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
-            Classification c = scanning(() -> h.coll.classify(req, field));
-            return new Bodies.ClassifyResult(c.label(), c.votes(), hits(c.neighbours()));
+            return scanning(() -> classify(h, req, field));
         });
         metrics.searches.increment();
         reply(ctx, 200, r);
+    }
+
+    /**
+     * The store refuses a vote when no neighbour carries the label field (an empty collection included); that is
+     * an answer, not a fault: 200 with {@code label: null}, no votes, and the neighbours that were found.
+     */
+    private static Bodies.ClassifyResult classify(CollectionRegistry.Handle h, SearchRequest req, String field) {
+        try {
+            Classification c = h.coll.classify(req, field);
+            return new Bodies.ClassifyResult(c.label(), c.votes(), hits(c.neighbours()));
+        } catch (IllegalArgumentException e) {
+            List<Hit> neighbours = h.coll.search(req);
+            for (Hit x : neighbours) {
+                if (x.metadataJson() != null && Json.hasField(x.metadataJson(), field)) {
+                    throw e; // labels were there, so the refusal meant something else
+                }
+            }
+            return new Bodies.ClassifyResult(null, java.util.Map.of(), hits(neighbours));
+        }
     }
 
     private SearchRequest request(CollectionRegistry.Handle h, String text, float[] vector, Integer k, String mode,
@@ -427,6 +448,7 @@ final class Api {
             if (v == null || !v.isValueNode() || v.isNull()) {
                 throw new ApiError(ApiError.Code.WRONG_TYPE, "field 'filter.value' must be a string, number or boolean");
             }
+            StrictText.check("filter.value", v);
             req = req.filter(filter.field(), v.asText());
         }
         return req;
@@ -536,6 +558,12 @@ final class Api {
                         + "(numbers beyond +-3.4e38 overflow to infinity); vectors must hold finite values");
             }
         }
+        String problem = Vectors.magnitudeProblem(v);
+        if (problem != null) {
+            // finite values can still overflow or underflow float32 scoring (1e-45 queries once scored Infinity)
+            throw new ApiError(ApiError.Code.INVALID_VECTOR, "field '" + field + "' cannot be scored: " + problem
+                    + "; send a vector with a norm between " + Vectors.MIN_NORM + " and " + Vectors.MAX_NORM);
+        }
         return v;
     }
 
@@ -548,6 +576,9 @@ final class Api {
         }
         if (id.length() > MAX_ID_CHARS) {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "field '" + field + "' is " + id.length() + " characters; ids are at most " + MAX_ID_CHARS);
+        }
+        if (!Unicode.isWellFormed(id)) {
+            throw new ApiError(ApiError.Code.INVALID_UNICODE, "field '" + field + "' is not valid Unicode (an unpaired UTF-16 surrogate)");
         }
     }
 

@@ -251,7 +251,10 @@ public final class ApiServer implements AutoCloseable {
     // ------------------------------------------------------------------ errors
 
     private static void error(Context ctx, ApiError e) {
-        Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), e.getMessage())));
+        // a message may quote client text; a lone surrogate in it must not make the error itself unwritable
+        String m = org.bitsieve.core.text.Unicode.isWellFormed(e.getMessage()) ? e.getMessage()
+                : e.getMessage().replaceAll("[\\x{D800}-\\x{DFFF}]", "\uFFFD");
+        Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), m)));
     }
 
     private static void ensureJson(Context ctx, ApiError.Code code, String message) {

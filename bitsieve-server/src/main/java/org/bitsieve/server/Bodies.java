@@ -73,7 +73,7 @@ final class Bodies {
     record SearchResult(List<HitOut> hits) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClassifyResult(String label, Map<String, Double> votes, List<HitOut> neighbours) {}
+    record ClassifyResult(@JsonInclude(JsonInclude.Include.ALWAYS) String label, Map<String, Double> votes, List<HitOut> neighbours) {}
 
     record Dropped(String dropped) {}
 

@@ -1,5 +1,6 @@
 package org.bitsieve.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -8,6 +9,11 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -19,6 +25,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+
+import org.bitsieve.core.text.Unicode;
 
 import java.io.IOException;
 import java.util.stream.Collectors;
@@ -59,6 +67,8 @@ public final class Json {
             .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
             .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert))
             .withCoercionConfig(LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.TryConvert))
+            .addModule(StrictText.module())
+            .addModule(finiteNumbers())
             .build();
 
     static {
@@ -74,6 +84,12 @@ public final class Json {
         if (body.length == 0) {
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is empty; send a JSON object");
         }
+        int bad = Unicode.firstInvalidUtf8(body);
+        if (bad >= 0) {
+            // Jackson decodes some malformed UTF-8 leniently (overlong C0 AE became '.'): refuse it before parsing
+            throw new ApiError(ApiError.Code.INVALID_UNICODE, "the request body is not valid UTF-8 (bad byte sequence at byte "
+                    + bad + "); send JSON encoded as UTF-8");
+        }
         try {
             T t = MAPPER.readValue(body, type);
             if (t == null) {
@@ -86,23 +102,36 @@ public final class Json {
             throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field '" + path(e) + "'"
                     + (known.isEmpty() ? "" : "; known fields here: " + known));
         } catch (InvalidFormatException e) {
-            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + path(e) + "' has a wrong value: " + e.getOriginalMessage()
-                    .replaceAll("\\(class [^)]*\\)", "").replaceAll(" at \\[Source.*", ""));
+            String where = path(e);
+            String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+            throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
+                    + " has a wrong value; expected " + expected);
         } catch (MismatchedInputException e) {
             String where = path(e);
             String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
             throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
                     + " has the wrong type; expected " + expected);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StrictText.LoneSurrogate ls) {
+                throw new ApiError(ApiError.Code.INVALID_UNICODE, "field '" + path(e) + "' " + ls.getMessage());
+            }
             String m = clean(e.getOriginalMessage());
             if (nonNumeric(m)) {
                 throw nonFinite("at '" + path(e) + "'");
+            }
+            if (m.contains("surrogate")) { // Jackson's own refusal of a broken pair in a field name
+                throw new ApiError(ApiError.Code.INVALID_UNICODE, "invalid request body at '" + path(e) + "': a key is not valid "
+                        + "Unicode (an unpaired UTF-16 surrogate escape)");
             }
             throw new ApiError(ApiError.Code.INVALID_JSON, "invalid request body at '" + path(e) + "': " + m);
         } catch (JsonProcessingException e) {
             String m = clean(e.getOriginalMessage());
             if (nonNumeric(m)) {
                 throw nonFinite(location(e).strip());
+            }
+            if (m.contains("surrogate")) {
+                throw new ApiError(ApiError.Code.INVALID_UNICODE, "the request body is not valid Unicode: an unpaired UTF-16 "
+                        + "surrogate escape" + location(e));
             }
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is not valid JSON: " + m + location(e));
         } catch (IOException e) {
@@ -117,6 +146,64 @@ public final class Json {
     private static ApiError nonFinite(String where) {
         return new ApiError(ApiError.Code.NON_FINITE_VALUE, "NaN and Infinity are not JSON numbers, and vectors must hold finite "
                 + "values (" + where + ")");
+    }
+
+    /** Whether a stored metadata object has {@code field} with a non-null value. */
+    static boolean hasField(String metadataJson, String field) {
+        try {
+            JsonNode v = MAPPER.readTree(metadataJson).get(field);
+            return v != null && !v.isNull();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Scores are floats computed from the client's numbers; whatever goes wrong upstream, a response never holds
+     * NaN or Infinity (not JSON): a non-finite float is written as null.
+     */
+    private static SimpleModule finiteNumbers() {
+        SimpleModule m = new SimpleModule("bitsieve-finite-numbers");
+        JsonSerializer<Float> f = new StdSerializer<>(Float.class) {
+            @Override
+            public void serialize(Float v, JsonGenerator g, SerializerProvider p) throws IOException {
+                if (Float.isFinite(v)) {
+                    g.writeNumber(v);
+                } else {
+                    g.writeNull();
+                }
+            }
+        };
+        JsonSerializer<Double> d = new StdSerializer<>(Double.class) {
+            @Override
+            public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+                if (Double.isFinite(v)) {
+                    g.writeNumber(v);
+                } else {
+                    g.writeNull();
+                }
+            }
+        };
+        JsonSerializer<float[]> fa = new StdSerializer<>(float[].class) {
+            @Override
+            public void serialize(float[] v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeStartArray(v, v.length);
+                for (float x : v) {
+                    if (Float.isFinite(x)) {
+                        g.writeNumber(x);
+                    } else {
+                        g.writeNull();
+                    }
+                }
+                g.writeEndArray();
+            }
+        };
+        m.addSerializer(Float.class, f);
+        m.addSerializer(float.class, f);
+        m.addSerializer(Double.class, d);
+        m.addSerializer(double.class, d);
+        m.addSerializer(float[].class, fa);
+        return m;
     }
 
     public static byte[] write(Object o) {

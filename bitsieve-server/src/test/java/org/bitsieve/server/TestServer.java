@@ -81,6 +81,24 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A POST with exact body bytes (for malformed UTF-8) and a chosen Content-Type (null: none). */
+    Res postBytes(String path, byte[] body, String contentType, String key) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Res(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("POST " + path + " failed: " + e, e);
+        }
+    }
+
     Res get(String path) { return call("GET", path, null, WRITE_KEY); }
 
     Res post(String path, String body) { return call("POST", path, body, WRITE_KEY); }

@@ -3,7 +3,9 @@ package org.bitsieve.store;
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.EncoderFiles;
+import org.bitsieve.core.text.Unicode;
 import org.bitsieve.core.io.FileFormatException;
 
 import java.io.IOException;
@@ -428,6 +430,8 @@ public final class Collection implements AutoCloseable {
         float[] data = new float[adds * dim];
         int a = 0;
         for (WriteBatch.Op op : ops) {
+            // before any getBytes: a lone surrogate would become '?' and two ids would collapse into one
+            Unicode.requireWellFormed("id", op.id());
             if (op.id().getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
                 throw new IllegalArgumentException("id '" + op.id().substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
             }
@@ -450,7 +454,17 @@ public final class Collection implements AutoCloseable {
                         if (!Float.isFinite(x)) {
                             throw new IllegalArgumentException("document '" + op.id() + "': vector holds a non-finite value");
                         }
+                        if (!Float.isFinite(floats.roundTrip(x))) { // e.g. 1e5 in an f16 collection: Infinity on re-rank
+                            throw new IllegalArgumentException("document '" + op.id() + "': vector value " + x + " does not fit the collection's "
+                                    + floats.name().toLowerCase(java.util.Locale.ROOT) + " floats");
+                        }
                     }
+                    String problem = Vectors.magnitudeProblem(v);
+                    if (problem != null) { // finite values whose norm over- or underflows float32 scoring
+                        throw new IllegalArgumentException("document '" + op.id() + "': vector cannot be scored: " + problem);
+                    }
+                    Unicode.requireWellFormed("document '" + op.id() + "': text", op.doc().text());
+                    Unicode.requireWellFormed("document '" + op.id() + "': metadata", op.doc().metadataJson());
                     Metadata.check(op.id(), op.doc().metadataJson());
                     System.arraycopy(v, 0, data, a * dim, dim);
                     a++;

@@ -15,6 +15,39 @@ public final class Vectors {
         }
     }
 
+    /**
+     * Bounds on a vector's Euclidean norm that scoring can take: scorers work in float32, so a norm near 1e-45
+     * makes 1/norm overflow to Infinity, and values near 3e38 overflow when squared. Real embeddings have norms
+     * near 1; these bounds leave twelve orders of magnitude either way.
+     */
+    public static final double MIN_NORM = 1e-12, MAX_NORM = 1e12;
+    /** Largest magnitude of an encoder parameter (see {@code EncoderFiles}): with {@link #MAX_NORM} and any
+     *  dimension up to 65,536 a dot product stays far below float32's 3.4e38. */
+    public static final double MAX_PARAMETER = 1e12;
+
+    /**
+     * Why {@code v} cannot be scored safely (a non-finite value, or a norm outside [{@link #MIN_NORM},
+     * {@link #MAX_NORM}], zero included), or null when it can.
+     */
+    public static String magnitudeProblem(float[] v) {
+        double ss = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return "value at index " + i + " is " + v[i] + "; only finite numbers are allowed";
+            }
+            ss += (double) v[i] * v[i]; // in double: 3e38 squared is 9e76, finite there
+        }
+        double norm = Math.sqrt(ss);
+        if (norm < MIN_NORM) {
+            return norm == 0 ? "the vector is all zeros; it has no direction to compare"
+                    : "its norm " + (float) norm + " is below " + MIN_NORM + " (values this small underflow when scored)";
+        }
+        if (norm > MAX_NORM) {
+            return "its norm " + (float) norm + " is above " + MAX_NORM + " (values this large overflow when scored)";
+        }
+        return null;
+    }
+
     public static float dot(float[] a, int ao, float[] b, int bo, int n) {
         // four accumulators: breaks the add dependency chain so the JIT can pipeline
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;

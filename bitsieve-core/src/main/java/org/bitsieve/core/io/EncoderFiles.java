@@ -3,6 +3,7 @@ package org.bitsieve.core.io;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.EncoderKind;
 import org.bitsieve.core.encode.Encoders;
+import org.bitsieve.core.encode.Vectors;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -35,6 +36,8 @@ import java.util.zip.CRC32C;
 public final class EncoderFiles {
     static final byte[] MAGIC = "BSENCODR".getBytes(StandardCharsets.US_ASCII);
     public static final int VERSION = 1;
+    /** Sanity bounds checked before anything is allocated from them. */
+    static final int MAX_DIM = 1 << 16, MAX_BITS = 1 << 16;
 
     private EncoderFiles() {}
 
@@ -154,14 +157,20 @@ public final class EncoderFiles {
             String kind = str16(bb);
             int dim = bb.getInt();
             int bits = bb.getInt();
-            if (dim <= 0 || bits <= 0) {
+            if (dim <= 0 || bits <= 0 || dim > MAX_DIM || bits > MAX_BITS) {
                 throw new FileFormatException(path, "invalid dimension " + dim + " or bits " + bits);
             }
             int np = bb.getInt();
+            if (np < 0 || np > bb.remaining()) {
+                throw new FileFormatException(path, "parameter count " + np + " is impossible for the file's length");
+            }
             Map<String, String> params = new LinkedHashMap<>();
             for (int i = 0; i < np; i++) {
                 String k = str16(bb);
                 int len = bb.getInt();
+                if (len < 0 || len > bb.remaining()) { // a declared length is checked before it is allocated
+                    throw new FileFormatException(path, "parameter '" + k + "' runs past the end of the file");
+                }
                 byte[] v = new byte[len];
                 bb.get(v);
                 params.put(k, new String(v, StandardCharsets.UTF_8));
@@ -177,6 +186,13 @@ public final class EncoderFiles {
                 float[] a = new float[len];
                 bb.asFloatBuffer().get(a);
                 bb.position(bb.position() + len * 4);
+                for (int j = 0; j < len; j++) {
+                    // NaN or huge parameters were once accepted and made every asymmetric search fail later
+                    if (!Float.isFinite(a[j]) || Math.abs(a[j]) > Vectors.MAX_PARAMETER) {
+                        throw new FileFormatException(path, "array '" + name + "' holds " + a[j] + " at index " + j
+                                + "; encoder parameters must be finite and at most " + Vectors.MAX_PARAMETER + " in magnitude");
+                    }
+                }
                 arrays.put(name, a);
             }
             if (bb.remaining() != 4) {
@@ -190,7 +206,7 @@ public final class EncoderFiles {
             }
             try {
                 return k.restore(dim, bits, params, arrays);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // a restore that trips over inconsistent arrays is a bad file, not a bug here
                 throw new FileFormatException(path, "inconsistent " + kind + " encoder: " + e.getMessage());
             }
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
