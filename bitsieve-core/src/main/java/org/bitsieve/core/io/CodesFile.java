@@ -94,7 +94,12 @@ public final class CodesFile {
             if (bits <= 0 || words != PackedCodes.wordsFor(bits) || count < 0) {
                 throw new FileFormatException(path, "invalid header: bits " + bits + ", words " + words + ", count " + count);
             }
-            long expected = HEADER + 4 + count * words * 8 + 4;
+            long expected;
+            try { // no wrap-around: a declared count must match the file's length exactly
+                expected = Math.addExact(HEADER + 8, Math.multiplyExact(count, (long) words * 8));
+            } catch (ArithmeticException e) {
+                throw new FileFormatException(path, "invalid header: " + count + " codes of " + bits + " bits is implausibly large");
+            }
             if (size != expected) {
                 throw new FileFormatException(path, (size < expected ? "file is truncated" : "file has trailing bytes") + ": "
                         + size + " bytes, expected " + expected + " for " + count + " codes of " + bits + " bits");

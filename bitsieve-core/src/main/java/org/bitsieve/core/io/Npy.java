@@ -91,16 +91,25 @@ public final class Npy {
             String d0 = dims.length > 0 ? dims[0].trim() : "";
             String d1 = dims.length > 1 ? dims[1].trim() : "";
             if (dims.length == 2 && !d1.isEmpty() || dims.length == 3 && dims[2].trim().isEmpty()) {
-                rows = Long.parseLong(d0);
-                dim = Integer.parseInt(d1);
+                try {
+                    rows = Long.parseLong(d0);
+                    dim = Integer.parseInt(d1);
+                } catch (NumberFormatException e) {
+                    throw new FileFormatException(path, "shape (" + s.group(1).trim() + ") does not hold two whole numbers");
+                }
             } else {
                 throw new FileFormatException(path, "shape (" + s.group(1).trim() + ") is not 2-D (rows, dim)");
             }
-            if (dim <= 0) {
-                throw new FileFormatException(path, "dimension " + dim + " is not positive");
+            if (dim <= 0 || rows < 0) {
+                throw new FileFormatException(path, "shape (" + rows + ", " + dim + ") is not a positive dimension and a row count");
             }
             Header h = new Header(descr, rows, dim, start + headerLen);
-            long expected = h.dataOffset() + rows * dim * h.bytesPerValue();
+            long expected;
+            try { // a declared shape is checked against the file's length before anything is allocated from it
+                expected = Math.addExact(h.dataOffset(), Math.multiplyExact(Math.multiplyExact(rows, (long) dim), h.bytesPerValue()));
+            } catch (ArithmeticException e) {
+                throw new FileFormatException(path, "shape (" + rows + ", " + dim + ") is implausibly large");
+            }
             long actual = ch.size();
             if (actual < expected) {
                 throw new FileFormatException(path, "file is truncated: " + actual + " bytes, the header promises "
