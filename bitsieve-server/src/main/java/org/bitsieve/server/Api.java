@@ -38,7 +38,6 @@ import java.util.function.Supplier;
 final class Api {
     static final int DEFAULT_K = 10;
     static final int DEFAULT_OVERSAMPLE_WITH_FLOATS = 10;
-    private static final int MAX_ID_CHARS = 1024;
 
     private final ServerConfig cfg;
     private final ServerConfig.Limits limits;
@@ -46,10 +45,14 @@ final class Api {
     private final Embedders embedders;
     private final Metrics metrics;
     private final Semaphore scans;
+    private final Checks checks;
+    private final Queries queries;
 
     Api(ServerConfig cfg, CollectionRegistry colls, Embedders embedders, Metrics metrics) {
         this.cfg = cfg;
         this.limits = cfg.limits();
+        this.checks = new Checks(limits);
+        this.queries = new Queries(cfg, embedders, checks);
         this.colls = colls;
         this.embedders = embedders;
         this.metrics = metrics;
@@ -123,12 +126,12 @@ final class Api {
                     + "a whole number of vectors of " + dim + " little-endian float32 values (" + 4 * dim + " bytes each)");
         }
         int n = raw.length / (4 * dim);
-        checkBatch(n, "vectors_base64");
+        checks.checkBatch(n, "vectors_base64");
         java.nio.FloatBuffer fb = java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[][] out = new float[n][dim];
         for (int i = 0; i < n; i++) {
             fb.get(out[i]);
-            checkVector(out[i], dim, "vectors_base64[" + i + "]");
+            Checks.checkVector(out[i], dim, "vectors_base64[" + i + "]");
         }
         return out;
     }
@@ -136,8 +139,8 @@ final class Api {
     void embed(Context ctx) {
         Bodies.EmbedRequest b = body(ctx, Bodies.EmbedRequest.class);
         String model = Embedders.canonical(b.model() != null ? b.model() : cfg.defaultModel());
-        TextRole role = role(b.role());
-        checkTexts(b.texts(), "texts");
+        TextRole role = Checks.role(b.role());
+        checks.checkTexts(b.texts(), "texts");
         float[][] v = embedders.embed(model, b.texts(), role);
         reply(ctx, 200, new Bodies.EmbedResponse(model, v.length == 0 ? Embedders.dimension(model) : v[0].length, v));
     }
@@ -147,9 +150,13 @@ final class Api {
     void listCollections(Context ctx) throws IOException {
         List<Bodies.CollectionSummary> out = new ArrayList<>();
         for (CollectionRegistry.Handle h : colls.all()) {
+            if (h.isDamaged()) {
+                out.add(new Bodies.CollectionSummary(h.name, "damaged", null, null, null, null, null, h.damage));
+                continue;
+            }
             try {
-                out.add(colls.use(h.name, x -> new Bodies.CollectionSummary(x.name, x.model, x.coll.encoder().bits(),
-                        x.coll.encoder().dimension(), floats(x.coll.floats()), x.coll.count())));
+                out.add(colls.use(h.name, x -> new Bodies.CollectionSummary(x.name, "ok", x.model, x.coll.encoder().bits(),
+                        x.coll.encoder().dimension(), floats(x.coll.floats()), x.coll.count(), null)));
             } catch (ApiError e) {
                 // dropped while listing: leave it out
             }
@@ -160,7 +167,7 @@ final class Api {
     void createCollection(Context ctx) throws IOException {
         Bodies.CreateCollection b = body(ctx, Bodies.CreateCollection.class);
         if (b.name() == null) {
-            throw missing("name");
+            throw Checks.missing("name");
         }
         String name = CollectionRegistry.checkName(b.name());
         String model = Embedders.canonical(b.model() != null ? b.model() : cfg.defaultModel());
@@ -190,7 +197,13 @@ final class Api {
             enc = shippedEncoder(model, bits);
             source = "shipped";
         }
-        CollectionRegistry.Handle h = colls.create(name, enc, floats, model, bits, source);
+        CollectionRegistry.Handle h;
+        try {
+            h = colls.create(name, enc, floats, model, bits, source);
+        } catch (OutOfMemoryError e) { // the registry removed the half-made folder; say so in JSON, not an empty 500
+            throw new ApiError(ApiError.Code.UNAVAILABLE, "the server has no memory left for another collection; drop one, "
+                    + "lower max_collections or give the server more heap");
+        }
         reply(ctx, 201, info(h));
     }
 
@@ -225,9 +238,9 @@ final class Api {
         }
         List<Bodies.DocumentIn> docs = b.documents();
         if (docs == null) {
-            throw missing("documents");
+            throw Checks.missing("documents");
         }
-        checkBatch(docs.size(), "documents");
+        checks.checkBatch(docs.size(), "documents");
         Set<String> seen = new HashSet<>();
         List<String> toEmbed = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) {
@@ -236,7 +249,7 @@ final class Api {
             if (d == null) {
                 throw new ApiError(ApiError.Code.WRONG_TYPE, f + " is null; each document is an object with 'id' and 'text' and/or 'vector'");
             }
-            checkId(d.id(), f + ".id");
+            Checks.checkId(d.id(), f + ".id");
             if (!seen.add(d.id())) {
                 throw new ApiError(ApiError.Code.DUPLICATE_ID, f + ".id '" + d.id() + "' appears twice in this request");
             }
@@ -261,12 +274,12 @@ final class Api {
         }
         WriteResultHolder r = colls.use(ctx.pathParam("name"), h -> {
             int dim = h.coll.encoder().dimension();
-            float[][] embedded = toEmbed.isEmpty() ? new float[0][] : embedders.embed(requireModel(h), toEmbed, TextRole.PASSAGE);
+            float[][] embedded = toEmbed.isEmpty() ? new float[0][] : embedders.embed(Queries.requireModel(h), toEmbed, TextRole.PASSAGE);
             WriteBatch batch = new WriteBatch();
             int e = 0;
             for (int i = 0; i < docs.size(); i++) {
                 Bodies.DocumentIn d = docs.get(i);
-                float[] v = d.vector() != null ? checkVector(d.vector(), dim, "documents[" + i + "].vector") : embedded[e++];
+                float[] v = d.vector() != null ? Checks.checkVector(d.vector(), dim, "documents[" + i + "].vector") : embedded[e++];
                 String meta = d.metadata() == null || d.metadata().isNull() ? null : d.metadata().toString();
                 Doc doc = new Doc(d.id(), v, d.text(), meta);
                 if (upsert) {
@@ -299,8 +312,8 @@ final class Api {
 
     void getDocument(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        checkId(id, "id");
-        boolean vectors = flag(ctx.queryParam("include_vector"), "include_vector");
+        Checks.checkId(id, "id");
+        boolean vectors = Checks.flag(ctx.queryParam("include_vector"), "include_vector");
         Bodies.DocumentOut d = colls.use(ctx.pathParam("name"), h -> out(h.coll.get(id), vectors));
         if (d == null) {
             throw new ApiError(ApiError.Code.DOCUMENT_NOT_FOUND, "no document '" + id + "' in collection '" + ctx.pathParam("name") + "'");
@@ -310,7 +323,7 @@ final class Api {
 
     void getDocuments(Context ctx) throws IOException {
         Bodies.Ids b = body(ctx, Bodies.Ids.class);
-        List<String> ids = ids(b);
+        List<String> ids = checks.ids(b);
         boolean vectors = Boolean.TRUE.equals(b.includeVectors());
         Bodies.Documents r = colls.use(ctx.pathParam("name"), h -> {
             List<Bodies.DocumentOut> found = new ArrayList<>();
@@ -330,7 +343,7 @@ final class Api {
 
     void deleteDocument(Context ctx) throws IOException {
         String id = ctx.pathParam("id");
-        checkId(id, "id");
+        Checks.checkId(id, "id");
         Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
             int n = h.coll.delete(List.of(id));
             return new Bodies.DeleteResult(n, h.coll.count());
@@ -347,7 +360,7 @@ final class Api {
         if (b.includeVectors() != null) {
             throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field 'include_vectors' (it belongs to documents/get)");
         }
-        List<String> ids = ids(b);
+        List<String> ids = checks.ids(b);
         Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
             int n = h.coll.delete(ids);
             return new Bodies.DeleteResult(n, h.coll.count());
@@ -361,9 +374,9 @@ final class Api {
     void search(Context ctx) throws IOException {
         Bodies.Search b = body(ctx, Bodies.Search.class);
         Bodies.SearchResult r = colls.use(ctx.pathParam("name"), h -> {
-            SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
+            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
             List<Hit> hits = scanning(() -> h.coll.search(req));
-            return new Bodies.SearchResult(hits(hits));
+            return new Bodies.SearchResult(Queries.hits(hits));
         });
         metrics.searches.increment();
         reply(ctx, 200, r);
@@ -376,128 +389,33 @@ final class Api {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'label_field' is empty; name the metadata field that holds labels");
         }
         Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
-            SearchRequest req = request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
-            return scanning(() -> classify(h, req, field));
+            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
+            return scanning(() -> Queries.classify(h, req, field));
         });
         metrics.searches.increment();
         reply(ctx, 200, r);
     }
 
-    /**
-     * The store refuses a vote when no neighbour carries the label field (an empty collection included); that is
-     * an answer, not a fault: 200 with {@code label: null}, no votes, and the neighbours that were found.
-     */
-    private static Bodies.ClassifyResult classify(CollectionRegistry.Handle h, SearchRequest req, String field) {
-        try {
-            Classification c = h.coll.classify(req, field);
-            return new Bodies.ClassifyResult(c.label(), c.votes(), hits(c.neighbours()));
-        } catch (IllegalArgumentException e) {
-            List<Hit> neighbours = h.coll.search(req);
-            for (Hit x : neighbours) {
-                if (x.metadataJson() != null && Json.hasField(x.metadataJson(), field)) {
-                    throw e; // labels were there, so the refusal meant something else
-                }
-            }
-            return new Bodies.ClassifyResult(null, java.util.Map.of(), hits(neighbours));
-        }
-    }
 
-    private SearchRequest request(CollectionRegistry.Handle h, String text, float[] vector, Integer k, String mode,
-                                  Integer oversample, Bodies.Filter filter) {
-        int dim = h.coll.encoder().dimension();
-        float[] q;
-        if (text != null && vector != null) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'text' or 'vector' as the query, not both");
-        } else if (vector != null) {
-            q = checkVector(vector, dim, "vector");
-        } else if (text != null) {
-            checkText(text, "text");
-            q = embedders.embed(requireModel(h), List.of(text), TextRole.QUERY)[0];
-        } else {
-            throw new ApiError(ApiError.Code.MISSING_FIELD, "no query: give 'text' (embedded with the collection's model) or 'vector'");
-        }
-        int kk = k == null ? DEFAULT_K : k;
-        if (kk < 1 || kk > limits.maxK()) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'k' must be 1.." + limits.maxK() + ", got " + kk);
-        }
-        boolean hasFloats = h.coll.floats() != FloatFormat.NONE;
-        int over = oversample == null ? (hasFloats ? DEFAULT_OVERSAMPLE_WITH_FLOATS : 1) : oversample;
-        if (over < 1 || over > 100) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'oversample' must be 1..100, got " + over);
-        }
-        if (over > 1 && !hasFloats) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' keeps no float vectors, so it cannot "
-                    + "re-rank; use oversample 1 (or create the collection with floats f16 or f32)");
-        }
-        SearchMode m;
-        if (mode == null) {
-            m = SearchMode.ASYMMETRIC;
-        } else {
-            try {
-                m = SearchMode.parse(mode);
-            } catch (IllegalArgumentException e) {
-                throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'mode': " + e.getMessage());
-            }
-        }
-        SearchRequest req = SearchRequest.of(q, kk).mode(m).oversample(over).threads(cfg.searchThreads());
-        if (filter != null) {
-            if (filter.field() == null || filter.field().isEmpty()) {
-                throw missing("filter.field");
-            }
-            JsonNode v = filter.value();
-            if (v == null || !v.isValueNode() || v.isNull()) {
-                throw new ApiError(ApiError.Code.WRONG_TYPE, "field 'filter.value' must be a string, number or boolean");
-            }
-            StrictText.check("filter.value", v);
-            req = req.filter(filter.field(), v.asText());
-        }
-        return req;
-    }
 
-    private static List<Bodies.HitOut> hits(List<Hit> hits) {
-        List<Bodies.HitOut> out = new ArrayList<>(hits.size());
-        for (Hit x : hits) {
-            out.add(new Bodies.HitOut(x.id(), x.score(), x.text(), x.metadataJson()));
-        }
-        return out;
-    }
 
     // ------------------------------------------------------------------ checks
 
     /** Reads the body within the size limit and parses it strictly. */
     <T> T body(Context ctx, Class<T> type) {
-        return Json.parse(readBody(ctx, limits.maxBodyBytes()), type);
+        return Json.parse(Checks.readBody(ctx, limits.maxBodyBytes()), type);
     }
 
-    static byte[] readBody(Context ctx, long max) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > max) {
-            throw tooLarge(declared, max);
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] buf = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, max + 1));
-            if (buf.length > max) {
-                throw tooLarge(-1, max);
-            }
-            return buf;
-        } catch (IOException e) {
-            throw new ApiError(ApiError.Code.BAD_REQUEST, "the request body could not be read: " + e.getMessage());
-        }
-    }
 
-    private static ApiError tooLarge(long got, long max) {
-        return new ApiError(ApiError.Code.BODY_TOO_LARGE, "the request body " + (got >= 0 ? "is " + got + " bytes" : "is larger than the limit")
-                + "; the limit is " + max + " bytes. Send fewer items per request");
-    }
 
     private float[][] textsOrVectors(List<String> texts, float[][] vectors, String model, int dim, TextRole role) {
         if (texts != null && vectors != null) {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'texts' or 'vectors', not both");
         }
         if (vectors != null) {
-            checkBatch(vectors.length, "vectors");
+            checks.checkBatch(vectors.length, "vectors");
             for (int i = 0; i < vectors.length; i++) {
-                checkVector(vectors[i], dim, "vectors[" + i + "]");
+                Checks.checkVector(vectors[i], dim, "vectors[" + i + "]");
             }
             return vectors;
         }
@@ -505,7 +423,7 @@ final class Api {
             throw new ApiError(ApiError.Code.MISSING_FIELD, "give 'texts' (strings to embed), 'vectors' (arrays of " + dim
                     + " numbers) or 'vectors_base64'");
         }
-        checkTexts(texts, "texts");
+        checks.checkTexts(texts, "texts");
         if (Embedders.dimension(model) != dim) {
             throw new ApiError(ApiError.Code.WRONG_DIMENSION, "model " + model + " makes " + Embedders.dimension(model)
                     + "-d vectors but the encoder takes " + dim);
@@ -513,93 +431,12 @@ final class Api {
         return embedders.embed(model, texts, role);
     }
 
-    private void checkBatch(int n, String field) {
-        if (n > limits.maxBatch()) {
-            throw new ApiError(ApiError.Code.BATCH_TOO_LARGE, "'" + field + "' has " + n + " items; the limit is "
-                    + limits.maxBatch() + " per request. Split it into several requests");
-        }
-    }
 
-    private void checkTexts(List<String> texts, String field) {
-        if (texts == null) {
-            throw missing(field);
-        }
-        checkBatch(texts.size(), field);
-        for (int i = 0; i < texts.size(); i++) {
-            checkText(texts.get(i), field + "[" + i + "]");
-        }
-    }
 
-    private void checkText(String t, String field) {
-        if (t == null) {
-            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + field + "' is null; it must be a string with content");
-        }
-        if (t.isBlank()) {
-            throw new ApiError(ApiError.Code.EMPTY_TEXT, "field '" + field + "' is " + (t.isEmpty() ? "empty" : "blank")
-                    + "; there is nothing to embed (remove it or fill it in)");
-        }
-        if (t.length() > limits.maxTextChars()) {
-            throw new ApiError(ApiError.Code.TEXT_TOO_LONG, "field '" + field + "' has " + t.length() + " characters; the limit is "
-                    + limits.maxTextChars());
-        }
-    }
 
-    static float[] checkVector(float[] v, int dim, String field) {
-        if (v == null) {
-            throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + field + "' is null; it must be an array of " + dim + " numbers");
-        }
-        if (v.length != dim) {
-            throw new ApiError(ApiError.Code.WRONG_DIMENSION, "field '" + field + "' has " + v.length + " values; "
-                    + dim + " are needed (the model's / collection's dimension)");
-        }
-        for (int j = 0; j < v.length; j++) {
-            if (!Float.isFinite(v[j])) {
-                throw new ApiError(ApiError.Code.NON_FINITE_VALUE, "field '" + field + "[" + j + "]' is not a finite 32-bit float "
-                        + "(numbers beyond +-3.4e38 overflow to infinity); vectors must hold finite values");
-            }
-        }
-        String problem = Vectors.magnitudeProblem(v);
-        if (problem != null) {
-            // finite values can still overflow or underflow float32 scoring (1e-45 queries once scored Infinity)
-            throw new ApiError(ApiError.Code.INVALID_VECTOR, "field '" + field + "' cannot be scored: " + problem
-                    + "; send a vector with a norm between " + Vectors.MIN_NORM + " and " + Vectors.MAX_NORM);
-        }
-        return v;
-    }
 
-    private static void checkId(String id, String field) {
-        if (id == null) {
-            throw missing(field);
-        }
-        if (id.isEmpty()) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "field '" + field + "' is empty; ids must be non-empty strings");
-        }
-        if (id.length() > MAX_ID_CHARS) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "field '" + field + "' is " + id.length() + " characters; ids are at most " + MAX_ID_CHARS);
-        }
-        if (!Unicode.isWellFormed(id)) {
-            throw new ApiError(ApiError.Code.INVALID_UNICODE, "field '" + field + "' is not valid Unicode (an unpaired UTF-16 surrogate)");
-        }
-    }
 
-    private List<String> ids(Bodies.Ids b) {
-        if (b.ids() == null) {
-            throw missing("ids");
-        }
-        checkBatch(b.ids().size(), "ids");
-        for (int i = 0; i < b.ids().size(); i++) {
-            checkId(b.ids().get(i), "ids[" + i + "]");
-        }
-        return b.ids();
-    }
 
-    private static String requireModel(CollectionRegistry.Handle h) {
-        if (h.model == null) {
-            throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' has no model recorded, so texts "
-                    + "cannot be embedded for it; send vectors");
-        }
-        return h.model;
-    }
 
     private Encoder shippedEncoder(String model, int bits) {
         try {
@@ -623,26 +460,7 @@ final class Api {
         }
     }
 
-    private static TextRole role(String r) {
-        if (r == null) {
-            return TextRole.PASSAGE;
-        }
-        return switch (r) {
-            case "query" -> TextRole.QUERY;
-            case "passage" -> TextRole.PASSAGE;
-            default -> throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'role' must be 'query' or 'passage', got '" + r + "'");
-        };
-    }
 
-    private static boolean flag(String v, String name) {
-        if (v == null || v.equals("false")) {
-            return false;
-        }
-        if (v.equals("true")) {
-            return true;
-        }
-        throw new ApiError(ApiError.Code.INVALID_VALUE, "query parameter '" + name + "' must be true or false");
-    }
 
     private static Bodies.DocumentOut out(Doc d, boolean vectors) {
         if (d == null) {
@@ -653,9 +471,6 @@ final class Api {
 
     private static String floats(FloatFormat f) { return f.name().toLowerCase(Locale.ROOT); }
 
-    static ApiError missing(String field) {
-        return new ApiError(ApiError.Code.MISSING_FIELD, "field '" + field + "' is required");
-    }
 
     static void reply(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));

@@ -34,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
     private final ServerConfig cfg;
     private final ApiKeys keys;
     private final CollectionRegistry colls;
+    private final BodyReader bodies;
     private final Embedders embedders = new Embedders();
     private final Metrics metrics = new Metrics();
     private final Api api;
@@ -53,7 +54,13 @@ public final class ApiServer implements AutoCloseable {
         this.cfg = cfg.validate();
         this.log = log;
         this.keys = new ApiKeys(cfg.keys());
-        this.colls = CollectionRegistry.open(cfg.data());
+        this.colls = CollectionRegistry.open(cfg.data(), cfg.limits().maxCollections());
+        for (CollectionRegistry.Handle h : colls.damaged()) {
+            log.println("bitsieve serve: collection '" + h.name + "' is damaged and is not served (requests to it get 409 "
+                    + "collection_damaged): " + h.damage);
+        }
+        this.bodies = new BodyReader(cfg.limits().maxBodyBytes(), cfg.limits().bodyTimeoutSeconds() * 1000L,
+                cfg.limits().minBodyBytesPerSecond());
         this.api = new Api(cfg, colls, embedders, metrics);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -66,6 +73,17 @@ public final class ApiServer implements AutoCloseable {
             pool.setName("bitsieve-http");
             c.jetty.threadPool = pool;
             c.jetty.defaultHost = cfg.host();
+            c.jetty.addConnector((server, http) -> {
+                org.eclipse.jetty.server.ServerConnector sc = new org.eclipse.jetty.server.ServerConnector(server, new Http1Only(http));
+                sc.setHost(cfg.host());
+                sc.setPort(cfg.port());
+                return sc;
+            });
+            c.jetty.modifyServletContextHandler(h -> {
+                org.eclipse.jetty.servlet.FilterHolder f = new org.eclipse.jetty.servlet.FilterHolder(bodies);
+                f.setAsyncSupported(true);
+                h.addFilter(f, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.ASYNC));
+            });
             c.jetty.modifyServer(server -> {
                 // Javalin's server already wraps its handlers in a StatisticsHandler; a stop timeout turns stop()
                 // into a graceful drain: connectors close first, in-flight requests get this long to finish
@@ -118,7 +136,8 @@ public final class ApiServer implements AutoCloseable {
 
     public ServerConfig config() { return cfg; }
 
-    public int collections() { return colls.all().size(); }
+    /** Collections served (damaged ones are not). */
+    public int collections() { return colls.healthyCount(); }
 
     /** Every route registered with the HTTP router (method and path template). */
     public List<Route> routes() {
@@ -128,7 +147,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void registerRoutes() {
-        get("/health", null, ctx -> Api.reply(ctx, 200, new Bodies.Health("ok")));
+        get("/health", null, this::health);
         get("/metrics", Role.READ, this::metrics);
         get("/openapi.json", Role.READ, this::openapi);
         post("/v1/encode", Role.READ, api::encode);
@@ -175,8 +194,31 @@ public final class ApiServer implements AutoCloseable {
                 throw new ApiError(ApiError.Code.FORBIDDEN, "this API key is read-only; " + ctx.method() + " " + ctx.endpointHandlerPath()
                         + " needs a write key");
             }
+            if (ctx.method() == io.javalin.http.HandlerType.POST) {
+                checkContentType(ctx.header("Content-Type"));
+            }
             h.handle(ctx);
         };
+    }
+
+    /**
+     * Every POST body is JSON. Accepted: no Content-Type, {@code application/json} (any parameters, e.g. charset),
+     * any {@code application/*+json}, and {@code application/x-www-form-urlencoded}, which is what {@code curl -d}
+     * sends, so the documented curl lines keep working (the body is still parsed as strict JSON, never as a form).
+     * Anything else is refused with 415 before the body is parsed.
+     */
+    static void checkContentType(String header) {
+        if (header == null || header.isBlank()) {
+            return;
+        }
+        String t = header.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("application/json") || (t.startsWith("application/") && t.endsWith("+json"))
+                || t.equals("application/x-www-form-urlencoded")) {
+            return;
+        }
+        String shown = t.length() > 60 ? t.substring(0, 60) + "..." : t;
+        throw new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "request bodies are JSON: send 'Content-Type: application/json' "
+                + "(got '" + shown + "')");
     }
 
     private void authenticate(Context ctx) {
@@ -226,9 +268,20 @@ public final class ApiServer implements AutoCloseable {
         metrics.observe(ctx.method().name(), route, ctx.statusCode(), seconds);
     }
 
+    /** 200 either way: a degraded server still serves its healthy collections, so it stays in rotation. */
+    private void health(Context ctx) {
+        List<String> damaged = colls.damaged().stream().map(h -> h.name).toList();
+        Api.reply(ctx, 200, damaged.isEmpty() ? new Bodies.Health("ok", null) : new Bodies.Health("degraded", damaged));
+    }
+
     private void metrics(Context ctx) {
         List<Metrics.CollectionStats> stats = new ArrayList<>();
+        metrics.damagedCollections = colls.damaged().stream().map(h -> h.name).toList();
+        metrics.slowBodiesRefused = bodies.timedOut.sum();
         for (CollectionRegistry.Handle h : colls.all()) {
+            if (h.isDamaged()) {
+                continue;
+            }
             try {
                 stats.add(colls.use(h.name, x -> new Metrics.CollectionStats(x.name, x.coll.count(), x.coll.info().bytes())));
             } catch (ApiError | IOException e) {
@@ -321,7 +374,9 @@ public final class ApiServer implements AutoCloseable {
             ApiError.Code code = switch (status) {
                 case 404 -> ApiError.Code.NOT_FOUND;
                 case 405 -> ApiError.Code.METHOD_NOT_ALLOWED;
-                case 413, 431 -> ApiError.Code.BODY_TOO_LARGE;
+                case 413 -> ApiError.Code.BODY_TOO_LARGE;
+                case 431 -> ApiError.Code.HEADERS_TOO_LARGE;
+                case 408 -> ApiError.Code.REQUEST_TIMEOUT;
                 case 415 -> ApiError.Code.UNSUPPORTED_MEDIA_TYPE;
                 case 503 -> ApiError.Code.UNAVAILABLE;
                 default -> status >= 500 ? ApiError.Code.INTERNAL_ERROR : ApiError.Code.BAD_REQUEST;

@@ -48,8 +48,10 @@ final class Bodies {
 
     record EmbedResponse(String model, int dimension, float[][] vectors) {}
 
+    /** {@code state} is {@code ok} or {@code damaged}; a damaged one carries only its name, state and error. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CollectionSummary(String name, String model, int bits, int dimension, String floats, int documents) {}
+    record CollectionSummary(String name, String state, String model, Integer bits, Integer dimension, String floats, Integer documents,
+                             String error) {}
 
     record CollectionList(List<CollectionSummary> collections) {}
 
@@ -77,5 +79,7 @@ final class Bodies {
 
     record Dropped(String dropped) {}
 
-    record Health(String status) {}
+    /** {@code ok}, or {@code degraded} with the damaged collections named (the others are served). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Health(String status, List<String> damaged) {}
 }

@@ -37,47 +37,95 @@ final class CollectionRegistry implements AutoCloseable {
 
     static final class Handle {
         final String name;
-        final Collection coll;
+        final Collection coll; // null when damaged
         final String model; // null when the sidecar is missing (a crash between create and its write)
+        /** Why the collection could not be opened at start; null for a healthy one. */
+        final String damage;
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         boolean gone;
 
         Handle(String name, Collection coll, String model) {
+            this(name, coll, model, null);
+        }
+
+        private Handle(String name, Collection coll, String model, String damage) {
             this.name = name;
             this.coll = coll;
             this.model = model;
+            this.damage = damage;
         }
+
+        static Handle damaged(String name, String why) { return new Handle(name, null, null, why); }
+
+        boolean isDamaged() { return damage != null; }
     }
 
     interface Work<T> {
         T run(Handle h) throws IOException;
     }
 
+    /** Tests only: runs between the store's create and the sidecar write, to fail a create half-way. */
+    static volatile Runnable createFault;
+
     private final Path data;
+    private final int maxCollections;
     private final Map<String, Handle> open = new TreeMap<>();
 
-    private CollectionRegistry(Path data) {
+    private CollectionRegistry(Path data, int maxCollections) {
         this.data = data;
+        this.maxCollections = maxCollections;
     }
 
-    /** Opens every collection under {@code data} (creating the folder if needed). */
     static CollectionRegistry open(Path data) throws IOException {
+        return open(data, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Opens every collection under {@code data} (creating the folder if needed). One that cannot be opened (the
+     * store finds it corrupt, its MANIFEST is missing, another process holds it) is kept as damaged: listed with
+     * its error, refused with 409 {@code collection_damaged}; the others are served. One bad folder used to stop
+     * the whole server from starting.
+     */
+    static CollectionRegistry open(Path data, int maxCollections) throws IOException {
         Files.createDirectories(data);
-        CollectionRegistry r = new CollectionRegistry(data.toRealPath());
+        CollectionRegistry r = new CollectionRegistry(data.toRealPath(), maxCollections);
         try (Stream<Path> s = Files.list(r.data)) {
             for (Path p : s.sorted().toList()) {
                 String n = p.getFileName().toString();
-                if (Files.isDirectory(p) && NAME.matcher(n).matches() && Collection.exists(p)) {
-                    try {
-                        r.open.put(n, new Handle(n, Collection.open(p), readModel(p)));
-                    } catch (IOException | RuntimeException e) {
-                        r.close();
-                        throw new IOException("collection '" + n + "' in " + p + " cannot be opened: " + e.getMessage(), e);
+                if (!Files.isDirectory(p) || !NAME.matcher(n).matches()) {
+                    continue;
+                }
+                if (!Collection.exists(p)) {
+                    if (!isEmpty(p)) { // files but no MANIFEST: not absent, damaged (its name stays taken)
+                        r.open.put(n, Handle.damaged(n, "the folder holds files but no MANIFEST"));
                     }
+                    continue;
+                }
+                try {
+                    r.open.put(n, new Handle(n, Collection.open(p), readModel(p)));
+                } catch (IOException | RuntimeException e) {
+                    r.open.put(n, Handle.damaged(n, r.relative(e.getMessage() == null ? e.toString() : e.getMessage())));
                 }
             }
         }
         return r;
+    }
+
+    /** Store messages name absolute paths; clients see them relative to the data folder. */
+    private String relative(String m) {
+        return m.replace(data.toString() + java.io.File.separator, "").replace(data.toString(), "");
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    static ApiError damaged(Handle h) {
+        return new ApiError(ApiError.Code.COLLECTION_DAMAGED, "collection '" + h.name + "' is damaged and not served: " + h.damage
+                + ". An operator can check it with `bitsieve verify` and fix it with `bitsieve repair` (then restart the "
+                + "server), or remove its folder by hand");
     }
 
     /** Checks a collection name from a URL or body; the only way a name becomes a path. */
@@ -107,6 +155,9 @@ final class CollectionRegistry implements AutoCloseable {
         if (h == null) {
             throw notFound(name);
         }
+        if (h.isDamaged()) {
+            throw damaged(h);
+        }
         h.lock.readLock().lock();
         try {
             if (h.gone) {
@@ -124,20 +175,53 @@ final class CollectionRegistry implements AutoCloseable {
 
     synchronized Handle create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source) throws IOException {
         Path dir = folder(name);
-        if (open.containsKey(name) || Collection.exists(dir)) {
+        Handle existing = open.get(name);
+        if (existing != null && existing.isDamaged()) {
+            throw damaged(existing);
+        }
+        if (existing != null || Collection.exists(dir)) {
             throw new ApiError(ApiError.Code.COLLECTION_EXISTS, "collection '" + name + "' already exists; drop it first or pick another name");
         }
-        Collection c = Collection.create(dir, encoder, CollectionOptions.defaults().withFloats(floats));
+        if (open.size() >= maxCollections) {
+            throw new ApiError(ApiError.Code.TOO_MANY_COLLECTIONS, "the server holds " + open.size() + " collections, its limit "
+                    + "(max_collections); drop one first, or raise the limit in the server config");
+        }
+        // only a folder this create makes (or an empty one) is removed when the create fails half-way
+        boolean ours = !Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir));
+        Collection c = null;
         try {
+            c = Collection.create(dir, encoder, CollectionOptions.defaults().withFloats(floats));
+            if (createFault != null) {
+                createFault.run();
+            }
             writeSidecar(dir, new Sidecar(1, model, bits, source));
-        } catch (IOException | RuntimeException e) {
-            c.close();
-            Collection.drop(dir);
+        } catch (IOException | RuntimeException | Error e) {
+            // a half-made folder used to keep its name taken until a restart
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException | RuntimeException x) {
+                    e.addSuppressed(x);
+                }
+            }
+            if (ours) {
+                deleteTree(dir, e);
+            }
             throw e;
         }
         Handle h = new Handle(name, c, model);
         open.put(name, h);
         return h;
+    }
+
+    private static void deleteTree(Path dir, Throwable into) {
+        try (Stream<Path> w = Files.walk(dir)) {
+            for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException x) {
+            into.addSuppressed(x);
+        }
     }
 
     /** Drops a collection: waits for its in-flight requests, closes it, deletes its folder. */
@@ -147,6 +231,10 @@ final class CollectionRegistry implements AutoCloseable {
             h = open.get(checkName(name));
             if (h == null) {
                 throw notFound(name);
+            }
+            if (h.isDamaged()) {
+                // refused, not dropped: the files may still be repairable, and deleting them is an operator's call
+                throw damaged(h);
             }
             open.remove(name);
         }
@@ -162,12 +250,20 @@ final class CollectionRegistry implements AutoCloseable {
         }
     }
 
+    /** Every collection, damaged ones included. */
     synchronized List<Handle> all() { return new ArrayList<>(open.values()); }
+
+    synchronized List<Handle> damaged() { return open.values().stream().filter(Handle::isDamaged).toList(); }
+
+    synchronized int healthyCount() { return (int) open.values().stream().filter(h -> !h.isDamaged()).count(); }
 
     @Override
     public synchronized void close() throws IOException {
         IOException first = null;
         for (Handle h : open.values()) {
+            if (h.isDamaged()) {
+                continue;
+            }
             h.lock.writeLock().lock();
             try {
                 h.gone = true;

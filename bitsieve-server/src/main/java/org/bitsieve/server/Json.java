@@ -123,6 +123,14 @@ public final class Json {
                 throw new ApiError(ApiError.Code.INVALID_UNICODE, "invalid request body at '" + path(e) + "': a key is not valid "
                         + "Unicode (an unpaired UTF-16 surrogate escape)");
             }
+            boolean syntax = e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException
+                    || m.contains("end-of-input") || m.contains("Unexpected character");
+            if (!syntax && e.getPath() != null && !e.getPath().isEmpty()) {
+                // a value of the wrong shape; Jackson's own words name Java types ("Cannot construct instance of `float[][]`")
+                throw new ApiError(ApiError.Code.WRONG_TYPE, "field '" + path(e) + "' has the wrong type or shape; "
+                        + "see GET /openapi.json for what it takes");
+            }
+            m = plain(m);
             throw new ApiError(ApiError.Code.INVALID_JSON, "invalid request body at '" + path(e) + "': " + m);
         } catch (JsonProcessingException e) {
             String m = clean(e.getOriginalMessage());
@@ -133,7 +141,7 @@ public final class Json {
                 throw new ApiError(ApiError.Code.INVALID_UNICODE, "the request body is not valid Unicode: an unpaired UTF-16 "
                         + "surrogate escape" + location(e));
             }
-            throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is not valid JSON: " + m + location(e));
+            throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is not valid JSON: " + plain(m) + location(e));
         } catch (IOException e) {
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body could not be read: " + e.getMessage());
         }
@@ -263,6 +271,11 @@ public final class Json {
         }
         int nl = m.indexOf('\n');
         return (nl >= 0 ? m.substring(0, nl) : m).replaceAll(" at \\[Source.*", "");
+    }
+
+    /** Jackson's messages without Java type names (backticked, "java.lang.X", "(class ...)"). */
+    static String plain(String m) {
+        return m.replaceAll("`[^`]*`", "a value").replaceAll("\\(class [^)]*\\)", "").replaceAll("\\b(java|com\\.fasterxml|org)\\.[\\w.$]+", "a value");
     }
 
     private static String location(JsonProcessingException e) {

@@ -49,6 +49,9 @@ final class Metrics {
     /** Searches waiting for one of the {@code concurrent_searches} slots, and how many slots there are. */
     final AtomicLong searchesWaiting = new AtomicLong();
     volatile int searchSlots;
+    /** Collections that could not be opened at start, and bodies refused for arriving too slowly. */
+    volatile java.util.List<String> damagedCollections = java.util.List.of();
+    volatile long slowBodiesRefused;
 
     void observe(String method, String route, int status, double seconds) {
         latency.computeIfAbsent(new Key(method, route), k -> new Histogram()).observe(seconds);
@@ -94,6 +97,15 @@ final class Metrics {
         counter(sb, "bitsieve_documents_deleted_total", "Documents deleted through the API.", documentsDeleted.sum());
         counter(sb, "bitsieve_searches_total", "Searches and classifications run.", searches.sum());
         gauge(sb, "bitsieve_models_loaded", "Text models loaded in memory.", modelsLoaded);
+        counter(sb, "bitsieve_slow_bodies_refused_total", "Request bodies refused with 408 for arriving too slowly or too late.",
+                slowBodiesRefused);
+        gauge(sb, "bitsieve_collections_damaged", "Collections that could not be opened at start and are not served.",
+                damagedCollections.size());
+        sb.append("# HELP bitsieve_collection_damaged 1 for each collection that is damaged (see GET /v1/collections).\n");
+        sb.append("# TYPE bitsieve_collection_damaged gauge\n");
+        for (String d : damagedCollections) {
+            sb.append("bitsieve_collection_damaged{collection=\"").append(esc(d)).append("\"} 1\n");
+        }
         sb.append("# HELP bitsieve_collection_documents Live documents per collection.\n");
         sb.append("# TYPE bitsieve_collection_documents gauge\n");
         StringBuilder bytes = new StringBuilder();

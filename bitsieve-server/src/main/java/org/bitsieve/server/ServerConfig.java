@@ -34,9 +34,30 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
      * @param maxBatch     most texts, vectors, documents or ids in one request
      * @param maxTextChars longest text (UTF-16 chars); models truncate at their token limit anyway
      * @param maxK         largest k (and k x oversample) of a search
+     * @param maxCollections most collections the server holds (create answers 409 {@code too_many_collections} beyond)
+     * @param bodyTimeoutSeconds a request body must arrive completely within this time (408 {@code request_timeout})
+     * @param minBodyBytesPerSecond and at least at this average rate, judged after its first second
      */
-    public record Limits(long maxBodyBytes, int maxBatch, int maxTextChars, int maxK) {
+    public record Limits(long maxBodyBytes, int maxBatch, int maxTextChars, int maxK, int maxCollections, int bodyTimeoutSeconds,
+                         int minBodyBytesPerSecond) {
+        public static final int DEFAULT_MAX_COLLECTIONS = 1000;
+        public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 30;
+        public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
+
+        public Limits(long maxBodyBytes, int maxBatch, int maxTextChars, int maxK) {
+            this(maxBodyBytes, maxBatch, maxTextChars, maxK, DEFAULT_MAX_COLLECTIONS, DEFAULT_BODY_TIMEOUT_SECONDS,
+                    DEFAULT_MIN_BODY_BYTES_PER_SECOND);
+        }
+
         public static Limits defaults() { return new Limits(16L << 20, 1000, 10_000, 1000); }
+
+        public Limits withMaxCollections(int n) {
+            return new Limits(maxBodyBytes, maxBatch, maxTextChars, maxK, n, bodyTimeoutSeconds, minBodyBytesPerSecond);
+        }
+
+        public Limits withBodyTiming(int timeoutSeconds, int minBytesPerSecond) {
+            return new Limits(maxBodyBytes, maxBatch, maxTextChars, maxK, maxCollections, timeoutSeconds, minBytesPerSecond);
+        }
     }
 
     public ServerConfig {
@@ -55,8 +76,10 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
         if (shutdownSeconds < 0) {
             throw new IllegalArgumentException("shutdown timeout must be >= 0 seconds, got " + shutdownSeconds);
         }
-        if (limits.maxBodyBytes() < 1024 || limits.maxBatch() < 1 || limits.maxTextChars() < 1 || limits.maxK() < 1) {
-            throw new IllegalArgumentException("limits must be positive (max_body_bytes at least 1024): " + limits);
+        if (limits.maxBodyBytes() < 1024 || limits.maxBatch() < 1 || limits.maxTextChars() < 1 || limits.maxK() < 1
+                || limits.maxCollections() < 1 || limits.bodyTimeoutSeconds() < 1 || limits.minBodyBytesPerSecond() < 0) {
+            throw new IllegalArgumentException("limits must be positive (max_body_bytes at least 1024, body_timeout_seconds "
+                    + "at least 1, min_body_bytes_per_second 0 or more): " + limits);
         }
         keys = List.copyOf(keys);
     }
@@ -100,7 +123,8 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
                            Integer concurrentSearches, Integer shutdownTimeoutSeconds, String defaultModel, Integer defaultBits, LimitsForm limits,
                            List<KeyForm> keys) {}
 
-    public record LimitsForm(Long maxBodyBytes, Integer maxBatch, Integer maxTextChars, Integer maxK) {}
+    public record LimitsForm(Long maxBodyBytes, Integer maxBatch, Integer maxTextChars, Integer maxK, Integer maxCollections,
+                             Integer bodyTimeoutSeconds, Integer minBodyBytesPerSecond) {}
 
     public record KeyForm(String name, String role, String hash) {}
 
@@ -125,7 +149,10 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
             l = new Limits(lf.maxBodyBytes() != null ? lf.maxBodyBytes() : l.maxBodyBytes(),
                     lf.maxBatch() != null ? lf.maxBatch() : l.maxBatch(),
                     lf.maxTextChars() != null ? lf.maxTextChars() : l.maxTextChars(),
-                    lf.maxK() != null ? lf.maxK() : l.maxK());
+                    lf.maxK() != null ? lf.maxK() : l.maxK(),
+                    lf.maxCollections() != null ? lf.maxCollections() : l.maxCollections(),
+                    lf.bodyTimeoutSeconds() != null ? lf.bodyTimeoutSeconds() : l.bodyTimeoutSeconds(),
+                    lf.minBodyBytesPerSecond() != null ? lf.minBodyBytesPerSecond() : l.minBodyBytesPerSecond());
         }
         List<ApiKeys.Entry> keys = new ArrayList<>();
         if (f.keys() != null) {

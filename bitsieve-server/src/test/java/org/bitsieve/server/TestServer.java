@@ -54,12 +54,16 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path data, ServerConfig.Limits limits, int concurrentSearches) throws IOException {
+        this(data, limits, c -> c.withConcurrentSearches(concurrentSearches));
+    }
+
+    /** {@code tweak} adjusts the test config (threads, timeouts) before the server starts. */
+    TestServer(Path data, ServerConfig.Limits limits, java.util.function.UnaryOperator<ServerConfig> tweak) throws IOException {
         this.data = data;
         ServerConfig cfg = ServerConfig.defaults(data).withPort(0).withThreads(24).withShutdownSeconds(20).withLimits(limits)
-                .withConcurrentSearches(concurrentSearches)
                 .withKeys(List.of(ApiKeys.parse("writer", Role.WRITE, ApiKeys.hash(WRITE_KEY)),
                         ApiKeys.parse("reader", Role.READ, ApiKeys.hash(READ_KEY))));
-        this.server = ApiServer.start(cfg, new PrintStream(log, true, StandardCharsets.UTF_8));
+        this.server = ApiServer.start(tweak.apply(cfg), new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
     String base() { return "http://127.0.0.1:" + server.port(); }

@@ -65,6 +65,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--max-k", description = "Largest k of a search. Default: 1000.")
     Integer maxK;
 
+    @Option(names = "--max-collections", description = "Most collections the server holds. Default: 1000.")
+    Integer maxCollections;
+
     @Option(names = "--key", paramLabel = "ROLE:HASH", description = "An API key entry, e.g. write:sha256:... (repeatable; "
             + "adds to the config file's keys). The hash comes from `bitsieve keys new` or `bitsieve keys hash`.")
     List<String> keys = new ArrayList<>();
@@ -95,7 +98,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         }
         ServerConfig.Limits l = cfg.limits();
         cfg = cfg.withLimits(new ServerConfig.Limits(maxBody != null ? maxBody : l.maxBodyBytes(), maxBatch != null ? maxBatch : l.maxBatch(),
-                maxText != null ? maxText : l.maxTextChars(), maxK != null ? maxK : l.maxK()));
+                maxText != null ? maxText : l.maxTextChars(), maxK != null ? maxK : l.maxK(),
+                maxCollections != null ? maxCollections : l.maxCollections(), l.bodyTimeoutSeconds(), l.minBodyBytesPerSecond()));
         if (!keys.isEmpty()) {
             List<ApiKeys.Entry> all = new ArrayList<>(cfg.keys());
             for (int i = 0; i < keys.size(); i++) {
