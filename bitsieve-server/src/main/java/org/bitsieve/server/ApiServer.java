@@ -60,7 +60,10 @@ public final class ApiServer implements AutoCloseable {
                     + "collection_damaged): " + h.damage);
         }
         this.bodies = new BodyReader(cfg.limits().maxBodyBytes(), cfg.limits().bodyTimeoutSeconds() * 1000L,
-                cfg.limits().minBodyBytesPerSecond());
+                cfg.limits().minBodyBytesPerSecond(), req -> {
+                    String k = presentedKey(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
+                    return k != null && keys.check(k) != null;
+                });
         this.api = new Api(cfg, colls, embedders, metrics);
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -242,12 +245,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static String presentedKey(Context ctx) {
-        String auth = ctx.header("Authorization");
+        return presentedKey(ctx.header("Authorization"), ctx.header("X-API-Key"));
+    }
+
+    private static String presentedKey(String auth, String apiKey) {
         if (auth != null) {
             return auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
         }
-        String k = ctx.header("X-API-Key");
-        return k == null ? null : k.strip();
+        return apiKey == null ? null : apiKey.strip();
     }
 
     private void observe(Context ctx, Float ms) {

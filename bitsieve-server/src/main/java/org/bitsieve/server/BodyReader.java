@@ -34,19 +34,27 @@ final class BodyReader implements Filter {
     private final long maxBytes;
     private final long deadlineMillis;
     private final long minBytesPerSecond;
+    private final java.util.function.Predicate<HttpServletRequest> keyAccepted;
     final LongAdder timedOut = new LongAdder();
 
-    BodyReader(long maxBytes, long deadlineMillis, long minBytesPerSecond) {
+    /**
+     * @param keyAccepted whether the request carries a valid key: bodies of requests without one are not read
+     *                    at all (the router answers 401 and the connection is closed with the body unread)
+     */
+    BodyReader(long maxBytes, long deadlineMillis, long minBytesPerSecond, java.util.function.Predicate<HttpServletRequest> keyAccepted) {
         this.maxBytes = maxBytes;
         this.deadlineMillis = deadlineMillis;
         this.minBytesPerSecond = minBytesPerSecond;
+        this.keyAccepted = keyAccepted;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
-        if (req.getDispatcherType() != DispatcherType.REQUEST || !hasBody(req) || req.getContentLengthLong() > maxBytes) {
-            // no body, our own re-dispatch, or a declared length the handler refuses (413) without reading
+        if (req.getDispatcherType() != DispatcherType.REQUEST || !hasBody(req) || req.getContentLengthLong() > maxBytes
+                || !keyAccepted.test(req)) {
+            // no body, our own re-dispatch, a declared length the handler refuses (413) without reading, or no
+            // valid key (401 without reading: an anonymous client cannot make the server buffer anything)
             chain.doFilter(request, response);
             return;
         }

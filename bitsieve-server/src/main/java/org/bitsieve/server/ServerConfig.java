@@ -40,7 +40,7 @@ public record ServerConfig(String host, int port, Path data, int threads, int se
      */
     public record Limits(long maxBodyBytes, int maxBatch, int maxTextChars, int maxK, int maxCollections, int bodyTimeoutSeconds,
                          int minBodyBytesPerSecond) {
-        public static final int DEFAULT_MAX_COLLECTIONS = 1000;
+        public static final int DEFAULT_MAX_COLLECTIONS = 256;
         public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 30;
         public static final int DEFAULT_MIN_BODY_BYTES_PER_SECOND = 1024;
 

@@ -65,6 +65,25 @@ class SlowBodyTest {
         }
     }
 
+    /** Without a valid key the body is not awaited at all: 401 at once, so anonymous clients cannot hold buffers. */
+    @Test
+    void aBodyWithoutAValidKeyIsNotWaitedFor(@TempDir Path tmp) throws Exception {
+        try (TestServer s = new TestServer(tmp.resolve("data"), ServerConfig.Limits.defaults(), c -> c)) {
+            for (String auth : new String[] {"", "Authorization: Bearer not-a-key\r\n"}) {
+                try (Socket sock = new Socket("127.0.0.1", s.server.port())) {
+                    sock.setSoTimeout(10_000);
+                    long t0 = System.nanoTime();
+                    sock.getOutputStream().write(("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\n" + auth
+                            + "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] got = sock.getInputStream().readNBytes(12);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertEquals("HTTP/1.1 401", new String(got, StandardCharsets.ISO_8859_1));
+                    assertTrue(ms < 5000, "401 after " + ms + " ms: the server waited for the body");
+                }
+            }
+        }
+    }
+
     /** Sends headers, then the body one byte every 400 ms; returns whatever the server answers. */
     private static String trickle(int port, byte[] body) throws IOException {
         try (Socket sock = new Socket("127.0.0.1", port)) {

@@ -65,7 +65,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--max-k", description = "Largest k of a search. Default: 1000.")
     Integer maxK;
 
-    @Option(names = "--max-collections", description = "Most collections the server holds. Default: 1000.")
+    @Option(names = "--max-collections", description = "Most collections the server holds. Default: 256.")
     Integer maxCollections;
 
     @Option(names = "--key", paramLabel = "ROLE:HASH", description = "An API key entry, e.g. write:sha256:... (repeatable; "
