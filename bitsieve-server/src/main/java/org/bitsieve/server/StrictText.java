@@ -52,10 +52,15 @@ final class StrictText {
                 + ") at character " + at + "; send well-formed text (a \\ud83d\\ude00 escape pair is fine, a lone \\ud800 is not)";
     }
 
-    /** Refuses a JSON tree with a lone surrogate in any key or string value. */
+    /** Refuses a JSON tree with a lone surrogate in any key or string value, or a number that overflows a double. */
     static void check(String field, JsonNode n) {
         if (n == null) {
             return;
+        }
+        if (n.isNumber() && !Double.isFinite(n.doubleValue()) && !n.isBigInteger() && !n.isBigDecimal()) {
+            // 1e400 parses to an infinite double, which would be stored as the non-JSON token Infinity
+            throw new ApiError(ApiError.Code.NON_FINITE_VALUE, "field '" + field + "' is a number beyond the range of a "
+                    + "64-bit float; send it as a string");
         }
         if (n.isTextual()) {
             int at = Unicode.firstLoneSurrogate(n.textValue());

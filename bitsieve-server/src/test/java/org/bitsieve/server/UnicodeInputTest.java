@@ -103,6 +103,26 @@ class UnicodeInputTest {
         }
     }
 
+    /** Ids in URLs: invalid UTF-8 percent-escapes and encoded surrogates never reach the store, and never a 5xx. */
+    @Test
+    void malformedPercentEncodedIdsInUrlsAreRefusedOrNotFound() throws IOException {
+        for (String id : List.of("x%C0%AE", "x%ED%A0%80", "x%80", "x%C3%28", "x%F8%88%80%80%80", "%FF")) {
+            for (String method : List.of("GET", "DELETE")) {
+                String resp = s.raw(method + " /v1/collections/u/documents/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + TestServer.WRITE_KEY + "\r\nConnection: close\r\n\r\n");
+                int status = Integer.parseInt(resp.substring(9, 12));
+                assertTrue(status == 400 || status == 404, id + ": " + resp);
+                assertTrue(resp.contains("\"error\""), resp);
+            }
+        }
+        // a number that overflows a double in metadata would be stored as the token Infinity: refused at decode
+        TestServer.Res r = s.post("/v1/collections/u/documents", "{\"documents\": [{\"id\": \"n\", \"vector\": " + good
+                + ", \"metadata\": {\"x\": [1e400]}}]}");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("non_finite_value", r.code(), r.toString());
+        assertEquals(0, s.get("/v1/collections/u").json().get("documents").asInt());
+    }
+
     @Test
     void astralCharactersRoundTripByteForByteAcrossARestart() throws IOException {
         String id = "emoji-\ud83d\ude00-\ud834\udd1e";          // U+1F600 and U+1D11E
