@@ -39,6 +39,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void hardeningLimitsComeFromTheFileWithDocumentedDefaults(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.json");
+        Files.writeString(f, "{\"data\": \"d\", \"limits\": {\"max_collections\": 9, \"body_timeout_seconds\": 5, "
+                + "\"min_body_bytes_per_second\": 0}}");
+        ServerConfig.Limits l = ServerConfig.load(f).limits();
+        assertEquals(9, l.maxCollections());
+        assertEquals(5, l.bodyTimeoutSeconds());
+        assertEquals(0, l.minBodyBytesPerSecond());
+        Files.writeString(f, "{\"data\": \"d\"}");
+        ServerConfig.Limits d = ServerConfig.load(f).limits();
+        assertEquals(256, d.maxCollections());
+        assertEquals(30, d.bodyTimeoutSeconds());
+        assertEquals(1024, d.minBodyBytesPerSecond());
+        Files.writeString(f, "{\"data\": \"d\", \"limits\": {\"max_collections\": 0}}");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(f)).getMessage().contains("limits must be positive"));
+    }
+
+    @Test
     void refusesBadConfigsWithTheirReason(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("c.json");
         Files.writeString(f, "{\"data\": \"d\", \"prot\": 1}");
