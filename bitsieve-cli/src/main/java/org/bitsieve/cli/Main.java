@@ -29,6 +29,7 @@ public final class Main implements Runnable {
         for (Class<?> c : org.bitsieve.cli.serve.ServeCommand.COMMANDS) cl.addSubcommand(c);
         cl.addSubcommand(org.bitsieve.cli.bench.BenchCommand.class);
         cl.addSubcommand(org.bitsieve.cli.web.ExportWebCommand.class);
+        cl.addSubcommand(org.bitsieve.cli.demo.DemoCommand.class);
         cl.setExecutionExceptionHandler(new Errors());
         return cl.execute(args);
     }

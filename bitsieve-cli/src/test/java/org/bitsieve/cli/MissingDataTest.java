@@ -1,0 +1,54 @@
+package org.bitsieve.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Without the shared data folder every command that needs it says what is missing and how to point at it. */
+class MissingDataTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("bitsieve.shared");
+        System.clearProperty("bitsieve.root");
+    }
+
+    @Test
+    void evalWithoutTheSharedFolderNamesItAndTheWaysIn() {
+        System.setProperty("bitsieve.shared", dir.resolve("shared").toString());
+        CliTest.Run r = CliTest.run("eval", "--dataset", "imdb");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the shared data folder " + dir.resolve("shared") + " does not exist"), r.err());
+        assertTrue(r.err().contains("BITSIEVE_SHARED=") && r.err().contains("--data-dir") && r.err().contains("./bitsieve demo"), r.err());
+    }
+
+    @Test
+    void aMissingDatasetListsWhatIsThere() throws Exception {
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared.resolve("embeddings/all-minilm-l6-v2/mr"));
+        System.setProperty("bitsieve.shared", shared.toString());
+        CliTest.Run r = CliTest.run("eval", "--dataset", "imdb");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("reference embeddings of dataset 'imdb' (model all-minilm-l6-v2) not found"), r.err());
+        assertTrue(r.err().contains("holds: mr"), r.err());
+        CliTest.Run fit = CliTest.run("fit", "--general", "--output-dir", dir.resolve("enc").toString());
+        assertEquals(2, fit.code());
+        assertTrue(fit.err().contains("the general corpus not found") && fit.err().contains("--corpus FILE"), fit.err());
+    }
+
+    @Test
+    void theSharedFolderIsFoundNextToTheCheckoutFromAnyWorkingDirectory() throws Exception {
+        Path checkout = Files.createDirectories(dir.resolve("bitsieve"));
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        System.setProperty("bitsieve.root", checkout.toString()); // what the launcher passes
+        assertEquals(shared, Inputs.shared());
+    }
+}
