@@ -130,6 +130,7 @@ final class EvalCommand implements Callable<Integer> {
             b.update(done, total);
         });
         List<EvalResult> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         EvalResult base = ev.floatBaseline();
         rows.add(base);
         for (String e : encoders) {
@@ -140,6 +141,12 @@ final class EvalCommand implements Callable<Integer> {
                 for (int b : bits) {
                     if (b < natural.bits()) {
                         rows.add(ev.evaluate(e, b));
+                    } else {
+                        String note = String.format(Locale.ROOT, "kesieve at %d bits: no separate row, because the sieve separated "
+                                + "the %d training vectors with %d bits already (it stops once every pair is apart); its %d-bit row "
+                                + "is the uncapped sieve", b, train.rows(), natural.bits(), natural.bits());
+                        System.err.println(note);
+                        notes.add(note);
                     }
                 }
                 continue;
@@ -157,7 +164,7 @@ final class EvalCommand implements Callable<Integer> {
         synchronized (bars) {
             bars.values().forEach(Bars.Bar::close);
         }
-        String md = markdown(name, train, test, rows, base);
+        String md = markdown(name, train, test, rows, base) + notes.stream().map(n -> "\n" + n + ".\n").reduce("", String::concat);
         System.out.println();
         System.out.println(md);
         Path dir = out != null ? out : defaultOut(name);

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         cl.addSubcommand(org.bitsieve.cli.web.ExportWebCommand.class);
         cl.addSubcommand(org.bitsieve.cli.demo.DemoCommand.class);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // help lists lowercase values (--format lines); accept them as shown
         return cl.execute(args);
     }
 }
