@@ -47,4 +47,23 @@ class IndexChecksTest {
         assertFalse(again.err().contains("texts with"), "refused before embedding: " + again.err());
         assertEquals(0, StoreCliTest.run("index", tmp.resolve("c").toString(), "--docs", one.toString(), "--no-cache", "--upsert", "-q").code());
     }
+
+    @Test
+    void aShippedEncoderIsReferencedNotCopiedAndInfoComparesWithFloat32() throws Exception {
+        Path docs = tmp.resolve("docs.jsonl");
+        Files.writeString(docs, "{\"id\": \"a\", \"text\": \"one small text\"}\n{\"id\": \"b\", \"text\": \"another one\"}\n");
+        Path coll = tmp.resolve("c");
+        assertEquals(0, StoreCliTest.run("index", coll.toString(), "--docs", docs.toString(), "--no-cache", "-q", "--keep-floats", "none").code());
+        assertFalse(Files.exists(coll.resolve("encoder.bse")), "no 789 KB copy of the shipped encoder");
+        assertTrue(Files.readString(coll.resolve("encoder.ref")).contains("shipped:all-minilm-l6-v2-256"));
+        StoreCliTest.Run info = StoreCliTest.run("info", coll.toString());
+        assertEquals(0, info.code(), info.err());
+        // 2 x 384 x 4 = 3,072 bytes of float32; codes 64 bytes = 1/48
+        assertTrue(info.out().contains("float32        3,072 bytes for the same 2 vectors (384 x 4 bytes each)"), info.out());
+        assertTrue(info.out().contains("the codes alone 0.021x (1/48)"), info.out());
+        StoreCliTest.Run search = StoreCliTest.run("search", coll.toString(), "small text", "-k", "1");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains(" a "), search.out());
+        assertFalse(search.err().contains("%"), "one query draws no bars: " + search.err());
+    }
 }
