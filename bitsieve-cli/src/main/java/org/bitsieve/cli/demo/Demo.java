@@ -134,10 +134,14 @@ public final class Demo {
         out.printf(Locale.ROOT, "time:     %.1f s in all, %.1f s of it embedding%n%n", secs, embedSecs);
         String d = quote(dir.toString());
         out.println("next:");
-        out.println("  ./bitsieve search " + d + " \"a question of your own\"     # one query (starts a JVM and loads the model: ~3 s)");
-        out.println("  ./bitsieve shell " + d + "                               # many queries, model loaded once (~50 ms each)");
-        out.println("  ./bitsieve export-web " + d + " site/demo --with-model   # the browser page, then see docs/web.md");
-        out.println("  ./bitsieve serve --data " + quote(dir.toAbsolutePath().getParent().toString()) + "   # the HTTP API (README, HTTP API)");
+        out.println("  ./bitsieve search " + d + " \"a question of your own\"   # one query (starts a JVM and loads the model: 3-7 s)");
+        out.println("  ./bitsieve shell " + d + "                             # many queries, model loaded once (25-85 ms each)");
+        out.println("  ./bitsieve serve --data " + quote(dir.toAbsolutePath().getParent().toString())
+                + " --key ...   # the HTTP API; README, HTTP API");
+        String bundle = quote(dir.toAbsolutePath().resolveSibling("bundle").toString());
+        out.println("  the page (search in the browser, no server; the page's build needs Node.js):");
+        out.println("    (cd web && npm ci && npm run build) && ./bitsieve export-web " + d + " " + bundle + " --with-model --overwrite");
+        out.println("    node web/scripts/serve.mjs --bundle demo=" + bundle + "   # then open http://127.0.0.1:8080/?bundle=/bundles/demo/");
         return new Result(docs.size(), codeBytes, f32, folder, recallCodes, recallReranked, embedSecs, secs, examples);
     }
 
