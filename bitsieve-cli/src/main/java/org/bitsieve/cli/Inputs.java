@@ -118,21 +118,22 @@ public final class Inputs {
      * working directory or one of its parents.
      */
     public static Path shared() {
-        String p = System.getProperty("bitsieve.shared");
-        if (p == null) {
-            p = System.getenv("BITSIEVE_SHARED");
-        }
+        return shared(System.getProperty("bitsieve.shared"), System.getenv("BITSIEVE_SHARED"), System.getProperty("bitsieve.root"),
+                Path.of("").toAbsolutePath());
+    }
+
+    /** {@link #shared()} from its inputs (tests cannot change the environment of their own JVM). */
+    static Path shared(String property, String env, String root, Path here) {
+        String p = property != null ? property : env;
         if (p != null && !p.isBlank()) {
             return Path.of(p);
         }
-        String root = System.getProperty("bitsieve.root");
         if (root != null) {
             Path s = Path.of(root).toAbsolutePath().resolveSibling("shared");
             if (Files.isDirectory(s)) {
                 return s;
             }
         }
-        Path here = Path.of("").toAbsolutePath();
         for (Path d = here; d != null; d = d.getParent()) {
             Path s = d.resolveSibling("shared");
             if (Files.isDirectory(s.resolve("data")) && Files.isDirectory(s.resolve("embeddings"))) {

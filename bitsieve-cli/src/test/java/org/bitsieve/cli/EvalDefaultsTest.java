@@ -20,8 +20,16 @@ class EvalDefaultsTest {
     @TempDir
     Path dir;
 
+    private final String root = System.getProperty("bitsieve.root");
+
     @AfterEach
-    void clear() { System.clearProperty("bitsieve.root"); }
+    void restore() {
+        if (root == null) {
+            System.clearProperty("bitsieve.root");
+        } else {
+            System.setProperty("bitsieve.root", root);
+        }
+    }
 
     @Test
     void stringLabelsAnUpFrontEstimateAndAnUntrackedDefaultOutput() throws Exception {

@@ -15,10 +15,15 @@ class MissingDataTest {
     @TempDir
     Path dir;
 
+    private final String shared = System.getProperty("bitsieve.shared"); // the build passes the real one; put it back
+
     @AfterEach
-    void clear() {
-        System.clearProperty("bitsieve.shared");
-        System.clearProperty("bitsieve.root");
+    void restore() {
+        if (shared == null) {
+            System.clearProperty("bitsieve.shared");
+        } else {
+            System.setProperty("bitsieve.shared", shared);
+        }
     }
 
     @Test
@@ -48,7 +53,15 @@ class MissingDataTest {
     void theSharedFolderIsFoundNextToTheCheckoutFromAnyWorkingDirectory() throws Exception {
         Path checkout = Files.createDirectories(dir.resolve("bitsieve"));
         Path shared = Files.createDirectories(dir.resolve("shared"));
-        System.setProperty("bitsieve.root", checkout.toString()); // what the launcher passes
-        assertEquals(shared, Inputs.shared());
+        Path elsewhere = Files.createDirectories(dir.resolve("home/user/notes"));
+        // what the launcher passes (-Dbitsieve.root), run from an unrelated working directory
+        assertEquals(shared, Inputs.shared(null, null, checkout.toString(), elsewhere));
+        // BITSIEVE_SHARED, and the property over it, still win
+        assertEquals(Path.of("/x/env"), Inputs.shared(null, "/x/env", checkout.toString(), elsewhere));
+        assertEquals(Path.of("/x/prop"), Inputs.shared("/x/prop", "/x/env", checkout.toString(), elsewhere));
+        // no launcher, no variable: a shared folder next to the working directory or a parent of it
+        Files.createDirectories(dir.resolve("home/shared/data"));
+        Files.createDirectories(dir.resolve("home/shared/embeddings"));
+        assertEquals(dir.resolve("home/shared"), Inputs.shared(null, null, null, elsewhere));
     }
 }

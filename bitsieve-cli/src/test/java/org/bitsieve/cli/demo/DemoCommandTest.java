@@ -25,6 +25,7 @@ class DemoCommandTest {
 
     @Test
     void demoRunsFromTheJarAloneAndPrintsSaneNumbers() throws Exception {
+        String realShared = System.getProperty("bitsieve.shared");
         System.setProperty("bitsieve.shared", dir.resolve("no-shared").toString());
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
@@ -39,7 +40,11 @@ class DemoCommandTest {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
-            System.clearProperty("bitsieve.shared");
+            if (realShared == null) {
+                System.clearProperty("bitsieve.shared");
+            } else {
+                System.setProperty("bitsieve.shared", realShared); // other tests of this JVM read it
+            }
         }
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
