@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for ds in imdb mr sst2 trec banking77 emotion subj cr; do
-  ./bitsieve eval --dataset "$ds" -q "$@"
+  ./bitsieve eval --dataset "$ds" -q -o "results/$ds" "$@"   # the tracked reports, on purpose
 done
 python3 tools/summarize.py results > results/SUMMARY.md
 cat results/SUMMARY.md

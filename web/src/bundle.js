@@ -71,8 +71,36 @@ export async function readManifest(bundleUrl) {
   return m;
 }
 
-/** Fetches one file named by the manifest and checks its size and checksum; returns an ArrayBuffer. */
-export async function fetchVerified(bundleUrl, manifest, name) {
+/**
+ * Reads a response body chunk by chunk, reporting bytes as they arrive (a 90 MB model takes seconds; the page shows
+ * them instead of a frozen status), into one ArrayBuffer of the expected size.
+ */
+async function readWithProgress(res, expected, onBytes) {
+  const reader = res.body.getReader();
+  const buf = new Uint8Array(expected);
+  let n = 0;
+  let over = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (n + value.byteLength > expected) {
+      over += n + value.byteLength - expected; // too long: counted for the size check below, not stored
+      buf.set(value.subarray(0, Math.max(0, expected - n)), n);
+      n = expected;
+    } else {
+      buf.set(value, n);
+      n += value.byteLength;
+    }
+    onBytes(value.byteLength);
+  }
+  return n + over === expected ? buf.buffer : { byteLength: n + over };
+}
+
+/**
+ * Fetches one file named by the manifest and checks its size and checksum; returns an ArrayBuffer.
+ * @param onBytes optional callback with each chunk's byte count as it arrives
+ */
+export async function fetchVerified(bundleUrl, manifest, name, onBytes) {
   const entry = manifest.files.find((e) => e.name === name);
   if (!entry) {
     throw new BundleError(`manifest.json does not list ${name}; the bundle is incomplete, export it again`);
@@ -87,7 +115,7 @@ export async function fetchVerified(bundleUrl, manifest, name) {
   if (!res.ok) {
     throw new BundleError(`${name} is missing from the bundle (HTTP ${res.status}); copy the whole bundle folder`);
   }
-  const buf = await res.arrayBuffer();
+  const buf = onBytes && res.body ? await readWithProgress(res, entry.bytes, onBytes) : await res.arrayBuffer();
   if (buf.byteLength !== entry.bytes) {
     throw new BundleError(`${name} is ${buf.byteLength < entry.bytes ? 'truncated' : 'too long'}: ${buf.byteLength} bytes, `
       + `the manifest says ${entry.bytes}; copy the bundle again (or export it again)`);
@@ -157,15 +185,29 @@ export async function loadIndex(bundleUrl, manifest) {
   };
 }
 
-/** Loads and verifies the model files, when the bundle has them; resolves to null otherwise. */
-export async function loadModelFiles(bundleUrl, manifest) {
+/** The model's download size in bytes (ONNX file and tokenizer), from the manifest; 0 without a model. */
+export function modelBytes(manifest) {
+  const mm = manifest.model;
+  if (!mm || !mm.onnx || !mm.tokenizer) return 0;
+  return manifest.files.filter((f) => f.name === mm.onnx || f.name === mm.tokenizer).reduce((s, f) => s + f.bytes, 0);
+}
+
+/**
+ * Loads and verifies the model files, when the bundle has them; resolves to null otherwise.
+ * @param onProgress optional (loadedBytes, totalBytes) callback, called as the bytes arrive
+ */
+export async function loadModelFiles(bundleUrl, manifest, onProgress) {
   const mm = manifest.model;
   if (!mm || !mm.onnx || !mm.tokenizer) {
     return null;
   }
+  const total = modelBytes(manifest);
+  let loaded = 0;
+  const onBytes = onProgress ? (n) => { loaded += n; onProgress(loaded, total); } : undefined;
+  onProgress?.(0, total);
   const [onnx, tok] = await Promise.all([
-    fetchVerified(bundleUrl, manifest, mm.onnx),
-    fetchVerified(bundleUrl, manifest, mm.tokenizer),
+    fetchVerified(bundleUrl, manifest, mm.onnx, onBytes),
+    fetchVerified(bundleUrl, manifest, mm.tokenizer, onBytes),
   ]);
   let tokenizerJson;
   try {

@@ -3,6 +3,8 @@
 // carries a model, so a codes-only page loads no WebAssembly.
 import { BundleError, loadIndex, loadModelFiles, readManifest } from './bundle.js';
 
+export { modelBytes } from './bundle.js';
+
 export { BundleError } from './bundle.js';
 
 export class BitsieveSearch {
@@ -11,11 +13,13 @@ export class BitsieveSearch {
    * bundle has one) loads in the background; `modelReady` resolves when text queries can be embedded.
    * @param bundleUrl folder URL of the bundle (holding manifest.json)
    * @param options {wasmPaths: onnxruntime-web's env.wasm.wasmPaths (default: the .js loader and .wasm in ../vendor/
-   *   next to this library, as scripts/build.mjs lays them out), workerUrl, loadModel: default true}
+   *   next to this library, as scripts/build.mjs lays them out), workerUrl, loadModel: default true,
+   *   onModelProgress: (loadedBytes, totalBytes) as the model downloads}
    */
   static async open(bundleUrl, options = {}) {
     const manifest = await readManifest(bundleUrl);
-    const modelFiles = options.loadModel === false ? Promise.resolve(null) : loadModelFiles(bundleUrl, manifest);
+    const modelFiles = options.loadModel === false ? Promise.resolve(null)
+      : loadModelFiles(bundleUrl, manifest, options.onModelProgress);
     modelFiles.catch(() => {}); // reported through modelReady
     const index = await loadIndex(bundleUrl, manifest);
     const s = new BitsieveSearch(index, options);

@@ -172,10 +172,13 @@ describe('typed text queries embedded in the page', () => {
     for (const text of texts) {
       for (const mode of MODES) {
         await page.fill('#q', text);
-        await page.check(`input[name=mode][value=${mode}]`);
+        await page.check(`input[name=mode][value=${mode}]`); // a mode switch re-runs the query on the screen
         await page.press('#q', 'Enter');
         seq++;
-        await page.waitForSelector(`#results[data-seq="${seq}"]`, { timeout: 30_000 });
+        await page.waitForFunction(([t, m]) => {
+          const l = window.bitsieveDemo.last;
+          return l && l.text === t && l.mode === m;
+        }, [text, mode], { timeout: 30_000 });
         const last = await page.evaluate(() => window.bitsieveDemo.last);
         assert.equal(last.text, text);
         assert.equal(last.mode, mode);
@@ -225,4 +228,74 @@ describe('bad bundles show a clear message instead of results', () => {
       await page.close();
     });
   }
+});
+
+describe('the page as a product (phone-sized viewport, throttled model download)', () => {
+  it('shows the model download with its size, takes a query meanwhile, and behaves on a 390 px screen', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // ~30 MB/s: the 90 MB model takes ~3 s, long enough to see the bar and to type before it is ready
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: 30e6, uploadThroughput: 30e6 });
+    await page.goto(`${base}?bundle=/bundles/witq/`);
+
+    // the bar appears with the model's size as soon as the download starts
+    await page.waitForSelector('#model-load:not([hidden])', { timeout: 30_000 });
+    assert.match(await page.textContent('#model-progress-text'), /^model [\d.]+ MB of 9\d MB \(\d+%\)$/);
+    await page.waitForFunction(() => window.bitsieveDemo.modelFirstProgressMs !== null, null, { timeout: 30_000 });
+    const hook = await page.evaluate(() => ({ ...window.bitsieveDemo }));
+    const toFirstBytes = hook.modelFirstProgressMs - hook.modelStartMs;
+    t.diagnostic(`model ${(hook.modelBytes / 1e6).toFixed(1)} MB: bar shown at ${hook.modelStartMs.toFixed(0)} ms, first bytes counted `
+      + `${toFirstBytes.toFixed(0)} ms after the download started`);
+    assert.ok(toFirstBytes < 200, `progress ${toFirstBytes} ms after the download started`);
+
+    // typing is allowed while the model loads; the query runs when it is ready
+    assert.notEqual(await page.evaluate(() => window.bitsieveDemo.state), 'ready', 'the model should still be loading');
+    assert.ok(await page.isEnabled('#q'));
+    await page.fill('#q', 'a warm and funny film');
+    await page.press('#q', 'Enter');
+    assert.match(await page.textContent('#timing'), /runs as soon as the model has loaded/);
+    const progressDuring = await page.evaluate(() => Number(document.getElementById('model-progress').value));
+    await page.waitForFunction(() => window.bitsieveDemo.last?.text === 'a warm and funny film', null, { timeout: 60_000 });
+    assert.ok(progressDuring > 0, 'the bar moved');
+    assert.ok(await page.isHidden('#model-load'), 'the bar goes away when the model is ready');
+    assert.equal(await page.locator('#results li').count(), K);
+    // metadata reads as key: value, not JSON
+    const fields = await page.textContent('#results li .fields');
+    assert.match(fields, /^label: \S+/);
+    assert.ok(!fields.includes('{'), fields);
+    // what the page is and what the scores mean
+    assert.match(await page.textContent('#about'), /entirely in this browser/);
+    assert.match(await page.textContent('#scores-help'), /asymmetric.*Hamming/s);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-phone-390.png'), fullPage: true });
+
+    // switching the scoring re-runs the query on the screen
+    await page.check('input[name=mode][value=hamming]');
+    await page.waitForFunction(() => window.bitsieveDemo.last?.mode === 'hamming', null, { timeout: 30_000 });
+    assert.match(await page.textContent('#timing'), /\(hamming\)/);
+
+    // a 5,000-character query is echoed clipped
+    await page.fill('#q', 'endless words '.repeat(360).slice(0, 5000));
+    await page.press('#q', 'Enter');
+    await page.waitForFunction(() => window.bitsieveDemo.last?.text.length === 5000, null, { timeout: 30_000 });
+    const timing = await page.textContent('#timing');
+    assert.ok(timing.length < 300 && timing.includes('…'), timing);
+
+    // an empty query clears the old results
+    await page.fill('#q', '');
+    await page.press('#q', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#results li').length === 0, null, { timeout: 10_000 });
+    assert.equal(await page.textContent('#timing'), '');
+
+    // touch targets of at least 44 x 44 px, and nothing wider than the phone
+    for (const sel of ['#q', '#go', '#modes label:nth-of-type(1)', '#modes label:nth-of-type(2)']) {
+      const b = await page.locator(sel).boundingBox();
+      assert.ok(b.height >= 44 && b.width >= 44, `${sel} is ${b.width.toFixed(0)} x ${b.height.toFixed(0)} px`);
+    }
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no horizontal scrolling at 390 px');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

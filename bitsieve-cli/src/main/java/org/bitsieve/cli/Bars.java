@@ -81,7 +81,7 @@ public final class Bars {
      * Whether stderr is a terminal: the launcher tells ({@code -Dbitsieve.interactive}, from {@code [ -t 2 ]});
      * otherwise the JVM's console, which on JDK 22+ exists even when redirected, hence {@code isTerminal()} there.
      */
-    static boolean interactive() {
+    public static boolean interactive() {
         String told = System.getProperty("bitsieve.interactive");
         if (told != null) {
             return Boolean.parseBoolean(told);

@@ -29,28 +29,33 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dataset", description = "A dataset of the shared folder: reference vectors from shared/embeddings/<model>/<name>, labels from shared/data/<name>.")
     String dataset;
 
-    @Option(names = "--train-split", defaultValue = "train") String trainSplit;
+    @Option(names = "--train-split", defaultValue = "train",
+            description = "Split fitted on and searched (file <split>.npy / <split>.jsonl.gz). Default: ${DEFAULT-VALUE}.") String trainSplit;
 
-    @Option(names = "--test-split", defaultValue = "test") String testSplit;
+    @Option(names = "--test-split", defaultValue = "test",
+            description = "Split whose rows are the queries. Default: ${DEFAULT-VALUE}.") String testSplit;
 
     @Option(names = "--data-dir", description = "A dataset folder of texts and labels (<split>.jsonl.gz with text/label): embed it "
             + "with --model (through the embedding cache), then evaluate. E.g. ../shared/data/mr")
     Path dataDir;
 
-    @Option(names = "--text-field", defaultValue = "text") String textField;
+    @Option(names = "--text-field", defaultValue = "text",
+            description = "With --data-dir: JSON field holding the text. Default: ${DEFAULT-VALUE}.") String textField;
 
     @picocli.CommandLine.Mixin
     TextEmbedding embedding;
 
     @Option(names = "--train", description = "Train vectors (.npy/.fvecs), instead of --dataset.") Path trainVectors;
 
-    @Option(names = "--train-labels", description = "Train labels (.jsonl[.gz] with a 'label' field, or one integer per line).") Path trainLabels;
+    @Option(names = "--train-labels", description = "Train labels (.jsonl[.gz] with a --label-field field, or one label per line; "
+            + "integers or strings, numbered together with the test labels).") Path trainLabels;
 
     @Option(names = "--test", description = "Test vectors.") Path testVectors;
 
     @Option(names = "--test-labels", description = "Test labels.") Path testLabels;
 
-    @Option(names = "--label-field", defaultValue = "label") String labelField;
+    @Option(names = "--label-field", defaultValue = "label",
+            description = "JSON field holding the label (an integer or a string, as classify takes it). Default: ${DEFAULT-VALUE}.") String labelField;
 
     @Option(names = {"-e", "--encoders"}, split = ",", defaultValue = "witq,pcaq,itq,sign,simhash,kesieve",
             description = "Encoders to measure. Default: ${DEFAULT-VALUE}.")
@@ -59,9 +64,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bits"}, split = ",", defaultValue = "128,256", description = "Bit budgets. Default: ${DEFAULT-VALUE}.")
     List<Integer> bits;
 
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--seed", defaultValue = "42",
+            description = "Seed of every fit and of the train shuffle (datasets come sorted by label). Default: ${DEFAULT-VALUE}.") long seed;
 
-    @Option(names = {"-o", "--out"}, description = "Output folder for eval.md and eval.json. Default: results/<dataset>.")
+    @Option(names = {"-o", "--out"}, description = "Output folder for eval.md and eval.json. Default: results/tmp/<dataset> in the "
+            + "checkout (git-ignored); --out results/<dataset> rewrites the tracked report.")
     Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bars.") boolean quiet;
@@ -72,7 +79,6 @@ final class EvalCommand implements Callable<Integer> {
         for (String e : encoders) {
             Encoders.kind(e); // fail fast on a typo, before minutes of work
         }
-        Path shared = Inputs.shared();
         FloatMatrix train = null;
         FloatMatrix test = null;
         String name = null;
@@ -87,12 +93,9 @@ final class EvalCommand implements Callable<Integer> {
             trainLabels = tr;
             testLabels = te;
         } else if (dataset != null) {
-            Path emb = shared.resolve("embeddings").resolve(embedding.model).resolve(dataset);
-            Path data = shared.resolve("data").resolve(dataset);
-            if (!Files.isDirectory(emb)) {
-                throw new UserException("no embeddings for dataset '" + dataset + "' under " + emb.getParent()
-                        + "; available: " + list(emb.getParent()));
-            }
+            Path emb = Inputs.requireShared("embeddings/" + embedding.model + "/" + dataset,
+                    "reference embeddings of dataset '" + dataset + "' (model " + embedding.model + ")");
+            Path data = Inputs.requireShared("data/" + dataset, "labels of dataset '" + dataset + "'");
             trainVectors = emb.resolve(trainSplit + ".npy");
             testVectors = emb.resolve(testSplit + ".npy");
             trainLabels = data.resolve(trainSplit + ".jsonl.gz");
@@ -105,9 +108,11 @@ final class EvalCommand implements Callable<Integer> {
             test = Inputs.vectors(testVectors);
             name = dataset != null ? dataset : trainVectors.getFileName().toString();
         }
-        int[] ytr = Inputs.labels(trainLabels, labelField);
-        int[] yte = Inputs.labels(testLabels, labelField);
+        List<int[]> y = Inputs.labels(List.of(trainLabels, testLabels), labelField);
+        int[] ytr = y.get(0);
+        int[] yte = y.get(1);
         System.out.printf(Locale.ROOT, "%s: %d train / %d test vectors, dimension %d%n", name, train.rows(), test.rows(), train.dim());
+        System.out.println(estimate(train.rows(), test.rows(), train.dim(), encoders, bits, Runtime.getRuntime().availableProcessors()));
 
         // one bar per step; a new step closes the previous bar
         Map<String, Bars.Bar> bars = new LinkedHashMap<>();
@@ -125,6 +130,7 @@ final class EvalCommand implements Callable<Integer> {
             b.update(done, total);
         });
         List<EvalResult> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         EvalResult base = ev.floatBaseline();
         rows.add(base);
         for (String e : encoders) {
@@ -135,6 +141,12 @@ final class EvalCommand implements Callable<Integer> {
                 for (int b : bits) {
                     if (b < natural.bits()) {
                         rows.add(ev.evaluate(e, b));
+                    } else {
+                        String note = String.format(Locale.ROOT, "kesieve at %d bits: no separate row, because the sieve separated "
+                                + "the %d training vectors with %d bits already (it stops once every pair is apart); its %d-bit row "
+                                + "is the uncapped sieve", b, train.rows(), natural.bits(), natural.bits());
+                        System.err.println(note);
+                        notes.add(note);
                     }
                 }
                 continue;
@@ -152,10 +164,10 @@ final class EvalCommand implements Callable<Integer> {
         synchronized (bars) {
             bars.values().forEach(Bars.Bar::close);
         }
-        String md = markdown(name, train, test, rows, base);
+        String md = markdown(name, train, test, rows, base) + notes.stream().map(n -> "\n" + n + ".\n").reduce("", String::concat);
         System.out.println();
         System.out.println(md);
-        Path dir = out != null ? out : Path.of("results", name);
+        Path dir = out != null ? out : defaultOut(name);
         Files.createDirectories(dir);
         AtomicFiles.write(dir.resolve("eval.md"), o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
         byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json(name, train, test, rows));
@@ -164,12 +176,27 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String list(Path dir) {
-        try (var s = Files.list(dir)) {
-            return String.join(", ", s.map(p -> p.getFileName().toString()).sorted().toList());
-        } catch (Exception e) {
-            return "(none)";
+    /** results/tmp/NAME under the checkout (the launcher names it), else under the working directory: never a tracked file. */
+    static Path defaultOut(String name) {
+        String root = System.getProperty("bitsieve.root");
+        return (root != null ? Path.of(root) : Path.of("")).resolve("results").resolve("tmp").resolve(name);
+    }
+
+    /**
+     * A rough run time, printed before the work starts. Calibrated on IMDB (25,000 x 25,000, 384-d, the default six
+     * encoders at two budgets, kesieve also at its natural length, and the float baseline = 14 rows: 15 min on 2 cores):
+     * the kNN scans grow with train x test per row, the fits with train per row.
+     */
+    static String estimate(int train, int test, int dim, List<String> encoders, List<Integer> bits, int cores) {
+        int rows = 1;
+        for (String e : encoders) {
+            rows += e.equals("kesieve") ? bits.size() + 1 : bits.size();
         }
+        double perPairRow = 850.0 / (25_000.0 * 25_000 * 14) * (dim / 384.0) * (2.0 / Math.max(1, cores));
+        double secs = perPairRow * train * (double) test * rows + 1.5e-4 * train * rows * (dim / 384.0);
+        String t = secs < 90 ? String.format(Locale.ROOT, "%.0f s", secs) : String.format(Locale.ROOT, "%.0f min", secs / 60);
+        return String.format(Locale.ROOT, "estimated run time: about %s on %d cores (%d result rows; IMDB with every encoder: 15 min on 2 cores)",
+                t, cores, rows);
     }
 
     static String markdown(String name, FloatMatrix train, FloatMatrix test, List<EvalResult> rows, EvalResult base) {

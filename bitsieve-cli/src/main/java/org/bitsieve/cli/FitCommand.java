@@ -103,7 +103,7 @@ public final class FitCommand implements Callable<Integer> {
                     + "; fit those with -m " + GeneralEncoders.encoderModel(model));
         }
         List<Integer> budgets = bits != null ? List.of(bits) : GeneralEncoders.BITS;
-        Path src = corpus != null ? corpus : Inputs.shared().resolve("data/general_sentences/train.jsonl.gz");
+        Path src = corpus != null ? corpus : Inputs.requireShared("data/general_sentences/train.jsonl.gz", "the general corpus");
         if (!Files.isRegularFile(src)) {
             throw new UserException("general corpus not found: " + src + " (give --corpus FILE.jsonl.gz)");
         }

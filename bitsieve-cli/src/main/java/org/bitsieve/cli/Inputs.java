@@ -46,12 +46,43 @@ public final class Inputs {
 
     /** Integer labels: a JSON Lines file (field {@code field}), or a text file with one integer per line. */
     public static int[] labels(Path p, String field) throws IOException {
+        return labels(List.of(p), field).get(0);
+    }
+
+    /**
+     * Labels of several files under one numbering (train and test must agree): integers are kept; if any value is
+     * not an integer (e.g. "positive"), every distinct value gets a number in order of first appearance, as
+     * classify takes them.
+     */
+    public static List<int[]> labels(List<Path> files, String field) throws IOException {
+        List<List<String>> raw = new ArrayList<>();
+        boolean allInts = true;
+        for (Path p : files) {
+            List<String> l = labelStrings(p, field);
+            for (String v : l) {
+                allInts &= v.matches("-?\\d{1,9}");
+            }
+            raw.add(l);
+        }
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        List<int[]> out = new ArrayList<>();
+        for (List<String> l : raw) {
+            int[] y = new int[l.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = allInts ? Integer.parseInt(l.get(i)) : ids.computeIfAbsent(l.get(i), k -> ids.size());
+            }
+            out.add(y);
+        }
+        return out;
+    }
+
+    private static List<String> labelStrings(Path p, String field) throws IOException {
         if (!Files.exists(p)) {
             throw new java.nio.file.NoSuchFileException(p.toString());
         }
         String name = p.getFileName().toString();
         boolean json = name.contains(".jsonl") || name.contains(".json");
-        List<Integer> out = new ArrayList<>();
+        List<String> out = new ArrayList<>();
         try (BufferedReader r = reader(p)) {
             String line;
             int no = 0;
@@ -60,43 +91,86 @@ public final class Inputs {
                 if (line.isBlank()) {
                     continue;
                 }
+                if (!json) {
+                    out.add(line.strip());
+                    continue;
+                }
                 try {
-                    if (json) {
-                        JsonNode n = JSON.readTree(line);
-                        JsonNode v = n.get(field);
-                        if (v == null || !v.canConvertToInt()) {
-                            throw new UserException(p + ": line " + no + " has no integer field '" + field + "'");
-                        }
-                        out.add(v.intValue());
-                    } else {
-                        out.add(Integer.parseInt(line.trim()));
+                    JsonNode v = JSON.readTree(line).get(field);
+                    if (v == null || v.isNull() || v.isContainerNode() || (v.isFloatingPointNumber() && !v.canConvertToExactIntegral())) {
+                        throw new UserException(p + ": line " + no + " has no label field '" + field
+                                + "' (a string or an integer; choose the field with --label-field)");
                     }
-                } catch (com.fasterxml.jackson.core.JsonProcessingException | NumberFormatException e) {
-                    throw new UserException(p + ": line " + no + " is not valid " + (json ? "JSON" : "an integer label"));
+                    out.add(v.isNumber() ? String.valueOf(v.longValue()) : v.asText());
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new UserException(p + ": line " + no + " is not valid JSON");
                 }
             }
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new UserException(p + ": not valid UTF-8");
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return out;
     }
 
-    /** The project's shared data folder: -Dbitsieve.shared, $BITSIEVE_SHARED, or ../shared from here. */
+    /**
+     * The project's shared data folder: -Dbitsieve.shared, $BITSIEVE_SHARED, else {@code shared} next to the checkout
+     * (the launcher passes -Dbitsieve.root, so this holds from any working directory), else {@code shared} next to the
+     * working directory or one of its parents.
+     */
     public static Path shared() {
-        String p = System.getProperty("bitsieve.shared");
-        if (p == null) {
-            p = System.getenv("BITSIEVE_SHARED");
-        }
-        if (p != null) {
+        return shared(System.getProperty("bitsieve.shared"), System.getenv("BITSIEVE_SHARED"), System.getProperty("bitsieve.root"),
+                Path.of("").toAbsolutePath());
+    }
+
+    /** {@link #shared()} from its inputs (tests cannot change the environment of their own JVM). */
+    static Path shared(String property, String env, String root, Path here) {
+        String p = property != null ? property : env;
+        if (p != null && !p.isBlank()) {
             return Path.of(p);
         }
-        Path here = Path.of("").toAbsolutePath();
+        if (root != null) {
+            Path s = Path.of(root).toAbsolutePath().resolveSibling("shared");
+            if (Files.isDirectory(s)) {
+                return s;
+            }
+        }
         for (Path d = here; d != null; d = d.getParent()) {
             Path s = d.resolveSibling("shared");
             if (Files.isDirectory(s.resolve("data")) && Files.isDirectory(s.resolve("embeddings"))) {
                 return s;
             }
         }
-        return here.resolveSibling("shared");
+        return root != null ? Path.of(root).toAbsolutePath().resolveSibling("shared") : here.resolveSibling("shared");
+    }
+
+    /** Where the shared folder was looked for and how to point at one: the tail of every missing-data message. */
+    public static String sharedHelp() {
+        return "The datasets are not part of the repository: they live in a folder named 'shared' next to the checkout "
+                + "(shared/data/<name>/{train,test}.jsonl.gz with text and label, shared/embeddings/<model>/<name>/{train,test}.npy; "
+                + "its README.md says where each set comes from). Point at another copy with BITSIEVE_SHARED=/path/to/shared, "
+                + "or use your own data: --data-dir DIR (eval) or --corpus FILE (fit --general). Nothing at hand? ./bitsieve demo "
+                + "runs on the sample shipped in the jar.";
+    }
+
+    /** A file or folder under the shared folder, or a clear error naming what is missing and how to point at it. */
+    public static Path requireShared(String relative, String what) {
+        Path shared = shared();
+        Path p = shared.resolve(relative);
+        if (Files.exists(p)) {
+            return p;
+        }
+        String where = !Files.isDirectory(shared)
+                ? "the shared data folder " + shared + " does not exist"
+                : p + " does not exist" + available(p.getParent());
+        throw new UserException(what + " not found: " + where + ". " + sharedHelp());
+    }
+
+    private static String available(Path dir) {
+        try (var s = Files.list(dir)) {
+            List<String> names = s.map(x -> x.getFileName().toString()).sorted().toList();
+            return names.isEmpty() ? "" : " (" + dir + " holds: " + String.join(", ", names) + ")";
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -29,7 +29,9 @@ public final class Main implements Runnable {
         for (Class<?> c : org.bitsieve.cli.serve.ServeCommand.COMMANDS) cl.addSubcommand(c);
         cl.addSubcommand(org.bitsieve.cli.bench.BenchCommand.class);
         cl.addSubcommand(org.bitsieve.cli.web.ExportWebCommand.class);
+        cl.addSubcommand(org.bitsieve.cli.demo.DemoCommand.class);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // help lists lowercase values (--format lines); accept them as shown
         return cl.execute(args);
     }
 }

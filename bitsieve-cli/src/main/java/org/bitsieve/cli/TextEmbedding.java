@@ -33,18 +33,35 @@ public final class TextEmbedding {
     @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
     boolean noCache;
 
-    /** Embeds texts with a progress bar (texts/s, ETA), via the cache unless disabled; prints a summary line. */
-    public FloatMatrix embed(List<String> texts, TextRole role, String what) throws Exception {
-        TextChecks.requireNonBlank(texts); // fail before the model loads, not after a bar was drawn
+    /** Opens the model with the thread and batch options (the caller closes it). */
+    public TextEmbedder open() {
         EmbedOptions opts = EmbedOptions.defaults().withBatchSize(batch);
         if (threads > 0) {
             opts = opts.withThreads(threads);
         }
+        return Models.open(model, opts);
+    }
+
+    /** Embeds texts with a progress bar (texts/s, ETA), via the cache unless disabled; prints a summary line. */
+    public FloatMatrix embed(List<String> texts, TextRole role, String what) throws Exception {
+        TextChecks.requireNonBlank(texts); // fail before the model loads, not after a bar was drawn
+        try (TextEmbedder e = open()) {
+            return embed(e, texts, role, what);
+        }
+    }
+
+    /**
+     * Embeds texts with an open model. A single text (a query) gets neither a bar nor a summary line: it takes
+     * milliseconds, and the lines would outnumber the answer.
+     */
+    public FloatMatrix embed(TextEmbedder e, List<String> texts, TextRole role, String what) {
+        TextChecks.requireNonBlank(texts);
+        boolean one = texts.size() == 1;
         long t0 = System.nanoTime();
-        try (TextEmbedder e = Models.open(model, opts); Bars.Bar bar = Bars.bar("embed " + what, texts.size(), "texts")) {
+        try (Bars.Bar bar = new Bars.Bar("embed " + what, texts.size(), "texts", Bars.quiet || one)) {
             FloatMatrix m;
             String cacheNote = "";
-            if (noCache) {
+            if (noCache || one) {
                 m = e.embedAll(texts, role, bar::update);
             } else {
                 EmbeddingCache c = new EmbeddingCache(cache != null ? cache : EmbeddingCache.defaultRoot());
@@ -52,9 +69,11 @@ public final class TextEmbedding {
                 cacheNote = String.format(Locale.ROOT, ", %d from cache, %d embedded", c.hits(), c.misses());
             }
             bar.close();
-            EmbedStats s = e.stats();
-            System.err.printf(Locale.ROOT, "%s: %d texts with %s (%d-d) in %.1fs%s; %d truncated at %d tokens%n", what,
-                    texts.size(), e.modelName(), e.dimension(), (System.nanoTime() - t0) / 1e9, cacheNote, s.truncated(), e.maxTokens());
+            if (!one) {
+                EmbedStats s = e.stats();
+                System.err.printf(Locale.ROOT, "%s: %d texts with %s (%d-d) in %.1fs%s; %d truncated at %d tokens%n", what,
+                        texts.size(), e.modelName(), e.dimension(), (System.nanoTime() - t0) / 1e9, cacheNote, s.truncated(), e.maxTokens());
+            }
             return m;
         }
     }

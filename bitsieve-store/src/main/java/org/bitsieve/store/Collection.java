@@ -114,7 +114,7 @@ public final class Collection implements AutoCloseable {
             }
         }
         Files.createDirectories(dir);
-        EncoderFiles.save(encoder, dir.resolve(SegmentFiles.ENCODER));
+        EncoderRef.save(dir, encoder);
         Wal.create(dir, 1).close();
         Manifest m = new Manifest(Manifest.FORMAT, 1, SegmentFiles.wal(1), 1, encoder.bits(), encoder.dimension(),
                 EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(), List.of());
@@ -151,14 +151,7 @@ public final class Collection implements AutoCloseable {
         Collection c = null;
         try {
             Manifest m = Manifest.read(dir);
-            Encoder enc;
-            try {
-                enc = EncoderFiles.load(dir.resolve(SegmentFiles.ENCODER));
-            } catch (NoSuchFileException e) {
-                throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder file is missing");
-            } catch (FileFormatException e) {
-                throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), e.getMessage());
-            }
+            Encoder enc = EncoderRef.load(dir);
             if (!EncoderFiles.matches(enc, m.encoderFingerprint()) || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
             }
@@ -347,7 +340,7 @@ public final class Collection implements AutoCloseable {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest" : n.equals(SegmentFiles.ENCODER) ? "encoder"
+                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest" : n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) ? "encoder"
                         : n.startsWith("wal-") ? "wal" : n.contains(".del-") ? "deletes"
                         : n.startsWith("seg-") ? n.substring(n.indexOf('.') + 1) : null;
                 if (part != null && bytes.containsKey(part)) {
@@ -733,7 +726,7 @@ public final class Collection implements AutoCloseable {
 
     /** Removes files no manifest names: leftovers of a crash mid-flush, superseded segments, deletion sets, logs. */
     private void removeUnreferenced() throws IOException {
-        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, SegmentFiles.LOCK, manifest.wal()));
+        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, EncoderRef.FILE, SegmentFiles.LOCK, manifest.wal()));
         for (Manifest.SegmentEntry e : manifest.segments()) {
             String b = SegmentFiles.base(e.number());
             keep.addAll(List.of(b + ".codes", b + ".ids", b + ".payloads", b + ".vectors"));
@@ -753,7 +746,7 @@ public final class Collection implements AutoCloseable {
 
     private static boolean isStoreFile(String n) {
         return n.startsWith("seg-") || n.startsWith("wal-") || (n.startsWith(".") && n.endsWith(".tmp"))
-                || n.equals(SegmentFiles.ENCODER) || n.equals(SegmentFiles.LOCK);
+                || n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || n.equals(SegmentFiles.LOCK);
     }
 
     private void checkOpen() {

@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (String k : kinds) {
             Encoders.kind(k);
         }
-        Path shared = Inputs.shared();
+        Path shared = Inputs.requireShared("data", "the benchmark's datasets").getParent();
         BenchData data = new BenchData(shared, embedding, !noReference, seed);
         BenchReport report = new BenchReport(model, data.vectorSource(), commandLine());
         report.generalFolder = encodersDir == null ? null : encodersDir.toString();

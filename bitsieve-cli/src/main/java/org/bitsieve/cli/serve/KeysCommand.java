@@ -30,7 +30,9 @@ public final class KeysCommand implements Runnable {
     }
 
     @Command(name = "new", mixinStandardHelpOptions = true,
-            description = "Generate a random key; print it (once) and its config entry (salted hash).")
+            description = {"Generate a random key; print it (once), the ready-to-paste `serve --key` argument and the config entry.",
+                    "With --env: shell assignments instead, for eval \"$(bitsieve keys new --env)\": KEY (the client's) and",
+                    "KEY_ENTRY (ROLE:HASH, the server's: serve --key \"$KEY_ENTRY\")."})
     static final class New implements Runnable {
         @Option(names = "--role", defaultValue = "read", description = "read or write. Default: ${DEFAULT-VALUE}.")
         String role;
@@ -38,14 +40,25 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--name", defaultValue = "client", description = "Label for the key in the config. Default: ${DEFAULT-VALUE}.")
         String name;
 
+        @Option(names = "--env", description = "Print KEY=... and KEY_ENTRY=... shell assignments only.")
+        boolean env;
+
         @Override
         public void run() {
             Role r = Role.parse(role);
             String key = ApiKeys.newKey();
-            System.out.println("key:   " + key);
-            System.out.println("entry: " + entry(name, r, ApiKeys.hash(key)));
-            System.err.println("Give the key to the client (Authorization: Bearer <key>); put the entry in the config's \"keys\". "
-                    + "The key is not stored anywhere.");
+            String hash = ApiKeys.hash(key);
+            if (env) {
+                // keys and hashes are [A-Za-z0-9_:-] only, so the values need no quoting
+                System.out.println("KEY=" + key);
+                System.out.println("KEY_ENTRY=" + r.wire() + ":" + hash);
+                return;
+            }
+            System.out.println("key:    " + key);
+            System.out.println("server: --key " + r.wire() + ":" + hash);
+            System.out.println("entry:  " + entry(name, r, hash));
+            System.err.println("Give the key to the client (Authorization: Bearer <key>); start the server with the --key argument, "
+                    + "or put the config entry in the config file's \"keys\". The key is not stored anywhere.");
         }
     }
 

@@ -74,7 +74,21 @@ public final class IndexCommand extends StoreCommand {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be positive");
         }
+        org.bitsieve.cli.Bars.quiet = quiet;
         FloatFormat floats = FloatFormat.parse(keepFloats);
+        // every record is checked (JSON, id field, ids unique in the file) before minutes of embedding, not after
+        java.util.List<String> ids = StoreInputs.checkRecords(docs, idField, textField, !upsert);
+        int lines = ids.size();
+        if (!upsert && Collection.exists(collection)) {
+            try (Collection c = Collection.open(collection)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    if (c.get(ids.get(i)) != null) {
+                        throw new IllegalArgumentException(docs + ": document '" + ids.get(i) + "' (record " + (i + 1) + ") already exists in "
+                                + collection + "; pass --upsert to replace it");
+                    }
+                }
+            }
+        }
         FloatMatrix x;
         if (vectors != null) {
             x = org.bitsieve.cli.Inputs.vectors(vectors);
@@ -88,12 +102,26 @@ public final class IndexCommand extends StoreCommand {
                 throw new IOException(e.getMessage(), e);
             }
         }
-        int lines = StoreInputs.countLines(docs);
         if (lines != x.rows()) {
             throw new IllegalArgumentException(docs + " holds " + lines + " documents but " + (vectors != null ? vectors : "the embedder") + " holds " + x.rows()
                     + " vectors; they must match line for row");
         }
         boolean exists = Collection.exists(collection);
+        boolean folderExisted = java.nio.file.Files.exists(collection);
+        try {
+            return write(x, exists, floats);
+        } catch (IOException | RuntimeException e) {
+            if (!exists && !folderExisted) {
+                deleteQuietly(collection); // a failed first index leaves no half-made collection behind
+            }
+            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().endsWith("; use upsert to replace it")) {
+                throw new IllegalArgumentException(e.getMessage().replace("; use upsert to replace it", "; pass --upsert to replace it"), e);
+            }
+            throw e;
+        }
+    }
+
+    private int write(FloatMatrix x, boolean exists, FloatFormat floats) throws IOException {
         Collection c;
         if (exists) {
             c = Collection.open(collection);
@@ -165,5 +193,15 @@ public final class IndexCommand extends StoreCommand {
             throw new IllegalArgumentException(docs + ": not valid UTF-8");
         }
         return 0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort: the error that got us here is the one to report
+        }
     }
 }

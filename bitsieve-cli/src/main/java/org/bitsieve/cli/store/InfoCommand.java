@@ -38,6 +38,14 @@ public final class InfoCommand extends StoreCommand {
         long codes = i.bytes().getOrDefault("codes", 0L);
         System.out.printf(Locale.ROOT, "  %-10s %,14d  %s%s%n", "index", i.indexBytes(), perDoc(i.indexBytes(), i.documents()),
                 codes > 0 ? String.format(Locale.ROOT, "  (%.2fx the code bytes; without payloads and float vectors)", (double) i.indexBytes() / codes) : "");
+        long f32 = (long) i.documents() * i.dim() * Float.BYTES;
+        long rawCodes = (long) i.documents() * ((i.bits() + 7) / 8); // without file headers
+        if (f32 > 0) {
+            // the comparison a user makes first: is this smaller than just keeping the float vectors?
+            System.out.printf(Locale.ROOT, "float32        %,d bytes for the same %,d vectors (%d x 4 bytes each): the whole folder is %.2fx that, "
+                    + "the index %.3fx, the codes alone %.3fx (1/%.0f)%n", f32, i.documents(), i.dim(), (double) i.totalBytes() / f32,
+                    (double) i.indexBytes() / f32, (double) rawCodes / f32, (double) f32 / rawCodes);
+        }
     }
 
     private static String perDoc(long bytes, int docs) {

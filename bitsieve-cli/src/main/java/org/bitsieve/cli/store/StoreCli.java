@@ -11,11 +11,11 @@ import java.nio.file.NoSuchFileException;
  * {@code bitsieve} command registers {@link #COMMANDS}; this entry point serves tests and standalone use.
  */
 @Command(name = "bitsieve", mixinStandardHelpOptions = true, description = "bitsieve collections.",
-        subcommands = {IndexCommand.class, SearchCommand.class, ClassifyCommand.class, GetCommand.class, DeleteCommand.class,
+        subcommands = {IndexCommand.class, SearchCommand.class, ShellCommand.class, ClassifyCommand.class, GetCommand.class, DeleteCommand.class,
                 InfoCommand.class, CompactCommand.class, DropCommand.class})
 public final class StoreCli implements Runnable {
     /** The command classes to register as subcommands of the main CLI. */
-    public static final Class<?>[] COMMANDS = {IndexCommand.class, SearchCommand.class, ClassifyCommand.class, GetCommand.class,
+    public static final Class<?>[] COMMANDS = {IndexCommand.class, SearchCommand.class, ShellCommand.class, ClassifyCommand.class, GetCommand.class,
             DeleteCommand.class, InfoCommand.class, CompactCommand.class, DropCommand.class};
 
     @CommandLine.Spec

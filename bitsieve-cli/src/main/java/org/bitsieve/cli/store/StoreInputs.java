@@ -40,6 +40,35 @@ final class StoreInputs {
         return n;
     }
 
+    /**
+     * Parses every record once (valid JSON object, a usable id; with {@code unique}, no id twice) and returns their
+     * ids in order, so a bad line fails the command before anything is embedded or written.
+     */
+    static java.util.List<String> checkRecords(Path p, String idField, String textField, boolean unique) throws IOException {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        try (BufferedReader r = Inputs.reader(p)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                Record rec = record(p, no, line, idField, textField);
+                Integer before = unique ? seen.putIfAbsent(rec.id(), no) : null;
+                if (before != null) {
+                    throw new IllegalArgumentException(p + ": line " + no + " repeats id '" + rec.id() + "' of line " + before
+                            + "; ids must be unique (--upsert keeps the last)");
+                }
+                ids.add(rec.id());
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(p + ": not valid UTF-8");
+        }
+        return ids;
+    }
+
     /** One JSON Lines record split into id, text and the remaining fields as metadata. */
     record Record(String id, String text, String metadataJson) {}
 

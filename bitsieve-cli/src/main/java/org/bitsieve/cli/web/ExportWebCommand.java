@@ -73,6 +73,11 @@ public final class ExportWebCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the files of an earlier bundle in FOLDER.")
     boolean overwrite;
 
+    @Option(names = "--int8-model", description = "With --with-model (implied): copy the model's int8-quantised variant "
+            + "(all-minilm-l6-v2-q: 23 MB instead of 90 MB). Query vectors then differ slightly from the collection's "
+            + "model, so the page's results agree less with the Java search (docs/web.md has the measured agreement).")
+    boolean int8Model;
+
     @Override
     public Integer call() throws IOException {
         if (snippet < 0) {
@@ -84,8 +89,13 @@ public final class ExportWebCommand implements Callable<Integer> {
         prepareFolder();
         long t0 = System.nanoTime();
         // a model folder is read for its spec; a bundled model's spec needs no jar unless its files are copied
-        ModelFiles files = withModel || Files.isDirectory(Path.of(model)) ? Models.files(model) : null;
-        ModelSpec spec = files != null ? files.spec() : Models.spec(model);
+        if (int8Model) {
+            withModel = true;
+        }
+        String pageModel = int8Model ? quantised(model) : model;
+        ModelFiles files = withModel || Files.isDirectory(Path.of(pageModel)) ? Models.files(pageModel) : null;
+        ModelSpec spec = files != null ? files.spec() : Models.spec(pageModel);
+        boolean reranks;
         List<ObjectNode> written = new ArrayList<>();
         ObjectNode e = JSON.createObjectNode();
         int count;
@@ -93,6 +103,7 @@ public final class ExportWebCommand implements Callable<Integer> {
         int dim;
         boolean normalized;
         try (Collection c = Collection.open(collection)) {
+            reranks = c.floats() != org.bitsieve.store.FloatFormat.NONE;
             Encoder enc = c.encoder();
             Map<String, float[]> arrays = encoderArrays(enc);
             if (spec.dimension() > 0 && spec.dimension() != enc.dimension()) {
@@ -235,6 +246,16 @@ public final class ExportWebCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "exported %d documents (%s, %d bits) to %s: %s in %d files%s, %.1fs%n", count,
                 e.get("kind").asText(), bits, folder, human(total), written.size() + 1,
                 withModel ? " (model " + spec.name() + " included)" : "", (System.nanoTime() - t0) / 1e9);
+        if (reranks) {
+            // the page scans codes only; the CLI's default search of this collection re-ranks by the kept floats
+            System.out.println("note: " + collection + " keeps float vectors, so `bitsieve search` re-ranks its best codes by them "
+                    + "(oversample 10 by default); the page ranks by the codes alone, like `bitsieve search --oversample 1`, so its "
+                    + "top results can differ from the default CLI search (docs/web.md)");
+        }
+        if (int8Model) {
+            System.out.println("note: the page embeds queries with the int8 model " + spec.name() + "; its query vectors differ "
+                    + "slightly from " + model + "'s, so its results agree less with the Java search (docs/web.md)");
+        }
         return 0;
     }
 
@@ -336,5 +357,16 @@ public final class ExportWebCommand implements Callable<Integer> {
         @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); }
 
         @Override public void close() throws IOException { flush(); }
+    }
+
+    /** The int8 variant of a bundled model: its name with -q. */
+    private static String quantised(String model) {
+        String name = Models.spec(model).name();
+        String q = name.endsWith("-q") ? name : name + "-q";
+        if (!Models.knownNames().contains(q)) {
+            throw new IllegalArgumentException("model " + name + " has no int8 variant; bundled int8 models: "
+                    + Models.knownNames().stream().filter(n -> n.endsWith("-q")).toList());
+        }
+        return q;
     }
 }

@@ -28,9 +28,11 @@ public final class AtomicFiles {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        // not Files.createTempFile: that makes the file 0600, and the rename would hand every output (reports, codes,
+        // encoders, bundles) that mode; a plain CREATE_NEW gets the umask's mode (0644 usually), like any other tool's output
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 OutputStream os = Channels.newOutputStream(ch);
                 writer.write(os);
                 os.flush();
