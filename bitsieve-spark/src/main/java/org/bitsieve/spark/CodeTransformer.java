@@ -20,7 +20,7 @@ import java.util.Arrays;
  * {@code setDefault}). Persisted with {@link DefaultParamsWritable}; PySpark wraps a subclass as a
  * {@code JavaTransformer} (see docs/spark.md).
  */
-public abstract class CodeTransformer extends Transformer implements DefaultParamsWritable {
+public abstract class CodeTransformer<T extends CodeTransformer<T>> extends Transformer implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -52,6 +52,9 @@ public abstract class CodeTransformer extends Transformer implements DefaultPara
         setDefault(encoderPath, "");
     }
 
+    @SuppressWarnings("unchecked")
+    private T self() { return (T) this; }
+
     @Override
     public String uid() { return uid; }
 
@@ -69,19 +72,19 @@ public abstract class CodeTransformer extends Transformer implements DefaultPara
 
     public Param<String> encoderPath() { return encoderPath; }
 
-    public CodeTransformer setInputCol(String v) { set(inputCol, v); return this; }
+    public T setInputCol(String v) { set(inputCol, v); return self(); }
 
-    public CodeTransformer setOutputCol(String v) { set(outputCol, v); return this; }
+    public T setOutputCol(String v) { set(outputCol, v); return self(); }
 
-    public CodeTransformer setErrorCol(String v) { set(errorCol, v); return this; }
+    public T setErrorCol(String v) { set(errorCol, v); return self(); }
 
-    public CodeTransformer setIdCol(String v) { set(idCol, v); return this; }
+    public T setIdCol(String v) { set(idCol, v); return self(); }
 
-    public CodeTransformer setModel(String v) { set(model, v); return this; }
+    public T setModel(String v) { set(model, v); return self(); }
 
-    public CodeTransformer setBits(int v) { set(bits, v); return this; }
+    public T setBits(int v) { set(bits, v); return self(); }
 
-    public CodeTransformer setEncoderPath(String v) { set(encoderPath, v); return this; }
+    public T setEncoderPath(String v) { set(encoderPath, v); return self(); }
 
     public String getInputCol() { return $(inputCol); }
 

@@ -27,7 +27,7 @@ import java.util.List;
  * <p>A null vector, a wrong length or a non-finite value fails the job with a {@link RowFailure} naming the row,
  * or, with {@code errorCol} set, leaves the code null and writes the reason there.
  */
-public final class VectorsToCodes extends CodeTransformer {
+public final class VectorsToCodes extends CodeTransformer<VectorsToCodes> {
     private static final long serialVersionUID = 1L;
 
     private final IntParam batchSize = new IntParam(this, "batchSize", "rows handled per batch inside a partition",
