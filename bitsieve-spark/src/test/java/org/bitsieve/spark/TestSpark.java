@@ -28,7 +28,7 @@ final class TestSpark {
                         .config("spark.sql.adaptive.enabled", "false")
                         .config("spark.sql.warehouse.dir", warehouse.toString())
                         .getOrCreate();
-                session.sparkContext().setLogLevel("WARN");
+                session.sparkContext().setLogLevel("ERROR");
                 Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
