@@ -31,7 +31,7 @@ final class CodeMapper {
     /** Computes the appended values of one batch. Runs on executors, so implementations must be serializable. */
     interface BatchFunction extends Serializable {
         /**
-         * @param rows      the batch (copies, safe to keep)
+         * @param rows      the batch (valid until the call returns)
          * @param partition the partition index, for naming rows
          * @param firstRow  the position of {@code rows.get(0)} within its partition
          * @return one array of appended values (internal representation) per row
@@ -87,7 +87,9 @@ final class CodeMapper {
             done = first;
             List<InternalRow> b = new ArrayList<>(batch);
             while (b.size() < batch && in.hasNext()) {
-                b.add(in.next().copy()); // the input iterator reuses its row object
+                // the input iterator reuses its row object: a batch must copy, a single row is projected by next()
+                // before the input moves on, so the copy (the whole row, vectors included) is skipped
+                b.add(batch == 1 ? in.next() : in.next().copy());
             }
             values = fn.apply(b, partition, first);
             rows = b;

@@ -1,7 +1,5 @@
 package org.bitsieve.spark;
 
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
@@ -30,19 +28,11 @@ import java.util.List;
 public final class VectorsToCodes extends CodeTransformer<VectorsToCodes> {
     private static final long serialVersionUID = 1L;
 
-    private final IntParam batchSize = new IntParam(this, "batchSize", "rows handled per batch inside a partition",
-            ParamValidators.gtEq(1));
-
     public VectorsToCodes() { this(Identifiable$.MODULE$.randomUID("vectorsToCodes")); }
 
     public VectorsToCodes(String uid) {
         super(uid, "vector");
-        setDefault(batchSize, 4096);
     }
-
-    public IntParam batchSize() { return batchSize; }
-
-    public VectorsToCodes setBatchSize(int v) { set(batchSize, v); return this; }
 
     public static VectorsToCodes load(String path) { return new DefaultParamsReader<VectorsToCodes>().load(path); }
 
@@ -70,7 +60,7 @@ public final class VectorsToCodes extends CodeTransformer<VectorsToCodes> {
                 ? new StructField[] {DataTypes.createStructField(getOutputCol(), DataTypes.BinaryType, true),
                                      DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true)}
                 : new StructField[] {DataTypes.createStructField(getOutputCol(), DataTypes.BinaryType, true)};
-        return CodeMapper.append(dataset, added, (Integer) $(batchSize),
+        return CodeMapper.append(dataset, added, 1, // one row at a time: nothing to batch, and no row copy
                 (rows, partition, first) -> encode(rows, partition, first, col, doubles, source, names, route));
     }
 
