@@ -28,10 +28,14 @@ public final class TextToCodesBench {
         TextToCodesTest.frame(texts.subList(0, 64)).repartition(cores).transform(d -> new TextToCodes().setBatchSize(16).transform(d))
                 .write().format("noop").mode("overwrite").save();
         long t0 = System.nanoTime();
+        double c0 = BenchSession.cpuSeconds();
         new TextToCodes().transform(in).write().format("noop").mode("overwrite").save();
         double s = BenchSession.seconds(t0);
-        System.out.printf(Locale.ROOT, "TextToCodes %s: %d texts in %.1fs = %.1f texts/s, %.1f texts/s per core (%d cores, %s)%n",
-                file.getFileName(), texts.size(), s, texts.size() / s, texts.size() / s / cores, cores, spark.sparkContext().master());
+        double cpu = BenchSession.cpuSeconds() - c0;
+        System.out.printf(Locale.ROOT, "TextToCodes %s: %d texts in %.1fs = %.1f texts/s, %.1f texts/s per core (%d cores, %s); "
+                        + "%.1f CPU-s = %.1f texts per CPU-second%n",
+                file.getFileName(), texts.size(), s, texts.size() / s, texts.size() / s / cores, cores, spark.sparkContext().master(),
+                cpu, texts.size() / cpu);
         spark.stop();
     }
 }
