@@ -55,6 +55,11 @@ public final class KnnReference implements Serializable {
         }
     }
 
+    /** {@link #fromCollection(Path, String)} for callers without java.nio (PySpark through Py4J). */
+    public static KnnReference fromCollection(String dir, String labelField) throws IOException {
+        return fromCollection(Path.of(dir), labelField);
+    }
+
     /** The metadata field as text, as the store's classify reads it (numbers as written, strings unquoted). */
     static String label(String json, String field) {
         if (json == null) {
