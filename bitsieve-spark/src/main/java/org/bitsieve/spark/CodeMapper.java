@@ -5,11 +5,9 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -48,11 +46,11 @@ final class CodeMapper {
         StructType outSchema = out;
         JavaRDD<InternalRow> rows = df.queryExecution().toRdd().toJavaRDD();
         Function2<Integer, Iterator<InternalRow>, Iterator<InternalRow>> perPartition =
-                (partition, it) -> new Batched(it, partition, batch, fn, outSchema);
+                (partition, it) -> new Batched(it, partition, batch, fn);
         RDD<InternalRow> mapped = rows.mapPartitionsWithIndex(perPartition, true).rdd();
         // internalCreateDataFrame is private[sql] in Scala, public in bytecode: the supported way to wrap
         // catalyst rows without converting every value to a Row and back
-        return SparkSession.active().internalCreateDataFrame(mapped, outSchema, false);
+        return df.sparkSession().internalCreateDataFrame(mapped, outSchema, false);
     }
 
     private static final class Batched implements Iterator<InternalRow> {
@@ -60,19 +58,17 @@ final class CodeMapper {
         private final int partition;
         private final int batch;
         private final BatchFunction fn;
-        private final UnsafeProjection project;
         private final JoinedRow joined = new JoinedRow();
         private List<InternalRow> rows = List.of();
         private Object[][] values;
         private int next;
         private long done;
 
-        Batched(Iterator<InternalRow> in, int partition, int batch, BatchFunction fn, StructType outSchema) {
+        Batched(Iterator<InternalRow> in, int partition, int batch, BatchFunction fn) {
             this.in = in;
             this.partition = partition;
             this.batch = batch;
             this.fn = fn;
-            this.project = UnsafeProjection.create(outSchema);
         }
 
         @Override
@@ -87,7 +83,7 @@ final class CodeMapper {
             done = first;
             List<InternalRow> b = new ArrayList<>(batch);
             while (b.size() < batch && in.hasNext()) {
-                // the input iterator reuses its row object: a batch must copy, a single row is projected by next()
+                // the input iterator reuses its row object: a batch must copy, a single row is consumed by the reading scan
                 // before the input moves on, so the copy (the whole row, vectors included) is skipped
                 b.add(batch == 1 ? in.next() : in.next().copy());
             }
@@ -103,7 +99,9 @@ final class CodeMapper {
                 throw new NoSuchElementException();
             }
             int i = next++;
-            return project.apply(joined.apply(rows.get(i), new GenericInternalRow(values[i])));
+            // no projection here: the scan of the wrapping DataFrame (RDDScanExec) projects every row to an
+            // UnsafeRow as it reads it, so the joined view (reused from row to row) is consumed before it changes
+            return joined.apply(rows.get(i), new GenericInternalRow(values[i]));
         }
     }
 }
