@@ -40,19 +40,21 @@ class VectorsToCodes(JavaTransformer, _CodeParams):
 class TextToCodes(JavaTransformer, _CodeParams):
     """Texts -> binary codes (+ float16 vectors in vectorCol when set), embedded on the executors."""
 
-    vectorCol = Param(Params._dummy(), "vectorCol", "float16 vector column to add", typeConverter=TypeConverters.toString)
+    vectorCol = Param(Params._dummy(), "vectorCol", "vector column to add", typeConverter=TypeConverters.toString)
+    vectorFormat = Param(Params._dummy(), "vectorFormat", "f16 (binary float16) or f32 (array<float>)",
+                         typeConverter=TypeConverters.toString)
     role = Param(Params._dummy(), "role", "PASSAGE or QUERY", typeConverter=TypeConverters.toString)
     batchSize = Param(Params._dummy(), "batchSize", "texts per embedding call", typeConverter=TypeConverters.toInt)
     embedBatch = Param(Params._dummy(), "embedBatch", "texts per model batch", typeConverter=TypeConverters.toInt)
     embedThreads = Param(Params._dummy(), "embedThreads", "ONNX threads per task", typeConverter=TypeConverters.toInt)
 
     @keyword_only
-    def __init__(self, *, inputCol="text", outputCol="code", vectorCol="", errorCol="", idCol="",
+    def __init__(self, *, inputCol="text", outputCol="code", vectorCol="", vectorFormat="f16", errorCol="", idCol="",
                  model="all-minilm-l6-v2", bits=256, encoderPath="", role="PASSAGE", batchSize=1024, embedBatch=16,
                  embedThreads=1):
         super().__init__()
         self._java_obj = self._new_java_obj("org.bitsieve.spark.TextToCodes", self.uid)
-        self._setDefault(inputCol="text", outputCol="code", vectorCol="", errorCol="", idCol="",
+        self._setDefault(inputCol="text", outputCol="code", vectorCol="", vectorFormat="f16", errorCol="", idCol="",
                          model="all-minilm-l6-v2", bits=256, encoderPath="", role="PASSAGE", batchSize=1024,
                          embedBatch=16, embedThreads=1)
         self._set(**self._input_kwargs)

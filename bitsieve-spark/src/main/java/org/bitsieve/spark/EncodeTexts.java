@@ -8,12 +8,13 @@ import java.util.Locale;
 
 /**
  * A ready-made job for {@code spark-submit}: texts in (Parquet, JSON Lines or CSV), the collection layout of
- * {@link CodesParquet} out, with float16 vectors so that {@link IndexParquet} can build collections from it.
+ * {@link CodesParquet} out, with the vectors (float16 by default; f32 makes a collection's codes exactly the job's)
+ * so that {@link IndexParquet} can build collections from it.
  *
  * <pre>
  * EncodeTexts --input IN --output OUT [--format parquet|json|csv] [--text-col text] [--id-col id]
  *             [--metadata label,source] [--model all-minilm-l6-v2] [--bits 256] [--encoder enc.bse]
- *             [--partitions N] [--batch 1024]
+ *             [--partitions N] [--batch 1024] [--vector-format f16|f32]
  * </pre>
  */
 public final class EncodeTexts {
@@ -27,6 +28,7 @@ public final class EncodeTexts {
         String idCol = "";
         String[] metadata = new String[0];
         int partitions = 0;
+        String vectorFormat = "f16";
         TextToCodes t = new TextToCodes().setVectorCol("vector");
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -42,6 +44,7 @@ public final class EncodeTexts {
                 case "--encoder" -> t.setEncoderPath(v);
                 case "--partitions" -> partitions = Integer.parseInt(v);
                 case "--batch" -> t.setBatchSize(Integer.parseInt(v));
+                case "--vector-format" -> vectorFormat = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the class comment or docs/spark.md");
             }
             i++;
@@ -59,12 +62,12 @@ public final class EncodeTexts {
         if (partitions > 0) {
             in = in.repartition(partitions);
         }
-        t.setInputCol(textCol);
+        t.setInputCol(textCol).setVectorFormat(vectorFormat);
         if (!idCol.isEmpty()) {
             t.setIdCol(idCol);
         }
         long t0 = System.nanoTime();
-        long rows = new CodesParquet().idCol(idCol).textCol(textCol).vectorCol("vector", "f16").metadataCols(metadata)
+        long rows = new CodesParquet().idCol(idCol).textCol(textCol).vectorCol("vector", vectorFormat).metadataCols(metadata)
                 .write(t.transform(in), t.encoderSource(), output);
         System.out.printf(Locale.ROOT, "encoded %d texts -> %s in %.1fs%n", rows, output, (System.nanoTime() - t0) / 1e9);
         spark.stop();

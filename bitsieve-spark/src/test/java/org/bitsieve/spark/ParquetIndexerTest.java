@@ -132,4 +132,15 @@ class ParquetIndexerTest {
             assertEquals(mr.texts.get(3), c.get(DocIds.ofText(mr.texts.get(3))).text());
         }
     }
+
+    @Test
+    void float32TextVectorsGiveACollectionWithExactlyTheJobsCodes(@TempDir Path tmp) throws Exception {
+        Dataset<Row> in = TextToCodesTest.frame(mr.texts.subList(100, 160));
+        TextToCodes t = new TextToCodes().setVectorCol("v").setVectorFormat("f32").setIdCol("id");
+        Path out = tmp.resolve("out");
+        new CodesParquet().idCol("id").vectorCol("v", "f32").write(t.transform(in), t.encoderSource(), out.toString());
+        ParquetIndexer.Result r = new ParquetIndexer().index(TestSpark.get(), out, tmp.resolve("coll"));
+        assertEquals(60, r.docs());
+        assertEquals(0, r.codeMismatches());
+    }
 }
