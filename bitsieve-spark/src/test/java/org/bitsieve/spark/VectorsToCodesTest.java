@@ -114,4 +114,34 @@ class VectorsToCodesTest {
         assertEquals("emb", back.getInputCol());
         assertEquals("err", back.getErrorCol());
     }
+
+    @Test
+    void anEncoderFileAndDoubleVectorsGiveTheClisCodesForThatFile(@TempDir Path tmp) throws Exception {
+        // an encoder file (here the shipped 128-bit one, saved) travels from the driver to the tasks as bytes
+        Path enc = tmp.resolve("e128.bse");
+        org.bitsieve.core.io.EncoderFiles.save(org.bitsieve.embed.GeneralEncoders.load("all-minilm-l6-v2", 128), enc);
+        Path npy = TestSpark.shared().resolve("embeddings/all-minilm-l6-v2/cr/test.npy");
+        Path bsc = tmp.resolve("cr.bsc");
+        assertEquals(0, Main.run("encode", npy.toString(), "-e", enc.toString(), "-o", bsc.toString()));
+        PackedCodes cli = CodesFile.read(bsc).codes();
+        FloatMatrix m = Npy.readVectors(npy);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < m.rows(); i++) {
+            Double[] d = new Double[m.dim()];
+            for (int j = 0; j < d.length; j++) {
+                d[j] = (double) m.get(i, j); // PySpark lists of floats arrive as array<double>
+            }
+            rows.add(RowFactory.create((long) i, d));
+        }
+        StructType doubles = new StructType().add("id", DataTypes.LongType, false)
+                .add("vector", DataTypes.createArrayType(DataTypes.DoubleType, true), true);
+        List<Row> out = new VectorsToCodes().setEncoderPath(enc.toString())
+                .transform(TestSpark.get().createDataFrame(rows, doubles).repartition(2)).select("id", "code").collectAsList();
+        assertEquals(m.rows(), out.size());
+        for (Row r : out) {
+            int i = (int) r.getLong(0);
+            assertEquals(16, ((byte[]) r.get(1)).length);
+            assertArrayEquals(CodeBytes.toBytes(cli.code(i), 128), (byte[]) r.get(1), "code of row " + i);
+        }
+    }
 }
