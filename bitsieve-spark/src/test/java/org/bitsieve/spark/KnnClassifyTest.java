@@ -86,4 +86,15 @@ class KnnClassifyTest {
         }
         assertTrue(right > 0.7 * spark.size(), "MR accuracy is about 75%, got " + right + "/" + spark.size());
     }
+
+    @Test
+    void aBadQueryVectorFailsNamingTheRow() throws Exception {
+        KnnReference ref = KnnReference.fromCollection(coll, "label");
+        List<Row> rows = List.of(org.apache.spark.sql.RowFactory.create("q1", "t", "0", VectorsToCodesTest.boxed(new float[384])),
+                org.apache.spark.sql.RowFactory.create("q2", "t", "0", VectorsToCodesTest.boxed(new float[3])));
+        var df = TestSpark.get().createDataFrame(rows, MrData.SCHEMA).coalesce(1);
+        org.apache.spark.SparkException e = org.junit.jupiter.api.Assertions.assertThrows(org.apache.spark.SparkException.class,
+                () -> new KnnClassify(ref).setIdCol("id").transform(df).collect());
+        assertTrue(e.getMessage().contains("row id=q2") && e.getMessage().contains("dimension 3"), e.getMessage());
+    }
 }
