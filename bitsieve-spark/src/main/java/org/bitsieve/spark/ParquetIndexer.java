@@ -187,7 +187,7 @@ public final class ParquetIndexer {
         }
     }
 
-    /** Ids in the output that are not in the collection(s), for checks. */
+    /** Every live id in the given collections (tests check completeness and duplicates with it). */
     static Set<String> ids(List<Path> collections) throws IOException {
         Set<String> out = new HashSet<>();
         for (Path p : collections) {
