@@ -75,7 +75,7 @@ public final class KnnClassify implements Serializable {
         SearchMode m = mode;
         StructField[] added = {DataTypes.createStructField(outputCol, DataTypes.StringType, true)};
         return CodeMapper.append(df, added, 1, (rows, partition, first) -> {
-            Prepared p = PREPARED.computeIfAbsent(ref.id(), id -> prepare(ref.value()));
+            Prepared p = prepared(ref);
             InternalRow row = rows.get(0);
             if (row.isNullAt(col)) {
                 throw new RowFailure("KnnClassify: " + names.of(row, partition, first) + ": query vector is null");
@@ -89,6 +89,24 @@ public final class KnnClassify implements Serializable {
             }
             return new Object[][] {{label == null ? null : UTF8String.fromString(label)}};
         });
+    }
+
+    /**
+     * The executor's snapshot for this broadcast, built by the first task that needs it. A long-lived executor
+     * (a notebook's) sees many jobs; only the few newest references are kept, so old ones can be collected.
+     */
+    private static Prepared prepared(Broadcast<KnnReference> ref) {
+        Prepared p = PREPARED.get(ref.id());
+        if (p != null) {
+            return p;
+        }
+        synchronized (PREPARED) {
+            if (PREPARED.size() >= 4) {
+                long newest = PREPARED.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+                PREPARED.keySet().removeIf(id -> id != newest);
+            }
+            return PREPARED.computeIfAbsent(ref.id(), id -> prepare(ref.value()));
+        }
     }
 
     private static Prepared prepare(KnnReference r) {
