@@ -94,7 +94,8 @@ public final class Collection implements AutoCloseable {
 
     /** Creates a new, empty collection in {@code dir} (which must not exist or be empty) and opens it. */
     public static Collection create(Path dir, Encoder encoder, CollectionOptions options) throws IOException {
-        if (Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+        if (exists(dir)) {
+            // a folder whose MANIFEST is lost still holds documents: creating over it would delete them
             throw new IllegalArgumentException(dir + " already holds a collection; open it, or drop it first");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -133,6 +134,10 @@ public final class Collection implements AutoCloseable {
             throw new NoSuchFileException(dir.toString(), null, "collection folder not found");
         }
         if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+            if (SegmentFiles.hasData(dir)) {
+                throw new CorruptCollectionException(dir.resolve(SegmentFiles.MANIFEST), "file is missing, but the folder holds the"
+                        + " collection's segments or log; run `bitsieve repair` to rebuild it");
+            }
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
         FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -216,9 +221,12 @@ public final class Collection implements AutoCloseable {
         return new MemTable(number, stride, memtableDocs, dim, floats, normalized);
     }
 
-    /** Deletes a collection folder and everything in it (the collection must not be open). */
+    /**
+     * Deletes a collection folder and everything in it, quarantined bytes included (the collection must not be
+     * open; a damaged one may be dropped).
+     */
     public static void drop(Path dir) throws IOException {
-        if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+        if (!exists(dir)) {
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
         try (FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -232,11 +240,11 @@ public final class Collection implements AutoCloseable {
                 throw new CollectionLockedException(dir);
             }
             // the manifest goes first: a crash mid-drop leaves a folder that is clearly not a collection
-            Files.delete(dir.resolve(SegmentFiles.MANIFEST));
+            Files.deleteIfExists(dir.resolve(SegmentFiles.MANIFEST));
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.toList()) {
                     if (!p.getFileName().toString().equals(SegmentFiles.LOCK)) {
-                        Files.delete(p);
+                        deleteTree(p);
                     }
                 }
             }
@@ -246,7 +254,25 @@ public final class Collection implements AutoCloseable {
         Files.delete(dir);
     }
 
-    public static boolean exists(Path dir) { return Files.exists(dir.resolve(SegmentFiles.MANIFEST)); }
+    /**
+     * Whether {@code dir} holds a collection, healthy or damaged: it has a MANIFEST, or its segment files or log
+     * (a collection whose MANIFEST was lost). {@link #open} tells which: a damaged one throws
+     * {@link CorruptCollectionException}; {@link #verify} lists every problem.
+     */
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(SegmentFiles.MANIFEST)) || SegmentFiles.hasData(dir);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.delete(p);
+    }
 
     /** Writes buffered rows as a segment, then releases the folder. */
     @Override

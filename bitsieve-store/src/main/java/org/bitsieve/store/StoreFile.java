@@ -84,8 +84,12 @@ final class StoreFile {
     }
 
     static byte[] header(byte[] magic, int flags, long count, long a, long b, long bodyLength) {
+        return header(magic, VERSION, flags, count, a, b, bodyLength);
+    }
+
+    static byte[] header(byte[] magic, int version, int flags, long count, long a, long b, long bodyLength) {
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(magic).putInt(VERSION).putInt(flags).putLong(count).putLong(a).putLong(b).putLong(bodyLength);
+        h.put(magic).putInt(version).putInt(flags).putLong(count).putLong(a).putLong(b).putLong(bodyLength);
         CRC32C c = new CRC32C();
         c.update(h.array(), 0, 60);
         h.putInt(60, (int) c.getValue());

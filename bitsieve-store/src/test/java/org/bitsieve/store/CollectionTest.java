@@ -425,7 +425,7 @@ class CollectionTest {
         Files.write(wal, full);
         flip(wal, 64 + 20);
         IOException e = assertThrows(IOException.class, () -> Collection.open(dir));
-        assertTrue(e.getMessage().contains("later records are intact"), e.getMessage());
+        assertTrue(e.getMessage().contains("an intact record follows at byte"), e.getMessage());
     }
 
     @Test
