@@ -25,14 +25,14 @@ final class Segment extends Part implements AutoCloseable {
     private final int count;
     private final long[] codes;
     private final String[] ids;
-    private final FileChannel payloads;
-    private final FileChannel vectors;
+    private final BlockFile payloads;
+    private final BlockFile vectors;
     private final int dim;
     private final int vectorBytes;
     private volatile float[] invNorms;
 
-    private Segment(Path dir, int number, int stride, int count, long[] codes, String[] ids, FileChannel payloads,
-                    FileChannel vectors, int dim, int vectorBytes) {
+    private Segment(Path dir, int number, int stride, int count, long[] codes, String[] ids, BlockFile payloads,
+                    BlockFile vectors, int dim, int vectorBytes) {
         super(number, stride);
         this.dir = dir;
         this.count = count;
@@ -56,7 +56,7 @@ final class Segment extends Part implements AutoCloseable {
         FileChannel pc = null;
         FileChannel vc = null;
         try (FileChannel cc = FileChannel.open(cp, StandardOpenOption.READ)) {
-            StoreFile.Header h = header(cp, cc, SegmentFiles.CODES_MAGIC);
+            StoreFile.Header h = StoreFile.checkHeader(cp, cc, SegmentFiles.CODES_MAGIC);
             if (h.count() != expectedCount || h.a() != bits || h.flags() != stride || h.bodyLength() != (long) expectedCount * stride) {
                 throw new CorruptCollectionException(cp, "holds " + h.count() + " codes of " + h.a() + " bits; the manifest expects "
                         + expectedCount + " of " + bits);
@@ -68,22 +68,31 @@ final class Segment extends Part implements AutoCloseable {
             String[] ids = knownIds != null && !verify ? knownIds : readIds(SegmentFiles.ids(dir, number), expectedCount);
             Path pp = SegmentFiles.payloads(dir, number);
             pc = FileChannel.open(pp, StandardOpenOption.READ);
-            StoreFile.Header ph = verify ? StoreFile.verify(pp, pc, SegmentFiles.PAYLOADS_MAGIC) : header(pp, pc, SegmentFiles.PAYLOADS_MAGIC);
+            BlockFile pf = BlockFile.open(pp, pc, SegmentFiles.PAYLOADS_MAGIC, verify);
+            StoreFile.Header ph = pf.header();
             if (ph.count() != expectedCount) {
                 throw new CorruptCollectionException(pp, "holds " + ph.count() + " payloads, expected " + expectedCount);
             }
+            if (ph.bodyLength() < 16L * (expectedCount + 1)) {
+                throw new CorruptCollectionException(pp, "body of " + ph.bodyLength() + " bytes cannot hold the offsets of " + expectedCount + " payloads");
+            }
             int vbytes = 0;
+            BlockFile vf = null;
             if (floats != FloatFormat.NONE) {
                 Path vp = SegmentFiles.vectors(dir, number);
                 vc = FileChannel.open(vp, StandardOpenOption.READ);
-                StoreFile.Header vh = verify ? StoreFile.verify(vp, vc, SegmentFiles.VECTORS_MAGIC) : header(vp, vc, SegmentFiles.VECTORS_MAGIC);
+                vf = BlockFile.open(vp, vc, SegmentFiles.VECTORS_MAGIC, verify);
+                StoreFile.Header vh = vf.header();
                 if (vh.count() != expectedCount || vh.a() != dim || vh.flags() != floats.bytes()) {
                     throw new CorruptCollectionException(vp, "holds " + vh.count() + " vectors of dimension " + vh.a()
                             + ", expected " + expectedCount + " of " + dim);
                 }
+                if (vh.bodyLength() != (long) expectedCount * dim * floats.bytes()) {
+                    throw new CorruptCollectionException(vp, "body length " + vh.bodyLength() + " does not hold " + expectedCount + " vectors");
+                }
                 vbytes = floats.bytes();
             }
-            return new Segment(dir, number, stride, expectedCount, codes, ids, pc, vc, dim, vbytes);
+            return new Segment(dir, number, stride, expectedCount, codes, ids, pf, vf, dim, vbytes);
         } catch (java.nio.file.NoSuchFileException e) {
             closeQuietly(pc);
             closeQuietly(vc);
@@ -125,17 +134,6 @@ final class Segment extends Part implements AutoCloseable {
         return out;
     }
 
-    /** Header checks only (magic, version, header checksum, length), for files this process just wrote. */
-    private static StoreFile.Header header(Path path, FileChannel ch, byte[] magic) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(StoreFile.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        StoreFile.readFully(ch, h, 0, path);
-        byte[] expect = StoreFile.header(magic, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
-        if (!java.util.Arrays.equals(expect, h.array()) || ch.size() != StoreFile.HEADER + h.getLong(40) + 4) {
-            throw new CorruptCollectionException(path, "bad header");
-        }
-        return new StoreFile.Header(path, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
-    }
-
     private static String[] readIds(Path path, int expected) throws IOException {
         byte[] body = StoreFile.readBody(path, SegmentFiles.IDS_MAGIC);
         String[] ids = new String[expected];
@@ -174,11 +172,14 @@ final class Segment extends Part implements AutoCloseable {
     private byte[] payload(int row, long table) {
         try {
             ByteBuffer two = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(payloads, two, StoreFile.HEADER + table + 8L * row, path());
+            payloads.read(two, table + 8L * row);
             long from = two.getLong(0);
             long to = two.getLong(8);
+            if (to < from || to - from > Integer.MAX_VALUE - 16) {
+                throw new CorruptCollectionException(path(), "payload offsets of row " + row + " are corrupt (" + from + ".." + to + ")");
+            }
             ByteBuffer b = ByteBuffer.allocate((int) (to - from));
-            StoreFile.readFully(payloads, b, StoreFile.HEADER + from, path());
+            payloads.read(b, from);
             return b.array();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -191,19 +192,25 @@ final class Segment extends Part implements AutoCloseable {
         try {
             long table = (long) (count + 1) * 8;
             ByteBuffer offs = ByteBuffer.allocate((int) ((count + 1) * 8L)).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(payloads, offs, StoreFile.HEADER + table, path());
+            payloads.read(offs, table);
             long start = offs.getLong(0);
             long end = offs.getLong(count * 8);
+            if (end < start) {
+                throw new CorruptCollectionException(path(), "metadata offsets are corrupt (" + start + ".." + end + ")");
+            }
             if (end - start > Integer.MAX_VALUE - 16) {
                 return super.metadataRows(rows);
             }
             ByteBuffer all = ByteBuffer.allocate((int) (end - start));
-            StoreFile.readFully(payloads, all, StoreFile.HEADER + start, path());
+            payloads.read(all, start);
             byte[][] out = new byte[rows][];
             for (int r = 0; r < rows; r++) {
-                int a = (int) (offs.getLong(r * 8) - start);
-                int b = (int) (offs.getLong(r * 8 + 8) - start);
-                out[r] = java.util.Arrays.copyOfRange(all.array(), a, b);
+                long a = offs.getLong(r * 8) - start;
+                long b = offs.getLong(r * 8 + 8) - start;
+                if (a < 0 || b < a || b > all.capacity()) {
+                    throw new CorruptCollectionException(path(), "metadata offsets of row " + r + " are corrupt");
+                }
+                out[r] = java.util.Arrays.copyOfRange(all.array(), (int) a, (int) b);
             }
             return out;
         } catch (IOException e) {
@@ -220,7 +227,7 @@ final class Segment extends Part implements AutoCloseable {
     void vector(int row, float[] out) {
         ByteBuffer b = ByteBuffer.allocate(dim * vectorBytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            StoreFile.readFully(vectors, b, StoreFile.HEADER + (long) row * dim * vectorBytes, SegmentFiles.vectors(dir, number));
+            vectors.read(b, (long) row * dim * vectorBytes);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -253,8 +260,8 @@ final class Segment extends Part implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(payloads);
-        closeQuietly(vectors);
+        closeQuietly(payloads == null ? null : payloads.channel());
+        closeQuietly(vectors == null ? null : vectors.channel());
     }
 
     private static void closeQuietly(FileChannel c) {

@@ -92,7 +92,7 @@ final class SegmentWriter {
         long body = tables + texts + metas;
         long textBase = tables;
         long metaBase = tables + texts;
-        StoreFile.write(path, SegmentFiles.PAYLOADS_MAGIC, 0, n, texts, metas, body, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.PAYLOADS_MAGIC, 0, n, texts, metas, body, out -> {
             LongWriter lw = new LongWriter(out);
             long o = textBase;
             for (int i = 0; i < n; i++) {
@@ -125,7 +125,7 @@ final class SegmentWriter {
     static void writeVectors(Path path, Rows src, int dim, FloatFormat floats) throws IOException {
         int n = src.count();
         int bpv = floats.bytes();
-        StoreFile.write(path, SegmentFiles.VECTORS_MAGIC, bpv, n, dim, 0, (long) n * dim * bpv, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.VECTORS_MAGIC, bpv, n, dim, 0, (long) n * dim * bpv, out -> {
             float[] v = new float[dim];
             ByteBuffer row = ByteBuffer.allocate(dim * bpv).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
