@@ -263,6 +263,29 @@ public final class Collection implements AutoCloseable {
         return Files.exists(dir.resolve(SegmentFiles.MANIFEST)) || SegmentFiles.hasData(dir);
     }
 
+    /**
+     * Reads every byte of every file of a collection (each block, each log record) without opening it or writing
+     * anything, and lists what is wrong per file with offsets. Takes the collection's lock, so it fails with
+     * {@link CollectionLockedException} while the collection is open.
+     */
+    public static VerifyReport verify(Path dir) throws IOException {
+        try (AutoCloseable l = CollectionCheck.lock(dir)) {
+            CollectionCheck c = CollectionCheck.run(dir);
+            List<String> lines = c.problems.stream().map(CollectionCheck.Problem::toString).toList();
+            return new VerifyReport(dir, lines, c.walTail != null && c.problems.size() == 1);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Salvages everything intact from a damaged collection (see {@link CollectionRepair}): whatever it discards
+     * is moved into {@code quarantine/repair-<time>/} with a REPORT.txt, never deleted. Takes the lock.
+     */
+    public static RepairReport repair(Path dir) throws IOException { return CollectionRepair.repair(dir); }
+
     private static void deleteTree(Path p) throws IOException {
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(p)) {

@@ -134,7 +134,7 @@ final class Segment extends Part implements AutoCloseable {
         return out;
     }
 
-    private static String[] readIds(Path path, int expected) throws IOException {
+    static String[] readIds(Path path, int expected) throws IOException {
         byte[] body = StoreFile.readBody(path, SegmentFiles.IDS_MAGIC);
         String[] ids = new String[expected];
         try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(body), new java.util.zip.Inflater(), 1 << 16))) {
