@@ -69,17 +69,40 @@ final class Wal implements AutoCloseable {
      * cannot be trusted to belong to this log.
      */
     static int readVersion(Path p, FileChannel ch, long generation) throws IOException {
-        if (ch.size() < StoreFile.HEADER) {
-            throw new CorruptCollectionException(p, "write-ahead log header is truncated (" + ch.size() + " bytes)");
-        }
-        ByteBuffer h = ByteBuffer.allocate(StoreFile.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.allocate((int) Math.min(StoreFile.HEADER, ch.size()));
         StoreFile.readFully(ch, h, 0, p);
+        return readVersion(p, h.array(), generation);
+    }
+
+    static int readVersion(Path p, byte[] log, long generation) throws CorruptCollectionException {
+        if (log.length < StoreFile.HEADER) {
+            throw new CorruptCollectionException(p, "write-ahead log header is truncated (" + log.length + " bytes)");
+        }
+        byte[] h = java.util.Arrays.copyOf(log, StoreFile.HEADER);
         for (int v = 1; v <= VERSION; v++) {
-            if (java.util.Arrays.equals(header(v, generation), h.array())) {
+            if (java.util.Arrays.equals(header(v, generation), h)) {
                 return v;
             }
         }
         throw new CorruptCollectionException(p, "bad write-ahead log header at byte 0 (magic, version, generation or checksum)");
+    }
+
+    /** What recovery makes of a log's bytes: the batches to replay and the length to keep (the rest is a torn tail). */
+    record Recovered(int version, WalScan.Result scan, List<List<Prepared>> batches, long keep) {}
+
+    /**
+     * Applies the recovery policy ({@link WalRecovery}) to a whole log in memory, without touching the disk:
+     * returns what to replay, or throws {@link CorruptCollectionException} naming the file and offset.
+     */
+    static Recovered recover(Path p, byte[] log, long generation, int bits, int dim, FloatFormat floats) throws CorruptCollectionException {
+        int version = readVersion(p, log, generation);
+        WalScan.Result scan = WalScan.scan(p, log, version);
+        long keep = WalRecovery.check(scan);
+        List<List<Prepared>> batches = new ArrayList<>();
+        for (WalScan.Record r : scan.records()) {
+            batches.add(decode(ByteBuffer.wrap(r.ops()).order(ByteOrder.LITTLE_ENDIAN), bits, dim, floats, p, r.offset()));
+        }
+        return new Recovered(version, scan, batches, keep);
     }
 
     /** Opens an existing log, reads its intact records and keeps a torn tail aside before truncating it. */
@@ -90,19 +113,19 @@ final class Wal implements AutoCloseable {
         }
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            int version = readVersion(p, ch, generation);
-            WalScan.Result scan = WalScan.scan(p, ch, version);
-            long keep = WalRecovery.check(scan);
-            List<List<Prepared>> batches = new ArrayList<>();
-            for (WalScan.Record r : scan.records()) {
-                batches.add(decode(ByteBuffer.wrap(r.ops()).order(ByteOrder.LITTLE_ENDIAN), bits, dim, floats, p, r.offset()));
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new CorruptCollectionException(p, "write-ahead log is larger than 2 GiB (" + size + " bytes), which no build writes");
             }
+            ByteBuffer all = ByteBuffer.allocate((int) size);
+            StoreFile.readFully(ch, all, 0, p);
+            Recovered r = recover(p, all.array(), generation, bits, dim, floats);
             Path saved = null;
-            if (keep < scan.size()) {
-                saved = WalRecovery.quarantineTail(dir, scan, ch);
+            if (r.keep() < size) {
+                saved = WalRecovery.quarantineTail(dir, r.scan(), ch);
             }
-            ch.position(keep);
-            return new Replay(new Wal(p, ch, version, scan.records().size()), batches, scan.size() - keep, saved);
+            ch.position(r.keep());
+            return new Replay(new Wal(p, ch, r.version(), r.scan().records().size()), r.batches(), size - r.keep(), saved);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

@@ -65,8 +65,12 @@ final class WalScan {
         }
         ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         StoreFile.readFully(ch, buf, 0, path);
-        buf.clear();
-        return new WalScan(buf, version).run(path);
+        return scan(path, buf.array(), version);
+    }
+
+    /** Scans a whole log held in memory (its 64-byte header included). */
+    static Result scan(Path path, byte[] log, int version) {
+        return new WalScan(ByteBuffer.wrap(log).order(ByteOrder.LITTLE_ENDIAN), version).run(path);
     }
 
     private Result run(Path path) {
