@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * A part read lazily with positional reads (payloads, vectors), so its bytes are checked when they are read, not
- * only at open: bytes altered on disk while the collection is open fail a read instead of being served.
+ * A part framed with a checksum per block: payloads and vectors, read lazily with positional reads, so their bytes
+ * are checked when they are read, not only at open (bytes altered on disk while the collection is open fail a read
+ * instead of being served); and codes, checked block by block as they load, so a repair drops only the rows of a
+ * damaged block.
  *
  * <p>Version 2 of the framing: the standard 64-byte header (version 2, block size as u32 at byte 48), the body,
  * then one CRC-32C per {@link #BLOCK}-byte block of the body (the last block may be short), then a CRC-32C of
@@ -153,6 +155,13 @@ final class BlockFile {
             }
         }
         return bad;
+    }
+
+    /** Whether {@code len} bytes of block {@code i} (the whole block) match its checksum (version 2). */
+    boolean blockMatches(long i, byte[] b, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(b, off, len);
+        return (int) c.getValue() == crcs[(int) i];
     }
 
     /** Body bytes [from, to) of block {@code i}. */

@@ -33,7 +33,8 @@ final class CollectionCheck {
     /** What one segment holds that is intact. */
     static final class Seg {
         final Manifest.SegmentEntry entry;
-        boolean codesOk;
+        boolean codesOk;            // the file opens and its header matches the manifest
+        List<Long> badCodeBlocks = List.of();
         String[] ids;               // null when the ids file is unreadable
         boolean payloadsOk;         // the file opens (header, length, block table)
         List<Long> badPayloadBlocks = List.of();   // -1 = a version-1 body failed (no block to blame)
@@ -45,7 +46,7 @@ final class CollectionCheck {
         Seg(Manifest.SegmentEntry entry) { this.entry = entry; }
 
         boolean intact() {
-            return codesOk && ids != null && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
+            return codesOk && badCodeBlocks.isEmpty() && ids != null && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
         }
     }
 
@@ -66,6 +67,7 @@ final class CollectionCheck {
 
     /** Holds the collection's lock for the duration of a check or repair, as {@code open} does. */
     static AutoCloseable lock(Path dir) throws IOException {
+        requireCollection(dir); // before the lock file is created: never leave a LOCK in a folder that is not ours
         FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
@@ -84,13 +86,17 @@ final class CollectionCheck {
         };
     }
 
-    static CollectionCheck run(Path dir) throws IOException {
+    static void requireCollection(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "collection folder not found");
         }
         if (!Collection.exists(dir)) {
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (no MANIFEST, segments or log)");
         }
+    }
+
+    static CollectionCheck run(Path dir) throws IOException {
+        requireCollection(dir);
         CollectionCheck c = new CollectionCheck(dir);
         c.check();
         return c;
@@ -134,13 +140,16 @@ final class CollectionCheck {
         int n = e.docs();
         int stride = PackedCodesStride.of(manifest.bits());
         Path cp = SegmentFiles.codes(dir, e.number());
-        try {
-            StoreFile.Header h = StoreFile.verify(cp, SegmentFiles.CODES_MAGIC);
+        try (FileChannel ch = FileChannel.open(cp, StandardOpenOption.READ)) {
+            BlockFile f = BlockFile.open(cp, ch, SegmentFiles.CODES_MAGIC, false);
+            StoreFile.Header h = f.header();
             if (h.count() != n || h.a() != manifest.bits() || h.flags() != stride || h.bodyLength() != (long) n * stride
                     || h.b() != manifest.encoderFingerprint()) {
                 problems.add(new Problem(cp, 0, "header does not match the manifest (" + h.count() + " codes of " + h.a() + " bits)"));
             } else {
                 s.codesOk = true;
+                s.badCodeBlocks = f.badBlocks();
+                report(cp, f, s.badCodeBlocks);
             }
         } catch (IOException ex) {
             problems.add(problem(cp, ex));
@@ -233,14 +242,17 @@ final class CollectionCheck {
             return;
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            int version;
             try {
-                version = Wal.readVersion(p, ch, generation);
+                wal = WalScan.scan(p, ch, Wal.readVersion(p, ch, generation));
             } catch (CorruptCollectionException e) {
                 problems.add(new Problem(p, 0, "bad header (magic, version, generation or checksum)"));
-                version = Wal.VERSION; // records carry their own markers: find them anyway, for the report and repair
+                // find the records anyway, for the report and repair: as version 2 (markers), else as version 1
+                wal = WalScan.scan(p, ch, Wal.VERSION);
+                WalScan.Result v1 = WalScan.scan(p, ch, 1);
+                if (v1.records().size() > wal.records().size()) {
+                    wal = v1;
+                }
             }
-            wal = WalScan.scan(p, ch, version);
         }
         WalScan.Damage tail = wal.tail();
         for (WalScan.Damage d : wal.damage()) {

@@ -148,13 +148,18 @@ final class CollectionRepair {
         if (!changed) {
             return;
         }
+        // copies first, durably: a crash after the commit would let open delete the unreferenced originals
+        for (Path p : discard) {
+            try (FileChannel in = FileChannel.open(p, StandardOpenOption.READ)) {
+                WalRecovery.copyInto(quarantine, in, p, 0, in.size(), "");
+            }
+        }
         Manifest fresh = m.next(walName, next, entries);
         fresh.write(dir); // the commit point: before it the damaged state stands, after it the salvaged one
         for (Path p : discard) {
-            Files.move(p, quarantine.resolve(p.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(p);
             actions.add("moved " + p.getFileName() + " to " + dir.relativize(quarantine));
         }
-        AtomicFiles.fsyncDirectory(quarantine);
         AtomicFiles.fsyncDirectory(dir);
     }
 
@@ -191,7 +196,8 @@ final class CollectionRepair {
             actions.add("segment " + s.entry.number() + ": deletion set damaged; rows not replaced by a later write are kept (up to "
                     + s.entry.deleted() + " deleted documents may be back)");
         }
-        boolean wholeFile = !s.codesOk || !s.payloadsOk || !s.vectorsOk || s.badPayloadBlocks.contains(-1L) || s.badVectorBlocks.contains(-1L);
+        boolean wholeFile = !s.codesOk || !s.payloadsOk || !s.vectorsOk || s.badCodeBlocks.contains(-1L) || s.badPayloadBlocks.contains(-1L)
+                || s.badVectorBlocks.contains(-1L);
         if (wholeFile) {
             for (int r : live) {
                 lost.add(s.ids[r]);
@@ -204,7 +210,12 @@ final class CollectionRepair {
         FloatFormat floats = m.floatFormat();
         try (Segment seg = Segment.open(dir, s.entry.number(), n, m.bits(), m.encoderFingerprint(), m.dim(), floats, false, null, null)) {
             float[] v = new float[m.dim()];
+            int stride = PackedCodesStride.of(m.bits());
             for (int r : live) {
+                if (inBadBlock(s.badCodeBlocks, (long) r * stride, (long) (r + 1) * stride)) {
+                    lost.add(s.ids[r]);
+                    continue;
+                }
                 try {
                     seg.textBytes(r);
                     seg.metaBytes(r);
@@ -226,6 +237,16 @@ final class CollectionRepair {
             actions.add("segment " + s.entry.number() + ": " + (live.size() - rows.size()) + " documents in damaged blocks are lost");
         }
         return rows.size();
+    }
+
+    /** Whether body bytes [from, to) touch one of the damaged blocks. */
+    private static boolean inBadBlock(List<Long> bad, long from, long to) {
+        for (long b : bad) {
+            if (from < (b + 1) * BlockFile.BLOCK && to > b * BlockFile.BLOCK) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ids written after segment {@code i}: later segments and the log (a later write replaces or deletes them). */
@@ -330,7 +351,7 @@ final class CollectionRepair {
             floats = f;
             int docs;
             try (FileChannel ch = FileChannel.open(SegmentFiles.codes(dir, num), StandardOpenOption.READ)) {
-                docs = (int) StoreFile.checkHeader(SegmentFiles.codes(dir, num), ch, SegmentFiles.CODES_MAGIC).count();
+                docs = (int) BlockFile.open(SegmentFiles.codes(dir, num), ch, SegmentFiles.CODES_MAGIC, false).header().count();
             }
             String del = dels.containsKey(num) ? dels.get(num).get(0) : null;
             long[] d = null;

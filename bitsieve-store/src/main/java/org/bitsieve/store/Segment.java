@@ -56,7 +56,8 @@ final class Segment extends Part implements AutoCloseable {
         FileChannel pc = null;
         FileChannel vc = null;
         try (FileChannel cc = FileChannel.open(cp, StandardOpenOption.READ)) {
-            StoreFile.Header h = StoreFile.checkHeader(cp, cc, SegmentFiles.CODES_MAGIC);
+            BlockFile cf = BlockFile.open(cp, cc, SegmentFiles.CODES_MAGIC, false); // the body is checked as it loads
+            StoreFile.Header h = cf.header();
             if (h.count() != expectedCount || h.a() != bits || h.flags() != stride || h.bodyLength() != (long) expectedCount * stride) {
                 throw new CorruptCollectionException(cp, "holds " + h.count() + " codes of " + h.a() + " bits; the manifest expects "
                         + expectedCount + " of " + bits);
@@ -64,7 +65,7 @@ final class Segment extends Part implements AutoCloseable {
             if (h.b() != fingerprint) {
                 throw new CorruptCollectionException(cp, "codes were made by a different encoder than the collection's");
             }
-            long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cp, cc, h.bodyLength(), verify);
+            long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cf, h.bodyLength(), verify);
             String[] ids = knownIds != null && !verify ? knownIds : readIds(SegmentFiles.ids(dir, number), expectedCount);
             Path pp = SegmentFiles.payloads(dir, number);
             pc = FileChannel.open(pp, StandardOpenOption.READ);
@@ -104,29 +105,42 @@ final class Segment extends Part implements AutoCloseable {
         }
     }
 
-    /** Loads the codes, checking the body checksum in the same pass. */
-    private static long[] readCodes(Path path, FileChannel ch, long bodyLength, boolean verify) throws IOException {
+    /**
+     * Loads the codes, checking them in the same pass: the body checksum (version 1) or each block's (version 2,
+     * naming the first damaged block).
+     */
+    private static long[] readCodes(BlockFile f, long bodyLength, boolean verify) throws IOException {
+        Path path = f.path();
         if (bodyLength / 8 > Integer.MAX_VALUE - 16) {
             throw new CorruptCollectionException(path, "segment too large to load");
         }
         long[] out = new long[(int) (bodyLength / 8)];
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        // a whole number of blocks per read, so version-2 blocks are checked without crossing reads
+        ByteBuffer buf = ByteBuffer.allocate(256 * BlockFile.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
         long pos = 0;
         while (pos < bodyLength) {
             buf.clear();
             buf.limit((int) Math.min(buf.capacity(), bodyLength - pos));
-            StoreFile.readFully(ch, buf, StoreFile.HEADER + pos, path);
+            StoreFile.readFully(f.channel(), buf, StoreFile.HEADER + pos, path);
             buf.flip();
             buf.asLongBuffer().get(out, (int) (pos / 8), buf.remaining() / 8);
-            if (verify) {
-                crc.update(buf);
+            if (verify && f.version() == 1) {
+                crc.update(buf.array(), 0, buf.limit());
+            } else if (verify) {
+                for (int at = 0; at < buf.limit(); at += BlockFile.BLOCK) {
+                    long block = (pos + at) / BlockFile.BLOCK;
+                    if (!f.blockMatches(block, buf.array(), at, Math.min(BlockFile.BLOCK, buf.limit() - at))) {
+                        throw new CorruptCollectionException(path, "block " + block + " (bytes " + (StoreFile.HEADER + pos + at)
+                                + "..) failed its checksum");
+                    }
+                }
             }
             pos += buf.limit();
         }
-        if (verify) {
+        if (verify && f.version() == 1) {
             ByteBuffer t = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(ch, t, StoreFile.HEADER + bodyLength, path);
+            StoreFile.readFully(f.channel(), t, StoreFile.HEADER + bodyLength, path);
             if ((int) crc.getValue() != t.getInt(0)) {
                 throw new CorruptCollectionException(path, "body checksum mismatch: the file is corrupt");
             }

@@ -37,7 +37,7 @@ final class SegmentWriter {
 
     static void writeCodes(Path path, Rows src, int bits, int stride, long fp) throws IOException {
         int n = src.count();
-        StoreFile.write(path, SegmentFiles.CODES_MAGIC, stride, n, bits, fp, (long) n * stride, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.CODES_MAGIC, stride, n, bits, fp, (long) n * stride, out -> {
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             int words = stride / 8;
             for (int i = 0; i < n; i++) {

@@ -81,9 +81,17 @@ final class WalRecovery {
         return saved;
     }
 
-    /** Copies bytes [from, to) of a file into the quarantine folder, durably; returns the copy's path. */
+    /** Copies bytes [from, to) of a file into the collection's quarantine folder, durably; returns the copy's path. */
     static Path keepAside(Path dir, FileChannel ch, Path file, long from, long to, String suffix) throws IOException {
         Path q = dir.resolve(QUARANTINE);
+        Files.createDirectories(q);
+        Path out = copyInto(q, ch, file, from, to, suffix);
+        AtomicFiles.fsyncDirectory(dir);
+        return out;
+    }
+
+    /** Copies bytes [from, to) of a file into folder {@code q} (fsynced, with the folder); returns the copy's path. */
+    static Path copyInto(Path q, FileChannel ch, Path file, long from, long to, String suffix) throws IOException {
         Files.createDirectories(q);
         Path out = q.resolve(file.getFileName() + suffix);
         for (int i = 1; Files.exists(out); i++) {
@@ -104,7 +112,6 @@ final class WalRecovery {
             o.force(true);
         }
         AtomicFiles.fsyncDirectory(q);
-        AtomicFiles.fsyncDirectory(dir);
         return out;
     }
 }
