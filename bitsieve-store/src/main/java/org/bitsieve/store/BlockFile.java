@@ -33,6 +33,7 @@ final class BlockFile {
     private final int version;
     private final int block;
     private final int[] crcs;
+    private long tag;
 
     private BlockFile(Path path, FileChannel ch, StoreFile.Header header, int version, int block, int[] crcs) {
         this.path = path;
@@ -46,6 +47,28 @@ final class BlockFile {
     StoreFile.Header header() { return header; }
 
     int version() { return version; }
+
+    /** The segment tag of a version-2 part (number << 32 | nonce); 0 for version 1. */
+    long tag() { return tag; }
+
+    /**
+     * Checks that the version-2 parts of one segment carry its number and the same nonce: a part of another segment
+     * or collection, intact in itself, is refused.
+     */
+    static void checkSameSegment(int number, BlockFile... parts) throws CorruptCollectionException {
+        long tag = 0;
+        for (BlockFile f : parts) {
+            if (f == null || f.version != VERSION) {
+                continue;
+            }
+            if ((int) (f.tag >>> 32) != number || tag != 0 && f.tag != tag) {
+                throw new CorruptCollectionException(f.path, "header at byte 52: the file was written for segment " + (f.tag >>> 32)
+                        + (tag != 0 && f.tag != tag ? " by another write than the segment's other files" : "")
+                        + ", not for segment " + number + " (a file from elsewhere was put in its place)");
+            }
+            tag = f.tag;
+        }
+    }
 
     Path path() { return path; }
 
@@ -96,7 +119,9 @@ final class BlockFile {
         t.clear();
         t.asIntBuffer().get(crcs);
         StoreFile.Header hd = new StoreFile.Header(path, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), bodyLength);
-        return new BlockFile(path, ch, hd, VERSION, block, crcs);
+        BlockFile f = new BlockFile(path, ch, hd, VERSION, block, crcs);
+        f.tag = h.getLong(52);
+        return f;
     }
 
     /** Reads {@code dst.remaining()} body bytes at body offset {@code off}, checking every block they span. */
@@ -175,11 +200,15 @@ final class BlockFile {
         return m.array();
     }
 
-    /** The header of a version-2 file: as {@link StoreFile#header}, with the block size at byte 48. */
-    static byte[] header(byte[] magic, int flags, long count, long a, long b, long bodyLength) {
+    /**
+     * The header of a version-2 file: as {@link StoreFile#header}, with the block size at byte 48 and the segment's
+     * tag (number in the high half, a nonce shared by the segment's parts in the low half) at byte 52.
+     */
+    static byte[] header(byte[] magic, int flags, long count, long a, long b, long tag, long bodyLength) {
         byte[] h = StoreFile.header(magic, VERSION, flags, count, a, b, bodyLength);
         ByteBuffer bb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
         bb.putInt(48, BLOCK);
+        bb.putLong(52, tag);
         CRC32C c = new CRC32C();
         c.update(h, 0, 60);
         bb.putInt(60, (int) c.getValue());

@@ -140,6 +140,7 @@ final class CollectionCheck {
         int n = e.docs();
         int stride = PackedCodesStride.of(manifest.bits());
         Path cp = SegmentFiles.codes(dir, e.number());
+        long codeTag = 0;
         try (FileChannel ch = FileChannel.open(cp, StandardOpenOption.READ)) {
             BlockFile f = BlockFile.open(cp, ch, SegmentFiles.CODES_MAGIC, false);
             StoreFile.Header h = f.header();
@@ -147,9 +148,10 @@ final class CollectionCheck {
                     || h.b() != manifest.encoderFingerprint()) {
                 problems.add(new Problem(cp, 0, "header does not match the manifest (" + h.count() + " codes of " + h.a() + " bits)"));
             } else {
-                s.codesOk = true;
+                s.codesOk = belongs(f, e.number(), 0);
                 s.badCodeBlocks = f.badBlocks();
                 report(cp, f, s.badCodeBlocks);
+                codeTag = f.tag();
             }
         } catch (IOException ex) {
             problems.add(problem(cp, ex));
@@ -166,7 +168,7 @@ final class CollectionCheck {
             if (f.header().count() != n || f.header().bodyLength() < 16L * (n + 1)) {
                 problems.add(new Problem(pp, 0, "holds " + f.header().count() + " payloads, expected " + n));
             } else {
-                s.payloadsOk = true;
+                s.payloadsOk = belongs(f, e.number(), codeTag);
                 s.badPayloadBlocks = f.badBlocks();
                 report(pp, f, s.badPayloadBlocks);
             }
@@ -187,7 +189,7 @@ final class CollectionCheck {
                     problems.add(new Problem(vp, 0, "holds " + h.count() + " vectors of dimension " + h.a() + ", expected " + n
                             + " of " + manifest.dim()));
                 } else {
-                    s.vectorsOk = true;
+                    s.vectorsOk = belongs(f, e.number(), codeTag);
                     s.badVectorBlocks = f.badBlocks();
                     report(vp, f, s.badVectorBlocks);
                 }
@@ -211,6 +213,20 @@ final class CollectionCheck {
             }
         }
         return s;
+    }
+
+    /** Whether a part carries its segment's number (and the codes' nonce, when known); a problem if not. */
+    private boolean belongs(BlockFile f, int number, long codeTag) {
+        if (f.version() != BlockFile.VERSION) {
+            return true;
+        }
+        String why = (int) (f.tag() >>> 32) != number ? "written for segment " + (f.tag() >>> 32) + ", not " + number
+                : codeTag != 0 && f.tag() != codeTag ? "written by another write than the segment's codes" : null;
+        if (why == null) {
+            return true;
+        }
+        problems.add(new Problem(f.path(), 52, "header: " + why + " (a file from elsewhere was put in its place)"));
+        return false;
     }
 
     private void report(Path p, BlockFile f, List<Long> bad) {

@@ -93,6 +93,7 @@ final class Segment extends Part implements AutoCloseable {
                 }
                 vbytes = floats.bytes();
             }
+            BlockFile.checkSameSegment(number, cf, pf, vf);
             return new Segment(dir, number, stride, expectedCount, codes, ids, pf, vf, dim, vbytes);
         } catch (java.nio.file.NoSuchFileException e) {
             closeQuietly(pc);

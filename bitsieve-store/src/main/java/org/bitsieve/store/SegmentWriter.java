@@ -27,17 +27,20 @@ final class SegmentWriter {
     static void write(Path dir, int number, Rows src, int bits, long encoderFingerprint, int dim, FloatFormat floats)
             throws IOException {
         int stride = PackedCodesStride.of(bits);
-        writeCodes(SegmentFiles.codes(dir, number), src, bits, stride, encoderFingerprint);
+        // the segment's number and a nonce go into every block-checksummed part, so a part of another segment
+        // (or another collection) put in its place is refused even when its own checksums are fine
+        long tag = ((long) number << 32) | (new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL);
+        writeCodes(SegmentFiles.codes(dir, number), src, bits, stride, encoderFingerprint, tag);
         writeIds(SegmentFiles.ids(dir, number), src);
-        writePayloads(SegmentFiles.payloads(dir, number), src);
+        writePayloads(SegmentFiles.payloads(dir, number), src, tag);
         if (floats != FloatFormat.NONE) {
-            writeVectors(SegmentFiles.vectors(dir, number), src, dim, floats);
+            writeVectors(SegmentFiles.vectors(dir, number), src, dim, floats, tag);
         }
     }
 
-    static void writeCodes(Path path, Rows src, int bits, int stride, long fp) throws IOException {
+    static void writeCodes(Path path, Rows src, int bits, int stride, long fp, long tag) throws IOException {
         int n = src.count();
-        StoreFile.writeBlocked(path, SegmentFiles.CODES_MAGIC, stride, n, bits, fp, (long) n * stride, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.CODES_MAGIC, stride, n, bits, fp, tag, (long) n * stride, out -> {
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             int words = stride / 8;
             for (int i = 0; i < n; i++) {
@@ -74,7 +77,7 @@ final class SegmentWriter {
         StoreFile.write(path, SegmentFiles.IDS_MAGIC, 0, n, raw, 0, bos.toByteArray());
     }
 
-    static void writePayloads(Path path, Rows src) throws IOException {
+    static void writePayloads(Path path, Rows src, long tag) throws IOException {
         int n = src.count();
         long[] textLen = new long[n];
         long[] metaLen = new long[n];
@@ -92,7 +95,7 @@ final class SegmentWriter {
         long body = tables + texts + metas;
         long textBase = tables;
         long metaBase = tables + texts;
-        StoreFile.writeBlocked(path, SegmentFiles.PAYLOADS_MAGIC, 0, n, texts, metas, body, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.PAYLOADS_MAGIC, 0, n, texts, metas, tag, body, out -> {
             LongWriter lw = new LongWriter(out);
             long o = textBase;
             for (int i = 0; i < n; i++) {
@@ -122,10 +125,10 @@ final class SegmentWriter {
         });
     }
 
-    static void writeVectors(Path path, Rows src, int dim, FloatFormat floats) throws IOException {
+    static void writeVectors(Path path, Rows src, int dim, FloatFormat floats, long tag) throws IOException {
         int n = src.count();
         int bpv = floats.bytes();
-        StoreFile.writeBlocked(path, SegmentFiles.VECTORS_MAGIC, bpv, n, dim, 0, (long) n * dim * bpv, out -> {
+        StoreFile.writeBlocked(path, SegmentFiles.VECTORS_MAGIC, bpv, n, dim, 0, tag, (long) n * dim * bpv, out -> {
             float[] v = new float[dim];
             ByteBuffer row = ByteBuffer.allocate(dim * bpv).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {

@@ -76,10 +76,10 @@ final class StoreFile {
      * Writes a version-2 framed file ({@link BlockFile}): a checksum per block of the body instead of one over it,
      * so a lazily read part can be checked block by block.
      */
-    static void writeBlocked(Path path, byte[] magic, int flags, long count, long a, long b, long bodyLength, BodyWriter body)
+    static void writeBlocked(Path path, byte[] magic, int flags, long count, long a, long b, long tag, long bodyLength, BodyWriter body)
             throws IOException {
         AtomicFiles.write(path, out -> {
-            out.write(BlockFile.header(magic, flags, count, a, b, bodyLength));
+            out.write(BlockFile.header(magic, flags, count, a, b, tag, bodyLength));
             java.io.BufferedOutputStream buf = new java.io.BufferedOutputStream(out, 1 << 16);
             BlockFile.BlockCrcStream cs = new BlockFile.BlockCrcStream(buf);
             body.write(cs);

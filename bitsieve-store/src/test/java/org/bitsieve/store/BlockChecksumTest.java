@@ -104,6 +104,17 @@ class BlockChecksumTest {
         assertTrue(e.getMessage().contains(p.getFileName().toString()), e.getMessage());
     }
 
+    @Test
+    void aPartOfAnotherSegmentOrCollectionIsRefusedThoughItsChecksumsHold() throws IOException {
+        Path a = segment(tmp.resolve("a"));
+        Path b = segment(tmp.resolve("b")); // the same documents, so counts and lengths match exactly
+        Files.copy(SegmentFiles.payloads(a, 1), SegmentFiles.payloads(b, 1), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CorruptCollectionException e = assertThrows(CorruptCollectionException.class, () -> Collection.open(b));
+        assertTrue(e.getMessage().contains("seg-000001.payloads") && e.getMessage().contains("put in its place"), e.getMessage());
+        VerifyReport v = Collection.verify(b);
+        assertTrue(v.problems().stream().anyMatch(l -> l.startsWith("seg-000001.payloads @52")), v.problems().toString());
+    }
+
     /** Rewrites a version-2 part in the version-1 framing, as an older build wrote it. */
     static void toVersion1(Path p, byte[] magic) throws IOException {
         StoreFile.Header h;
