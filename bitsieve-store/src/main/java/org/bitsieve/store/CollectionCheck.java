@@ -35,7 +35,8 @@ final class CollectionCheck {
         final Manifest.SegmentEntry entry;
         boolean codesOk;            // the file opens and its header matches the manifest
         List<Long> badCodeBlocks = List.of();
-        String[] ids;               // null when the ids file is unreadable
+        String[] ids;               // null when the ids file is unreadable; null entries: in a damaged chunk
+        boolean idsDamaged;
         boolean payloadsOk;         // the file opens (header, length, block table)
         List<Long> badPayloadBlocks = List.of();   // -1 = a version-1 body failed (no block to blame)
         boolean vectorsOk = true;
@@ -46,7 +47,7 @@ final class CollectionCheck {
         Seg(Manifest.SegmentEntry entry) { this.entry = entry; }
 
         boolean intact() {
-            return codesOk && badCodeBlocks.isEmpty() && ids != null && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
+            return codesOk && badCodeBlocks.isEmpty() && ids != null && !idsDamaged && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
         }
     }
 
@@ -158,9 +159,17 @@ final class CollectionCheck {
         }
         Path ip = SegmentFiles.ids(dir, e.number());
         try {
-            s.ids = Segment.readIds(ip, n);
+            IdsFile.Ids r = IdsFile.read(ip, n, false);
+            s.ids = r.ids();
+            s.idsDamaged = !belongs(r.file(), e.number(), codeTag);
         } catch (IOException ex) {
             problems.add(problem(ip, ex));
+            s.idsDamaged = true;
+            try {
+                s.ids = IdsFile.read(ip, n, true).ids(); // the ids of intact chunks
+            } catch (IOException again) {
+                s.ids = null;
+            }
         }
         Path pp = SegmentFiles.payloads(dir, e.number());
         try (FileChannel ch = FileChannel.open(pp, StandardOpenOption.READ)) {
@@ -244,7 +253,7 @@ final class CollectionCheck {
                 continue;
             }
             for (int r = 0; r < s.ids.length; r++) {
-                if (!Deletions.isSet(s.deletes, r) && live.put(s.ids[r], s.entry.number()) != null) {
+                if (s.ids[r] != null && !Deletions.isSet(s.deletes, r) && live.put(s.ids[r], s.entry.number()) != null) {
                     problems.add(new Problem(SegmentFiles.ids(dir, s.entry.number()), -1, "id '" + s.ids[r] + "' is live twice"));
                     return;
                 }

@@ -187,10 +187,20 @@ final class CollectionRepair {
         }
         Set<String> later = s.deletesOk ? Set.of() : laterIds(check, i);
         List<Integer> live = new ArrayList<>();
+        int unnamed = 0;
         for (int r = 0; r < n; r++) {
-            if (s.deletesOk ? !Deletions.isSet(s.deletes, r) : !later.contains(s.ids[r])) {
+            if (s.ids[r] == null) {
+                // in a damaged chunk of the ids file: the document cannot be named, only counted
+                if (!s.deletesOk || !Deletions.isSet(s.deletes, r)) {
+                    unnamed++;
+                }
+            } else if (s.deletesOk ? !Deletions.isSet(s.deletes, r) : !later.contains(s.ids[r])) {
                 live.add(r);
             }
+        }
+        if (unnamed > 0) {
+            lostUnknown += unnamed;
+            actions.add("segment " + s.entry.number() + ": " + unnamed + " documents in damaged chunks of the ids file are lost (ids unreadable)");
         }
         if (!s.deletesOk) {
             actions.add("segment " + s.entry.number() + ": deletion set damaged; rows not replaced by a later write are kept (up to "
@@ -208,7 +218,7 @@ final class CollectionRepair {
         List<Part> parts = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         FloatFormat floats = m.floatFormat();
-        try (Segment seg = Segment.open(dir, s.entry.number(), n, m.bits(), m.encoderFingerprint(), m.dim(), floats, false, null, null)) {
+        try (Segment seg = Segment.open(dir, s.entry.number(), n, m.bits(), m.encoderFingerprint(), m.dim(), floats, false, null, s.ids)) {
             float[] v = new float[m.dim()];
             int stride = PackedCodesStride.of(m.bits());
             for (int r : live) {
@@ -254,7 +264,11 @@ final class CollectionRepair {
         Set<String> ids = new HashSet<>();
         for (int j = i + 1; j < check.segments.size(); j++) {
             if (check.segments.get(j).ids != null) {
-                ids.addAll(List.of(check.segments.get(j).ids));
+                for (String id : check.segments.get(j).ids) {
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
             }
         }
         for (List<Prepared> b : check.walBatches) {

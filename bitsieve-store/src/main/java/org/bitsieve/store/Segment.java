@@ -3,19 +3,15 @@ package org.bitsieve.store;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.Half;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.InflaterInputStream;
 
 /**
- * An immutable segment on disk. Codes and ids are loaded when it opens (the scan and the id index need them,
+ * An immutable segment on disk. Codes and ids ({@link IdsFile}) are loaded when it opens (the scan and the id index need them,
  * see {@link Part} for why codes are on the heap); payloads and vectors stay on disk and are read on demand
  * with positional reads, which are thread-safe and have no 2 GB limit. Every file is verified when the segment
  * opens (the codes in the same pass that loads them).
@@ -66,7 +62,13 @@ final class Segment extends Part implements AutoCloseable {
                 throw new CorruptCollectionException(cp, "codes were made by a different encoder than the collection's");
             }
             long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cf, h.bodyLength(), verify);
-            String[] ids = knownIds != null && !verify ? knownIds : readIds(SegmentFiles.ids(dir, number), expectedCount);
+            String[] ids = knownIds;
+            BlockFile idf = null;
+            if (knownIds == null || verify) {
+                IdsFile.Ids r = IdsFile.read(SegmentFiles.ids(dir, number), expectedCount, false);
+                ids = r.ids();
+                idf = r.file();
+            }
             Path pp = SegmentFiles.payloads(dir, number);
             pc = FileChannel.open(pp, StandardOpenOption.READ);
             BlockFile pf = BlockFile.open(pp, pc, SegmentFiles.PAYLOADS_MAGIC, verify);
@@ -93,7 +95,7 @@ final class Segment extends Part implements AutoCloseable {
                 }
                 vbytes = floats.bytes();
             }
-            BlockFile.checkSameSegment(number, cf, pf, vf);
+            BlockFile.checkSameSegment(number, cf, idf, pf, vf);
             return new Segment(dir, number, stride, expectedCount, codes, ids, pf, vf, dim, vbytes);
         } catch (java.nio.file.NoSuchFileException e) {
             closeQuietly(pc);
@@ -150,21 +152,7 @@ final class Segment extends Part implements AutoCloseable {
     }
 
     static String[] readIds(Path path, int expected) throws IOException {
-        byte[] body = StoreFile.readBody(path, SegmentFiles.IDS_MAGIC);
-        String[] ids = new String[expected];
-        try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(body), new java.util.zip.Inflater(), 1 << 16))) {
-            for (int i = 0; i < expected; i++) {
-                byte[] b = new byte[in.readUnsignedShort()];
-                in.readFully(b);
-                ids[i] = new String(b, StandardCharsets.UTF_8);
-            }
-            if (in.read() != -1) {
-                throw new CorruptCollectionException(path, "holds more ids than the manifest expects (" + expected + ")");
-            }
-        } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            throw new CorruptCollectionException(path, "ids are truncated or malformed");
-        }
-        return ids;
+        return IdsFile.read(path, expected, false).ids();
     }
 
     int count() { return count; }

@@ -92,6 +92,43 @@ class RepairTest {
     }
 
     @Test
+    void aDamagedIdsChunkLosesOnlyItsDocuments() throws IOException {
+        int n = 12_000;
+        Path dir = tmp.resolve("i");
+        try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, n))) {
+            c.add(BlockChecksumTest.docs(0, n));
+        }
+        Path ids = SegmentFiles.ids(dir, 1);
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.wrap(Files.readAllBytes(ids)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int chunks = (n + IdsFile.CHUNK - 1) / IdsFile.CHUNK;
+        long[] off = new long[chunks + 1];
+        for (int c = 0; c <= chunks; c++) {
+            off[c] = t.getLong(StoreFile.HEADER + 8 * c);
+        }
+        long at = off[chunks] - 5; // inside the last chunk
+        CollectionTest.flip(ids, StoreFile.HEADER + at);
+        long block = at / BlockFile.BLOCK;
+        int lost = 0;
+        for (int c = 0; c < chunks; c++) {
+            if (off[c] < (block + 1) * BlockFile.BLOCK && off[c + 1] > block * BlockFile.BLOCK) {
+                assertTrue(c > 0, "the damaged block must leave the first chunk intact");
+                lost += Math.min(n, (c + 1) * IdsFile.CHUNK) - c * IdsFile.CHUNK;
+            }
+        }
+        CorruptCollectionException e = assertThrows(CorruptCollectionException.class, () -> Collection.open(dir));
+        assertTrue(e.getMessage().contains("seg-000001.ids"), e.getMessage());
+        RepairReport r = Collection.repair(dir);
+        assertEquals(lost, r.lostWithoutIds(), r.actions().toString());
+        assertEquals(n - lost, r.documents());
+        assertTrue(lost < n / 2, lost + " lost");
+        try (Collection c = Collection.open(dir)) {
+            assertEquals("text of 0", c.get("d0").text());
+            assertEquals("text of " + (n - lost - 1), c.get("d" + (n - lost - 1)).text());
+            assertEquals(null, c.get("d" + (n - 1)));
+        }
+    }
+
+    @Test
     void aFlippedLogLengthKeepsEveryLaterRecordAfterRepair() throws IOException {
         Path dir = tmp.resolve("w");
         WalTest.enc = enc;
