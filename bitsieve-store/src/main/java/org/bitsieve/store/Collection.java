@@ -268,17 +268,7 @@ public final class Collection implements AutoCloseable {
      * anything, and lists what is wrong per file with offsets. Takes the collection's lock, so it fails with
      * {@link CollectionLockedException} while the collection is open.
      */
-    public static VerifyReport verify(Path dir) throws IOException {
-        try (AutoCloseable l = CollectionCheck.lock(dir)) {
-            CollectionCheck c = CollectionCheck.run(dir);
-            List<String> lines = c.problems.stream().map(CollectionCheck.Problem::toString).toList();
-            return new VerifyReport(dir, lines, c.walTail != null && c.problems.size() == 1);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-    }
+    public static VerifyReport verify(Path dir) throws IOException { return CollectionCheck.verify(dir); }
 
     /**
      * Salvages everything intact from a damaged collection (see {@link CollectionRepair}): whatever it discards

@@ -67,7 +67,7 @@ final class CollectionCheck {
     boolean healthy() { return problems.isEmpty() && walTail == null; }
 
     /** Holds the collection's lock for the duration of a check or repair, as {@code open} does. */
-    static AutoCloseable lock(Path dir) throws IOException {
+    static java.io.Closeable lock(Path dir) throws IOException {
         requireCollection(dir); // before the lock file is created: never leave a LOCK in a folder that is not ours
         FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
@@ -85,6 +85,15 @@ final class CollectionCheck {
             held.release();
             lc.close();
         };
+    }
+
+    /** {@link Collection#verify}: the check under the collection's lock, as lines. */
+    static VerifyReport verify(Path dir) throws IOException {
+        try (java.io.Closeable l = lock(dir)) {
+            CollectionCheck c = run(dir);
+            List<String> lines = c.problems.stream().map(Problem::toString).toList();
+            return new VerifyReport(dir, lines, c.walTail != null && c.problems.size() == 1);
+        }
     }
 
     static void requireCollection(Path dir) throws IOException {

@@ -53,12 +53,8 @@ final class CollectionRepair {
 
     static RepairReport repair(Path dir) throws IOException {
         CollectionRepair r = new CollectionRepair(dir);
-        try (AutoCloseable l = CollectionCheck.lock(dir)) {
+        try (java.io.Closeable l = CollectionCheck.lock(dir)) {
             r.run();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
         }
         int docs;
         try (Collection c = Collection.open(dir)) {
