@@ -145,6 +145,8 @@ class RepairTest {
             }
         }
         assertTrue(Files.exists(r.quarantine().resolve(wal.getFileName())), "the damaged log is kept");
+        assertTrue(Collection.verify(dir).healthy(), Collection.verify(dir).problems().toString());
+        assertFalse(Collection.repair(dir).changed(), "a second repair finds nothing to do");
     }
 
     @Test
