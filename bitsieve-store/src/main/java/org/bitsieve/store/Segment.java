@@ -9,6 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An immutable segment on disk. Codes and ids ({@link IdsFile}) are loaded when it opens (the scan and the id index need them,
@@ -258,6 +260,39 @@ final class Segment extends Part implements AutoCloseable {
     void setInverseNorms(float[] n) {
         if (n != null) {
             invNorms = java.util.Arrays.copyOf(n, count);
+        }
+    }
+
+    /**
+     * Re-reads every block of this segment's files on disk (the lazily read payloads and vectors through the open
+     * handles; codes and ids, which were checked when they loaded, from their files) and describes each damaged one.
+     */
+    List<String> scrub() {
+        List<String> out = new ArrayList<>();
+        for (BlockFile f : new BlockFile[] {payloads, vectors}) {
+            if (f != null) {
+                scrub(f, out);
+            }
+        }
+        for (Path p : List.of(SegmentFiles.codes(dir, number), SegmentFiles.ids(dir, number))) {
+            byte[] magic = p.toString().endsWith(".codes") ? SegmentFiles.CODES_MAGIC : SegmentFiles.IDS_MAGIC;
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                scrub(BlockFile.open(p, ch, magic, false), out);
+            } catch (IOException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static void scrub(BlockFile f, List<String> out) {
+        try {
+            for (long b : f.badBlocks()) {
+                out.add(f.path() + ": " + (b < 0 ? "body checksum mismatch" : "block " + b + " (bytes " + (StoreFile.HEADER + f.blockStart(b))
+                        + "..) failed its checksum"));
+            }
+        } catch (IOException e) {
+            out.add(e.getMessage());
         }
     }
 

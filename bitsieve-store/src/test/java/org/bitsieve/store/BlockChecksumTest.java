@@ -69,6 +69,23 @@ class BlockChecksumTest {
     }
 
     @Test
+    void scrubFindsDamageNoReadHasTouched() throws IOException {
+        Path dir = segment(tmp.resolve("c"));
+        try (Collection c = Collection.open(dir)) {
+            assertEquals(List.of(), c.scrub());
+            Path payloads = SegmentFiles.payloads(dir, 1);
+            Path codes = SegmentFiles.codes(dir, 1);
+            CollectionTest.flip(payloads, StoreFile.HEADER + BlockFile.BLOCK + 9);
+            CollectionTest.flip(codes, StoreFile.HEADER + 3);
+            List<String> found = c.scrub();
+            assertEquals(2, found.size(), found.toString());
+            assertTrue(found.get(0).contains("seg-000001.payloads") && found.get(0).contains("block 1"), found.toString());
+            assertTrue(found.get(1).contains("seg-000001.codes") && found.get(1).contains("block 0"), found.toString());
+            CollectionTest.abandon(c);
+        }
+    }
+
+    @Test
     void vectorsAlteredWhileOpenFailTheReRankingSearch() throws IOException {
         Path dir = segment(tmp.resolve("c"));
         Path vectors = SegmentFiles.vectors(dir, 1);
