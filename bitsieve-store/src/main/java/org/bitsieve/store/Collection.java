@@ -96,7 +96,8 @@ public final class Collection implements AutoCloseable {
 
     /** Creates a new, empty collection in {@code dir} (which must not exist or be empty) and opens it. */
     public static Collection create(Path dir, Encoder encoder, CollectionOptions options) throws IOException {
-        if (Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+        if (exists(dir)) {
+            // a folder whose MANIFEST is lost still holds documents: creating over it would delete them
             throw new IllegalArgumentException(dir + " already holds a collection; open it, or drop it first");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
@@ -135,6 +136,10 @@ public final class Collection implements AutoCloseable {
             throw new NoSuchFileException(dir.toString(), null, "collection folder not found");
         }
         if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+            if (SegmentFiles.hasData(dir)) {
+                throw new CorruptCollectionException(dir.resolve(SegmentFiles.MANIFEST), "file is missing, but the folder holds the"
+                        + " collection's segments or log; run `bitsieve repair` to rebuild it");
+            }
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
         FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -211,9 +216,12 @@ public final class Collection implements AutoCloseable {
         return new MemTable(number, stride, memtableDocs, dim, floats, normalized);
     }
 
-    /** Deletes a collection folder and everything in it (the collection must not be open). */
+    /**
+     * Deletes a collection folder and everything in it, quarantined bytes included (the collection must not be
+     * open; a damaged one may be dropped).
+     */
     public static void drop(Path dir) throws IOException {
-        if (!Files.exists(dir.resolve(SegmentFiles.MANIFEST))) {
+        if (!exists(dir)) {
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
         try (FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -227,11 +235,11 @@ public final class Collection implements AutoCloseable {
                 throw new CollectionLockedException(dir);
             }
             // the manifest goes first: a crash mid-drop leaves a folder that is clearly not a collection
-            Files.delete(dir.resolve(SegmentFiles.MANIFEST));
+            Files.deleteIfExists(dir.resolve(SegmentFiles.MANIFEST));
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.toList()) {
                     if (!p.getFileName().toString().equals(SegmentFiles.LOCK)) {
-                        Files.delete(p);
+                        deleteTree(p);
                     }
                 }
             }
@@ -241,7 +249,38 @@ public final class Collection implements AutoCloseable {
         Files.delete(dir);
     }
 
-    public static boolean exists(Path dir) { return Files.exists(dir.resolve(SegmentFiles.MANIFEST)); }
+    /**
+     * Whether {@code dir} holds a collection, healthy or damaged: it has a MANIFEST, or its segment files or log
+     * (a collection whose MANIFEST was lost). {@link #open} tells which: a damaged one throws
+     * {@link CorruptCollectionException}; {@link #verify} lists every problem.
+     */
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(SegmentFiles.MANIFEST)) || SegmentFiles.hasData(dir);
+    }
+
+    /**
+     * Reads every byte of every file of a collection (each block, each log record) without opening it or writing
+     * anything, and lists what is wrong per file with offsets. Takes the collection's lock, so it fails with
+     * {@link CollectionLockedException} while the collection is open.
+     */
+    public static VerifyReport verify(Path dir) throws IOException { return CollectionCheck.verify(dir); }
+
+    /**
+     * Salvages everything intact from a damaged collection (see {@link CollectionRepair}): whatever it discards
+     * is moved into {@code quarantine/repair-<time>/} with a REPORT.txt, never deleted. Takes the lock.
+     */
+    public static RepairReport repair(Path dir) throws IOException { return CollectionRepair.repair(dir); }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.delete(p);
+    }
 
     /** Writes buffered rows as a segment, then releases the folder. */
     @Override
@@ -323,6 +362,22 @@ public final class Collection implements AutoCloseable {
         } finally {
             state.readLock().unlock();
         }
+    }
+
+    /**
+     * Re-reads every block of every segment file on disk while the collection stays open, and describes each damaged
+     * block (file and offset); empty when all verify. Reads already check the blocks they touch; this finds damage
+     * no query has touched yet (for a periodic health check). The log and memtable are not re-read.
+     */
+    public List<String> scrub() {
+        checkOpen();
+        List<String> out = new ArrayList<>();
+        for (View v : snapshot.views()) {
+            if (v.part() instanceof Segment s) {
+                out.addAll(s.scrub());
+            }
+        }
+        return out;
     }
 
     public Encoder encoder() { return encoder; }

@@ -3,19 +3,17 @@ package org.bitsieve.store;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.Half;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.InflaterInputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * An immutable segment on disk. Codes and ids are loaded when it opens (the scan and the id index need them,
+ * An immutable segment on disk. Codes and ids ({@link IdsFile}) are loaded when it opens (the scan and the id index need them,
  * see {@link Part} for why codes are on the heap); payloads and vectors stay on disk and are read on demand
  * with positional reads, which are thread-safe and have no 2 GB limit. Every file is verified when the segment
  * opens (the codes in the same pass that loads them).
@@ -25,14 +23,14 @@ final class Segment extends Part implements AutoCloseable {
     private final int count;
     private final long[] codes;
     private final String[] ids;
-    private final FileChannel payloads;
-    private final FileChannel vectors;
+    private final BlockFile payloads;
+    private final BlockFile vectors;
     private final int dim;
     private final int vectorBytes;
     private volatile float[] invNorms;
 
-    private Segment(Path dir, int number, int stride, int count, long[] codes, String[] ids, FileChannel payloads,
-                    FileChannel vectors, int dim, int vectorBytes) {
+    private Segment(Path dir, int number, int stride, int count, long[] codes, String[] ids, BlockFile payloads,
+                    BlockFile vectors, int dim, int vectorBytes) {
         super(number, stride);
         this.dir = dir;
         this.count = count;
@@ -56,7 +54,8 @@ final class Segment extends Part implements AutoCloseable {
         FileChannel pc = null;
         FileChannel vc = null;
         try (FileChannel cc = FileChannel.open(cp, StandardOpenOption.READ)) {
-            StoreFile.Header h = header(cp, cc, SegmentFiles.CODES_MAGIC);
+            BlockFile cf = BlockFile.open(cp, cc, SegmentFiles.CODES_MAGIC, false); // the body is checked as it loads
+            StoreFile.Header h = cf.header();
             if (h.count() != expectedCount || h.a() != bits || h.flags() != stride || h.bodyLength() != (long) expectedCount * stride) {
                 throw new CorruptCollectionException(cp, "holds " + h.count() + " codes of " + h.a() + " bits; the manifest expects "
                         + expectedCount + " of " + bits);
@@ -64,26 +63,42 @@ final class Segment extends Part implements AutoCloseable {
             if (h.b() != fingerprint) {
                 throw new CorruptCollectionException(cp, "codes were made by a different encoder than the collection's");
             }
-            long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cp, cc, h.bodyLength(), verify);
-            String[] ids = knownIds != null && !verify ? knownIds : readIds(SegmentFiles.ids(dir, number), expectedCount);
+            long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cf, h.bodyLength(), verify);
+            String[] ids = knownIds;
+            BlockFile idf = null;
+            if (knownIds == null || verify) {
+                IdsFile.Ids r = IdsFile.read(SegmentFiles.ids(dir, number), expectedCount, false);
+                ids = r.ids();
+                idf = r.file();
+            }
             Path pp = SegmentFiles.payloads(dir, number);
             pc = FileChannel.open(pp, StandardOpenOption.READ);
-            StoreFile.Header ph = verify ? StoreFile.verify(pp, pc, SegmentFiles.PAYLOADS_MAGIC) : header(pp, pc, SegmentFiles.PAYLOADS_MAGIC);
+            BlockFile pf = BlockFile.open(pp, pc, SegmentFiles.PAYLOADS_MAGIC, verify);
+            StoreFile.Header ph = pf.header();
             if (ph.count() != expectedCount) {
                 throw new CorruptCollectionException(pp, "holds " + ph.count() + " payloads, expected " + expectedCount);
             }
+            if (ph.bodyLength() < 16L * (expectedCount + 1)) {
+                throw new CorruptCollectionException(pp, "body of " + ph.bodyLength() + " bytes cannot hold the offsets of " + expectedCount + " payloads");
+            }
             int vbytes = 0;
+            BlockFile vf = null;
             if (floats != FloatFormat.NONE) {
                 Path vp = SegmentFiles.vectors(dir, number);
                 vc = FileChannel.open(vp, StandardOpenOption.READ);
-                StoreFile.Header vh = verify ? StoreFile.verify(vp, vc, SegmentFiles.VECTORS_MAGIC) : header(vp, vc, SegmentFiles.VECTORS_MAGIC);
+                vf = BlockFile.open(vp, vc, SegmentFiles.VECTORS_MAGIC, verify);
+                StoreFile.Header vh = vf.header();
                 if (vh.count() != expectedCount || vh.a() != dim || vh.flags() != floats.bytes()) {
                     throw new CorruptCollectionException(vp, "holds " + vh.count() + " vectors of dimension " + vh.a()
                             + ", expected " + expectedCount + " of " + dim);
                 }
+                if (vh.bodyLength() != (long) expectedCount * dim * floats.bytes()) {
+                    throw new CorruptCollectionException(vp, "body length " + vh.bodyLength() + " does not hold " + expectedCount + " vectors");
+                }
                 vbytes = floats.bytes();
             }
-            return new Segment(dir, number, stride, expectedCount, codes, ids, pc, vc, dim, vbytes);
+            BlockFile.checkSameSegment(number, cf, idf, pf, vf);
+            return new Segment(dir, number, stride, expectedCount, codes, ids, pf, vf, dim, vbytes);
         } catch (java.nio.file.NoSuchFileException e) {
             closeQuietly(pc);
             closeQuietly(vc);
@@ -95,29 +110,42 @@ final class Segment extends Part implements AutoCloseable {
         }
     }
 
-    /** Loads the codes, checking the body checksum in the same pass. */
-    private static long[] readCodes(Path path, FileChannel ch, long bodyLength, boolean verify) throws IOException {
+    /**
+     * Loads the codes, checking them in the same pass: the body checksum (version 1) or each block's (version 2,
+     * naming the first damaged block).
+     */
+    private static long[] readCodes(BlockFile f, long bodyLength, boolean verify) throws IOException {
+        Path path = f.path();
         if (bodyLength / 8 > Integer.MAX_VALUE - 16) {
             throw new CorruptCollectionException(path, "segment too large to load");
         }
         long[] out = new long[(int) (bodyLength / 8)];
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        // a whole number of blocks per read, so version-2 blocks are checked without crossing reads
+        ByteBuffer buf = ByteBuffer.allocate(256 * BlockFile.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
         long pos = 0;
         while (pos < bodyLength) {
             buf.clear();
             buf.limit((int) Math.min(buf.capacity(), bodyLength - pos));
-            StoreFile.readFully(ch, buf, StoreFile.HEADER + pos, path);
+            StoreFile.readFully(f.channel(), buf, StoreFile.HEADER + pos, path);
             buf.flip();
             buf.asLongBuffer().get(out, (int) (pos / 8), buf.remaining() / 8);
-            if (verify) {
-                crc.update(buf);
+            if (verify && f.version() == 1) {
+                crc.update(buf.array(), 0, buf.limit());
+            } else if (verify) {
+                for (int at = 0; at < buf.limit(); at += BlockFile.BLOCK) {
+                    long block = (pos + at) / BlockFile.BLOCK;
+                    if (!f.blockMatches(block, buf.array(), at, Math.min(BlockFile.BLOCK, buf.limit() - at))) {
+                        throw new CorruptCollectionException(path, "block " + block + " (bytes " + (StoreFile.HEADER + pos + at)
+                                + "..) failed its checksum");
+                    }
+                }
             }
             pos += buf.limit();
         }
-        if (verify) {
+        if (verify && f.version() == 1) {
             ByteBuffer t = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(ch, t, StoreFile.HEADER + bodyLength, path);
+            StoreFile.readFully(f.channel(), t, StoreFile.HEADER + bodyLength, path);
             if ((int) crc.getValue() != t.getInt(0)) {
                 throw new CorruptCollectionException(path, "body checksum mismatch: the file is corrupt");
             }
@@ -125,33 +153,8 @@ final class Segment extends Part implements AutoCloseable {
         return out;
     }
 
-    /** Header checks only (magic, version, header checksum, length), for files this process just wrote. */
-    private static StoreFile.Header header(Path path, FileChannel ch, byte[] magic) throws IOException {
-        ByteBuffer h = ByteBuffer.allocate(StoreFile.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        StoreFile.readFully(ch, h, 0, path);
-        byte[] expect = StoreFile.header(magic, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
-        if (!java.util.Arrays.equals(expect, h.array()) || ch.size() != StoreFile.HEADER + h.getLong(40) + 4) {
-            throw new CorruptCollectionException(path, "bad header");
-        }
-        return new StoreFile.Header(path, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
-    }
-
-    private static String[] readIds(Path path, int expected) throws IOException {
-        byte[] body = StoreFile.readBody(path, SegmentFiles.IDS_MAGIC);
-        String[] ids = new String[expected];
-        try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(body), new java.util.zip.Inflater(), 1 << 16))) {
-            for (int i = 0; i < expected; i++) {
-                byte[] b = new byte[in.readUnsignedShort()];
-                in.readFully(b);
-                ids[i] = new String(b, StandardCharsets.UTF_8);
-            }
-            if (in.read() != -1) {
-                throw new CorruptCollectionException(path, "holds more ids than the manifest expects (" + expected + ")");
-            }
-        } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            throw new CorruptCollectionException(path, "ids are truncated or malformed");
-        }
-        return ids;
+    static String[] readIds(Path path, int expected) throws IOException {
+        return IdsFile.read(path, expected, false).ids();
     }
 
     int count() { return count; }
@@ -174,11 +177,14 @@ final class Segment extends Part implements AutoCloseable {
     private byte[] payload(int row, long table) {
         try {
             ByteBuffer two = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(payloads, two, StoreFile.HEADER + table + 8L * row, path());
+            payloads.read(two, table + 8L * row);
             long from = two.getLong(0);
             long to = two.getLong(8);
+            if (to < from || to - from > Integer.MAX_VALUE - 16) {
+                throw new CorruptCollectionException(path(), "payload offsets of row " + row + " are corrupt (" + from + ".." + to + ")");
+            }
             ByteBuffer b = ByteBuffer.allocate((int) (to - from));
-            StoreFile.readFully(payloads, b, StoreFile.HEADER + from, path());
+            payloads.read(b, from);
             return b.array();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -191,19 +197,25 @@ final class Segment extends Part implements AutoCloseable {
         try {
             long table = (long) (count + 1) * 8;
             ByteBuffer offs = ByteBuffer.allocate((int) ((count + 1) * 8L)).order(ByteOrder.LITTLE_ENDIAN);
-            StoreFile.readFully(payloads, offs, StoreFile.HEADER + table, path());
+            payloads.read(offs, table);
             long start = offs.getLong(0);
             long end = offs.getLong(count * 8);
+            if (end < start) {
+                throw new CorruptCollectionException(path(), "metadata offsets are corrupt (" + start + ".." + end + ")");
+            }
             if (end - start > Integer.MAX_VALUE - 16) {
                 return super.metadataRows(rows);
             }
             ByteBuffer all = ByteBuffer.allocate((int) (end - start));
-            StoreFile.readFully(payloads, all, StoreFile.HEADER + start, path());
+            payloads.read(all, start);
             byte[][] out = new byte[rows][];
             for (int r = 0; r < rows; r++) {
-                int a = (int) (offs.getLong(r * 8) - start);
-                int b = (int) (offs.getLong(r * 8 + 8) - start);
-                out[r] = java.util.Arrays.copyOfRange(all.array(), a, b);
+                long a = offs.getLong(r * 8) - start;
+                long b = offs.getLong(r * 8 + 8) - start;
+                if (a < 0 || b < a || b > all.capacity()) {
+                    throw new CorruptCollectionException(path(), "metadata offsets of row " + r + " are corrupt");
+                }
+                out[r] = java.util.Arrays.copyOfRange(all.array(), (int) a, (int) b);
             }
             return out;
         } catch (IOException e) {
@@ -220,7 +232,7 @@ final class Segment extends Part implements AutoCloseable {
     void vector(int row, float[] out) {
         ByteBuffer b = ByteBuffer.allocate(dim * vectorBytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            StoreFile.readFully(vectors, b, StoreFile.HEADER + (long) row * dim * vectorBytes, SegmentFiles.vectors(dir, number));
+            vectors.read(b, (long) row * dim * vectorBytes);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -251,10 +263,43 @@ final class Segment extends Part implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-reads every block of this segment's files on disk (the lazily read payloads and vectors through the open
+     * handles; codes and ids, which were checked when they loaded, from their files) and describes each damaged one.
+     */
+    List<String> scrub() {
+        List<String> out = new ArrayList<>();
+        for (BlockFile f : new BlockFile[] {payloads, vectors}) {
+            if (f != null) {
+                scrub(f, out);
+            }
+        }
+        for (Path p : List.of(SegmentFiles.codes(dir, number), SegmentFiles.ids(dir, number))) {
+            byte[] magic = p.toString().endsWith(".codes") ? SegmentFiles.CODES_MAGIC : SegmentFiles.IDS_MAGIC;
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                scrub(BlockFile.open(p, ch, magic, false), out);
+            } catch (IOException e) {
+                out.add(e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static void scrub(BlockFile f, List<String> out) {
+        try {
+            for (long b : f.badBlocks()) {
+                out.add(f.path() + ": " + (b < 0 ? "body checksum mismatch" : "block " + b + " (bytes " + (StoreFile.HEADER + f.blockStart(b))
+                        + "..) failed its checksum"));
+            }
+        } catch (IOException e) {
+            out.add(e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
-        closeQuietly(payloads);
-        closeQuietly(vectors);
+        closeQuietly(payloads == null ? null : payloads.channel());
+        closeQuietly(vectors == null ? null : vectors.channel());
     }
 
     private static void closeQuietly(FileChannel c) {

@@ -31,4 +31,28 @@ final class SegmentFiles {
     static String deletes(int segment, long generation) { return base(segment) + String.format(".del-%06d", generation); }
 
     static String wal(long generation) { return String.format("wal-%06d.log", generation); }
+
+    /**
+     * Whether a folder holds a collection's data (segment files, or a log with records or past the first
+     * generation), with or without its manifest. An unfinished create leaves only the encoder and an empty first
+     * log: no data, so not a collection.
+     */
+    static boolean hasData(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+            return s.anyMatch(p -> {
+                String n = p.getFileName().toString();
+                try {
+                    return n.startsWith("seg-") && !n.endsWith(".tmp")
+                            || n.matches("wal-\\d{6,18}\\.log") && (!n.equals(wal(1)) || java.nio.file.Files.size(p) > StoreFile.HEADER);
+                } catch (java.io.IOException e) {
+                    return true;
+                }
+            });
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }

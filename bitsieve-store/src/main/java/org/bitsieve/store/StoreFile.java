@@ -72,6 +72,36 @@ final class StoreFile {
         });
     }
 
+    /**
+     * Writes a version-2 framed file ({@link BlockFile}): a checksum per block of the body instead of one over it,
+     * so a lazily read part can be checked block by block.
+     */
+    static void writeBlocked(Path path, byte[] magic, int flags, long count, long a, long b, long tag, long bodyLength, BodyWriter body)
+            throws IOException {
+        AtomicFiles.write(path, out -> {
+            out.write(BlockFile.header(magic, flags, count, a, b, tag, bodyLength));
+            java.io.BufferedOutputStream buf = new java.io.BufferedOutputStream(out, 1 << 16);
+            BlockFile.BlockCrcStream cs = new BlockFile.BlockCrcStream(buf);
+            body.write(cs);
+            if (cs.count != bodyLength) {
+                throw new IllegalStateException(path + ": wrote " + cs.count + " body bytes, promised " + bodyLength);
+            }
+            buf.write(cs.table());
+            buf.flush();
+        });
+    }
+
+    /** Header checks only (magic, version 1, header checksum, length), for files this process just wrote. */
+    static Header checkHeader(Path path, FileChannel ch, byte[] magic) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, h, 0, path);
+        byte[] expect = header(magic, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
+        if (!java.util.Arrays.equals(expect, h.array()) || ch.size() != HEADER + h.getLong(40) + 4) {
+            throw new CorruptCollectionException(path, "bad header");
+        }
+        return new Header(path, h.getInt(12), h.getLong(16), h.getLong(24), h.getLong(32), h.getLong(40));
+    }
+
     /** Writes a framed file whose body is already in memory (small parts: manifest, deletion sets). */
     static void write(Path path, byte[] magic, int flags, long count, long a, long b, byte[] body) throws IOException {
         CRC32C crc = new CRC32C();
@@ -84,8 +114,12 @@ final class StoreFile {
     }
 
     static byte[] header(byte[] magic, int flags, long count, long a, long b, long bodyLength) {
+        return header(magic, VERSION, flags, count, a, b, bodyLength);
+    }
+
+    static byte[] header(byte[] magic, int version, int flags, long count, long a, long b, long bodyLength) {
         ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(magic).putInt(VERSION).putInt(flags).putLong(count).putLong(a).putLong(b).putLong(bodyLength);
+        h.put(magic).putInt(version).putInt(flags).putLong(count).putLong(a).putLong(b).putLong(bodyLength);
         CRC32C c = new CRC32C();
         c.update(h.array(), 0, 60);
         h.putInt(60, (int) c.getValue());

@@ -16,45 +16,96 @@ import java.util.zip.CRC32C;
 
 /**
  * The write-ahead log: the batches acknowledged since the last flush. A file starts with the standard 64-byte
- * header (magic {@code BSSWALOG}, a = generation, body length 0) followed by records:
+ * header (magic {@code BSSWALOG}, version, a = generation, body length 0) followed by records. Version 2:
  * <pre>
+ *   marker  u32  {@link WalScan#MARKER}
  *   length  u32  bytes of the payload
+ *   seq     u64  1, 2, 3... within this log
+ *   hcrc    u32  CRC-32C of marker, length, seq
  *   crc     u32  CRC-32C of the payload
- *   payload      u64 sequence, u32 op count, ops (see {@link #encode})
+ *   payload      u32 op count, ops (see {@link #encode})
  * </pre>
- * Each batch is one record written with one write and made durable with one fsync before the write is
- * acknowledged (group commit per batch). A record cut short by a crash fails its length or checksum and is
- * truncated on open; a bad record followed by a good one is corruption, not a torn tail, and is refused.
+ * Version 1 (read, and appended to until the next flush replaces the log): length u32, crc u32, payload
+ * (u64 seq, then the same ops). Each batch is one record written with one write and made durable with one fsync
+ * before the write is acknowledged (group commit per batch). What recovery does with a bad record is
+ * {@link WalRecovery}'s policy.
  */
 final class Wal implements AutoCloseable {
-    private static final int MAX_RECORD = 1 << 30;
+    static final int VERSION = 2;
 
     private final Path path;
     private final FileChannel ch;
+    private final int version;
     private long seq;
 
-    private Wal(Path path, FileChannel ch, long seq) {
+    private Wal(Path path, FileChannel ch, int version, long seq) {
         this.path = path;
         this.ch = ch;
+        this.version = version;
         this.seq = seq;
     }
 
     Path path() { return path; }
 
+    static byte[] header(int version, long generation) {
+        return StoreFile.header(SegmentFiles.WAL_MAGIC, version, 0, 0, generation, 0, 0);
+    }
+
     /** Creates an empty log (header only), durably, before any manifest names it. */
     static Wal create(Path dir, long generation) throws IOException {
         Path p = dir.resolve(SegmentFiles.wal(generation));
-        byte[] h = StoreFile.header(SegmentFiles.WAL_MAGIC, 0, 0, generation, 0, 0);
+        byte[] h = header(VERSION, generation);
         AtomicFiles.write(p, out -> out.write(h));
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         ch.position(ch.size());
-        return new Wal(p, ch, 0);
+        return new Wal(p, ch, VERSION, 0);
     }
 
-    /** What a log held: the batches of every intact record, in order. */
-    record Replay(Wal wal, List<List<Prepared>> batches, long truncatedBytes) {}
+    /** What a log held: the batches of every intact record, in order, and what recovery kept aside. */
+    record Replay(Wal wal, List<List<Prepared>> batches, long truncatedBytes, Path quarantined) {}
 
-    /** Opens an existing log, reads its intact records and truncates a torn tail. */
+    /**
+     * The version of a log whose header is intact (1 or 2); a damaged header is corruption: the records after it
+     * cannot be trusted to belong to this log.
+     */
+    static int readVersion(Path p, FileChannel ch, long generation) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate((int) Math.min(StoreFile.HEADER, ch.size()));
+        StoreFile.readFully(ch, h, 0, p);
+        return readVersion(p, h.array(), generation);
+    }
+
+    static int readVersion(Path p, byte[] log, long generation) throws CorruptCollectionException {
+        if (log.length < StoreFile.HEADER) {
+            throw new CorruptCollectionException(p, "write-ahead log header is truncated (" + log.length + " bytes)");
+        }
+        byte[] h = java.util.Arrays.copyOf(log, StoreFile.HEADER);
+        for (int v = 1; v <= VERSION; v++) {
+            if (java.util.Arrays.equals(header(v, generation), h)) {
+                return v;
+            }
+        }
+        throw new CorruptCollectionException(p, "bad write-ahead log header at byte 0 (magic, version, generation or checksum)");
+    }
+
+    /** What recovery makes of a log's bytes: the batches to replay and the length to keep (the rest is a torn tail). */
+    record Recovered(int version, WalScan.Result scan, List<List<Prepared>> batches, long keep) {}
+
+    /**
+     * Applies the recovery policy ({@link WalRecovery}) to a whole log in memory, without touching the disk:
+     * returns what to replay, or throws {@link CorruptCollectionException} naming the file and offset.
+     */
+    static Recovered recover(Path p, byte[] log, long generation, int bits, int dim, FloatFormat floats) throws CorruptCollectionException {
+        int version = readVersion(p, log, generation);
+        WalScan.Result scan = WalScan.scan(p, log, version);
+        long keep = WalRecovery.check(scan);
+        List<List<Prepared>> batches = new ArrayList<>();
+        for (WalScan.Record r : scan.records()) {
+            batches.add(decode(ByteBuffer.wrap(r.ops()).order(ByteOrder.LITTLE_ENDIAN), bits, dim, floats, p, r.offset()));
+        }
+        return new Recovered(version, scan, batches, keep);
+    }
+
+    /** Opens an existing log, reads its intact records and keeps a torn tail aside before truncating it. */
     static Replay open(Path dir, long generation, int bits, int dim, FloatFormat floats) throws IOException {
         Path p = dir.resolve(SegmentFiles.wal(generation));
         if (!java.nio.file.Files.exists(p)) {
@@ -63,81 +114,27 @@ final class Wal implements AutoCloseable {
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long size = ch.size();
-            ByteBuffer h = ByteBuffer.allocate(StoreFile.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            if (size < StoreFile.HEADER) {
-                throw new CorruptCollectionException(p, "write-ahead log header is truncated");
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new CorruptCollectionException(p, "write-ahead log is larger than 2 GiB (" + size + " bytes), which no build writes");
             }
-            StoreFile.readFully(ch, h, 0, p);
-            byte[] expect = StoreFile.header(SegmentFiles.WAL_MAGIC, 0, 0, generation, 0, 0);
-            if (!java.util.Arrays.equals(expect, h.array())) {
-                throw new CorruptCollectionException(p, "bad write-ahead log header (magic, version, generation or checksum)");
+            ByteBuffer all = ByteBuffer.allocate((int) size);
+            StoreFile.readFully(ch, all, 0, p);
+            Recovered r = recover(p, all.array(), generation, bits, dim, floats);
+            Path saved = null;
+            if (r.keep() < size) {
+                saved = WalRecovery.quarantineTail(dir, r.scan(), ch);
             }
-            List<List<Prepared>> batches = new ArrayList<>();
-            long pos = StoreFile.HEADER;
-            long seq = 0;
-            while (pos < size) {
-                byte[] payload = readRecord(ch, pos, size, p);
-                if (payload == null) {
-                    // a torn tail is only ever the last record: a good record after a bad one means corruption
-                    long next = nextRecordStart(ch, pos, size, p);
-                    if (next > 0 && readRecord(ch, next, size, p) != null) {
-                        throw new CorruptCollectionException(p, "record at byte " + pos + " is corrupt but later records are intact");
-                    }
-                    break;
-                }
-                ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-                seq = b.getLong();
-                batches.add(decode(b, bits, dim, floats, p));
-                pos += 8 + payload.length;
-            }
-            long truncated = size - pos;
-            if (truncated > 0) {
-                ch.truncate(pos);
-                ch.force(true);
-            }
-            ch.position(pos);
-            return new Replay(new Wal(p, ch, seq), batches, truncated);
+            ch.position(r.keep());
+            return new Replay(new Wal(p, ch, r.version(), r.scan().records().size()), r.batches(), size - r.keep(), saved);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    private static byte[] readRecord(FileChannel ch, long pos, long size, Path p) throws IOException {
-        if (size - pos < 8) {
-            return null;
-        }
-        ByteBuffer lc = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        StoreFile.readFully(ch, lc, pos, p);
-        int len = lc.getInt(0);
-        if (len <= 0 || len > MAX_RECORD || size - pos - 8 < len) {
-            return null;
-        }
-        ByteBuffer payload = ByteBuffer.allocate(len);
-        StoreFile.readFully(ch, payload, pos + 8, p);
-        CRC32C c = new CRC32C();
-        c.update(payload.array());
-        return (int) c.getValue() == lc.getInt(4) ? payload.array() : null;
-    }
-
-    private static long nextRecordStart(FileChannel ch, long pos, long size, Path p) throws IOException {
-        if (size - pos < 8) {
-            return -1;
-        }
-        ByteBuffer lc = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        StoreFile.readFully(ch, lc, pos, p);
-        long len = lc.getInt(0) & 0xFFFFFFFFL;
-        long next = pos + 8 + len;
-        return len > 0 && next < size ? next : -1;
-    }
-
     /** Appends one batch and forces it to disk; when this returns the batch survives a crash. */
     void append(List<Prepared> ops, int stride, int dim, FloatFormat floats) throws IOException {
-        byte[] payload = encode(++seq, ops, stride, dim, floats);
-        CRC32C c = new CRC32C();
-        c.update(payload);
-        ByteBuffer rec = ByteBuffer.allocate(8 + payload.length).order(ByteOrder.LITTLE_ENDIAN);
-        rec.putInt(payload.length).putInt((int) c.getValue()).put(payload).flip();
+        ByteBuffer rec = ByteBuffer.wrap(record(version, ++seq, encode(ops, stride, dim, floats)));
         while (rec.hasRemaining()) {
             ch.write(rec);
         }
@@ -146,8 +143,28 @@ final class Wal implements AutoCloseable {
         ch.force(false);
     }
 
-    static byte[] encode(long seq, List<Prepared> ops, int stride, int dim, FloatFormat floats) {
-        int size = 12;
+    /** A whole record of the given version around an encoded op list. */
+    static byte[] record(int version, long seq, byte[] ops) {
+        if (version == 1) {
+            byte[] payload = ByteBuffer.allocate(8 + ops.length).order(ByteOrder.LITTLE_ENDIAN).putLong(seq).put(ops).array();
+            CRC32C c = new CRC32C();
+            c.update(payload);
+            return ByteBuffer.allocate(8 + payload.length).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(payload.length).putInt((int) c.getValue()).put(payload).array();
+        }
+        ByteBuffer rec = ByteBuffer.allocate(WalScan.V2_HEADER + ops.length).order(ByteOrder.LITTLE_ENDIAN);
+        rec.putInt(WalScan.MARKER).putInt(ops.length).putLong(seq);
+        CRC32C hc = new CRC32C();
+        hc.update(rec.array(), 0, 16);
+        CRC32C pc = new CRC32C();
+        pc.update(ops);
+        rec.putInt((int) hc.getValue()).putInt((int) pc.getValue()).put(ops);
+        return rec.array();
+    }
+
+    /** The op list of a record: u32 count, then per op its kind, id and (add/upsert) code, text, metadata, vector. */
+    static byte[] encode(List<Prepared> ops, int stride, int dim, FloatFormat floats) {
+        int size = 4;
         for (Prepared o : ops) {
             size += 1 + 2 + o.id().length() * 3;
             if (o.kind() != WriteBatch.Kind.DELETE) {
@@ -156,7 +173,7 @@ final class Wal implements AutoCloseable {
             }
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(seq).putInt(ops.size());
+        b.putInt(ops.size());
         for (Prepared o : ops) {
             b.put((byte) o.kind().ordinal());
             byte[] id = o.id().getBytes(StandardCharsets.UTF_8);
@@ -195,15 +212,21 @@ final class Wal implements AutoCloseable {
         if (n == -1) {
             return null;
         }
+        if (n < 0 || n > b.remaining()) {
+            throw new java.nio.BufferUnderflowException();
+        }
         byte[] v = new byte[n];
         b.get(v);
         return v;
     }
 
-    static List<Prepared> decode(ByteBuffer b, int bits, int dim, FloatFormat floats, Path p) throws CorruptCollectionException {
+    static List<Prepared> decode(ByteBuffer b, int bits, int dim, FloatFormat floats, Path p, long offset) throws CorruptCollectionException {
         try {
             int words = org.bitsieve.core.PackedCodes.wordsFor(bits);
             int n = b.getInt();
+            if (n < 0 || n > b.remaining()) {
+                throw new java.nio.BufferUnderflowException();
+            }
             List<Prepared> ops = new ArrayList<>(n);
             WriteBatch.Kind[] kinds = WriteBatch.Kind.values();
             for (int i = 0; i < n; i++) {
@@ -231,12 +254,13 @@ final class Wal implements AutoCloseable {
                 ops.add(new Prepared(kind, sid, code, text, meta, v));
             }
             if (b.hasRemaining()) {
-                throw new CorruptCollectionException(p, "a log record has " + b.remaining() + " unexpected trailing bytes");
+                throw new CorruptCollectionException(p, "the record at byte " + offset + " has " + b.remaining() + " unexpected trailing bytes");
             }
             return ops;
-        } catch (java.nio.BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+        } catch (java.nio.BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException
+                 | IllegalArgumentException e) {
             // the checksum matched, so this is not a torn write but a record this build cannot read
-            throw new CorruptCollectionException(p, "a log record is malformed");
+            throw new CorruptCollectionException(p, "the record at byte " + offset + " is malformed although its checksum matches");
         }
     }
 

@@ -187,4 +187,35 @@ class StoreCliTest {
         assertEquals(2, corrupt.code());
         assertTrue(corrupt.err().contains(codes.getFileName().toString()) && corrupt.err().contains("checksum"), corrupt.err());
     }
+
+    @Test
+    void verifyAndRepair() throws Exception {
+        Path[] in = data(200);
+        Path coll = tmp.resolve("coll");
+        assertEquals(0, run("index", coll.toString(), "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "32",
+                "--encoder-kind", "pcaq", "-q").code());
+        Run ok = run("verify", coll.toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("ok"), ok.out());
+
+        Path payloads = coll.resolve("seg-000001.payloads");
+        byte[] b = Files.readAllBytes(payloads);
+        b[b.length / 2] ^= 0x5A;
+        Files.write(payloads, b);
+        Run bad = run("verify", coll.toString());
+        assertEquals(1, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.out().contains("seg-000001.payloads @") && bad.out().contains("failed its checksum"), bad.out());
+
+        Run fix = run("repair", coll.toString());
+        assertEquals(0, fix.code(), fix.out() + fix.err());
+        assertTrue(fix.out().contains("lost ") && fix.out().contains("quarantine"), fix.out());
+        assertEquals(0, run("verify", coll.toString()).code());
+        try (var q = Files.walk(coll.resolve("quarantine"))) {
+            assertTrue(q.anyMatch(p -> p.getFileName().toString().equals("seg-000001.payloads")));
+        }
+
+        Run missing = run("verify", tmp.resolve("nothing").toString());
+        assertEquals(2, missing.code(), missing.out() + missing.err());
+        assertEquals(2, run("verify").code());
+    }
 }
