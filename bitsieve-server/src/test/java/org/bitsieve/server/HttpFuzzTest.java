@@ -3,13 +3,11 @@ package org.bitsieve.server;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.bitsieve.server.fuzz.FuzzLoop;
+import org.bitsieve.server.fuzz.RawMutator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,11 +34,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Fuzzes HTTP request decoding through the real server on loopback: mutated raw requests (seed corpus under
  * {@code src/test/resources/fuzz/http/}), and well-framed POSTs whose bodies are mutated seeds
  * ({@code fuzz/json/}) or random JSON with odd strings and numbers. The property: no response is 5xx, and every
- * response body (errors and answers) is strict JSON; every error carries a code. Tries per property come from
- * {@code src/test/resources/junit-platform.properties}; {@code -Djqwik.tries.default=100000} runs longer
- * (docs/server.md, "Fuzzing").
+ * response body (errors and answers) is strict JSON; every error carries a code. Each test runs {@link #CI_TRIES}
+ * seeded tries in CI; {@code -Dbitsieve.fuzz.tries=100000} runs longer, a failure prints the seed to replay it
+ * ({@link FuzzLoop}, docs/server.md, "Fuzzing").
  */
 class HttpFuzzTest {
+    /** Tries per test in CI (a few seconds; the count the fuzz tests have always run in CI). */
+    static final int CI_TRIES = 300;
     static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final Pattern STATUS = Pattern.compile("HTTP/1\\.[01] (\\d{3})");
     static TestServer server;
@@ -48,7 +48,7 @@ class HttpFuzzTest {
     static List<byte[]> rawSeeds;
     static List<String[]> jsonSeeds; // path, body
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException, URISyntaxException {
         root = Files.createTempDirectory("bitsieve-http-fuzz");
         server = new TestServer(root.resolve("data"), new ServerConfig.Limits(256 * 1024, 50, 2000, 100), c -> c);
@@ -66,7 +66,7 @@ class HttpFuzzTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         server.close();
         try (Stream<Path> w = Files.walk(root)) {
@@ -83,13 +83,20 @@ class HttpFuzzTest {
 
     // ---------------------------------------------------------------- properties
 
-    @Property
-    void mutatedRawRequestsNeverGet5xxOrNonJson(@ForAll("rawRequests") byte[] request) throws IOException {
-        checkResponse(request, send(request));
+    @Test
+    void mutatedRawRequestsNeverGet5xxOrNonJson() {
+        FuzzLoop.run("mutatedRawRequestsNeverGet5xxOrNonJson", CI_TRIES, r -> {
+            byte[] request = RawMutator.mutate(rawSeeds, r);
+            checkResponse(request, send(request));
+        });
     }
 
-    @Property
-    void wellFramedFuzzedBodiesNeverGet5xxOrNonJson(@ForAll("bodies") String[] pathAndBody) throws IOException {
+    @Test
+    void wellFramedFuzzedBodiesNeverGet5xxOrNonJson() {
+        FuzzLoop.run("wellFramedFuzzedBodiesNeverGet5xxOrNonJson", CI_TRIES, r -> postBody(body(r)));
+    }
+
+    static void postBody(String[] pathAndBody) throws IOException {
         byte[] body = pathAndBody[1].getBytes(StandardCharsets.UTF_8);
         if (pathAndBody.length > 2) { // raw bytes variant: ISO-8859-1 carries every byte value
             body = pathAndBody[1].getBytes(StandardCharsets.ISO_8859_1);
@@ -106,22 +113,15 @@ class HttpFuzzTest {
 
     // ---------------------------------------------------------------- inputs
 
-    @Provide
-    Arbitrary<byte[]> rawRequests() {
-        return Arbitraries.randomValue(r -> org.bitsieve.server.fuzz.RawMutator.mutate(rawSeeds, r));
-    }
-
-    @Provide
-    Arbitrary<String[]> bodies() {
-        return Arbitraries.randomValue(r -> {
-            String[] seed = jsonSeeds.get(r.nextInt(jsonSeeds.size()));
-            return switch (r.nextInt(3)) {
-                case 0 -> new String[] {seed[0], OddJson.mutateText(seed[1], r)};
-                case 1 -> new String[] {seed[0], new String(org.bitsieve.server.fuzz.RawMutator.mutateBody(
-                        seed[1].getBytes(StandardCharsets.UTF_8), r), StandardCharsets.ISO_8859_1), "raw"};
-                default -> new String[] {seed[0], OddJson.value(r, 0, true)};
-            };
-        });
+    /** Path and body: a seed body with one odd value, its bytes mutated ("raw"), or random JSON. */
+    static String[] body(Random r) {
+        String[] seed = jsonSeeds.get(r.nextInt(jsonSeeds.size()));
+        return switch (r.nextInt(3)) {
+            case 0 -> new String[] {seed[0], OddJson.mutateText(seed[1], r)};
+            case 1 -> new String[] {seed[0], new String(RawMutator.mutateBody(
+                    seed[1].getBytes(StandardCharsets.UTF_8), r), StandardCharsets.ISO_8859_1), "raw"};
+            default -> new String[] {seed[0], OddJson.value(r, 0, true)};
+        };
     }
 
     // ---------------------------------------------------------------- checking

@@ -1,11 +1,6 @@
 package org.bitsieve.store;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.bitsieve.store.fuzz.FuzzLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -17,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,10 +24,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code src/test/resources/fuzz/wal/}: bit flips, byte overwrites, truncations, duplicated, inserted and removed
  * ranges. Properties: recovery throws nothing but {@link CorruptCollectionException}; what it returns is exactly
  * the first k records that were written (never a record that was not); and it never discards an intact record as
- * a torn tail (version 2). Tries per property come from {@code junit-platform.properties}; raise them with
- * {@code -Djqwik.tries.default=100000}.
+ * a torn tail (version 2). Each test runs {@link #CI_TRIES} seeded tries in CI; raise them with
+ * {@code -Dbitsieve.fuzz.tries=100000}; a failure prints the seed to replay it ({@link FuzzLoop}).
  */
 class WalFuzzTest {
+    /** Tries per test in CI (a few seconds; the count the fuzz tests have always run in CI). */
+    static final int CI_TRIES = 300;
     /** name.b{bits}.d{dim}.{floats}.log; every seed is a log of generation 1. */
     static final String[] SEEDS = {"batches.b64.d48.F16.log", "small.b64.d48.NONE.log", "wide.b130.d48.F32.log",
             "batches-v1.b64.d48.F16.log", "empty.b64.d48.F16.log"};
@@ -112,32 +110,44 @@ class WalFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<Mutation> mutation() {
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(1, 300), Arbitraries.integers().between(0, 255)).as(Mutation::new);
+    /** Boundary values, drawn one time in ten: the ends of the ranges below. */
+    private static final double[] EDGE_FRACTIONS = {0, 1, Math.nextDown(1.0)};
+
+    /** A random edit: kind 0..5, positions in [0, 1], a length 1..300 and a byte value 0..255. */
+    static Mutation mutation(Random r) {
+        boolean edges = r.nextInt(10) == 0;
+        return new Mutation(r.nextInt(6), fraction(r), fraction(r), edges && r.nextBoolean() ? (r.nextBoolean() ? 1 : 300) : 1 + r.nextInt(300),
+                edges && r.nextBoolean() ? (r.nextBoolean() ? 0 : 255) : r.nextInt(256));
     }
 
-    @Provide
-    Arbitrary<Integer> seed() { return Arbitraries.integers().between(0, SEEDS.length - 1); }
+    private static double fraction(Random r) {
+        return r.nextInt(10) == 0 ? EDGE_FRACTIONS[r.nextInt(EDGE_FRACTIONS.length)] : r.nextDouble();
+    }
 
-    @Property
-    void recoveryReturnsAPrefixOfWhatWasWrittenOrRefuses(@ForAll("seed") int seed,
-                                                           @ForAll("mutation") Mutation m1, @ForAll("mutation") Mutation m2) {
-        Seed s = Corpus.SEEDS.get(seed);
-        byte[] once = m1.apply(s.log());
-        check(s, once);
-        check(s, m2.apply(once));
+    static Seed seed(Random r) {
+        return Corpus.SEEDS.get(r.nextInt(SEEDS.length));
+    }
+
+    @Test
+    void recoveryReturnsAPrefixOfWhatWasWrittenOrRefuses() {
+        FuzzLoop.run("recoveryReturnsAPrefixOfWhatWasWrittenOrRefuses", CI_TRIES, r -> {
+            Seed s = seed(r);
+            byte[] once = mutation(r).apply(s.log());
+            check(s, once);
+            check(s, mutation(r).apply(once));
+        });
     }
 
     /**
      * What repair salvages: every record the scan finds anywhere (also after damage) was written, and every written
      * record whose bytes are still intact somewhere in the file is found (version 2: markers make that possible).
      */
-    @Property
-    void theScanRepairUsesFindsEveryIntactRecordAndNothingElse(@ForAll("seed") int seed,
-                                                             @ForAll("mutation") Mutation m1, @ForAll("mutation") Mutation m2) {
-        Seed s = Corpus.SEEDS.get(seed);
+    @Test
+    void theScanRepairUsesFindsEveryIntactRecordAndNothingElse() {
+        FuzzLoop.run("theScanRepairUsesFindsEveryIntactRecordAndNothingElse", CI_TRIES, r -> scanFindsIntactRecords(seed(r), mutation(r), mutation(r)));
+    }
+
+    static void scanFindsIntactRecords(Seed s, Mutation m1, Mutation m2) {
         if (s.records().isEmpty() || s.log()[8] != 2) {
             return; // version 1 cannot find records after damage; an empty log has none
         }
@@ -157,9 +167,12 @@ class WalFuzzTest {
     }
 
     /** Truncation alone is what a crash does: it must never be refused, and must keep every record before the cut. */
-    @Property
-    void truncationIsAlwaysATornTail(@ForAll("seed") int seed, @ForAll("mutation") Mutation m) {
-        Seed s = Corpus.SEEDS.get(seed);
+    @Test
+    void truncationIsAlwaysATornTail() {
+        FuzzLoop.run("truncationIsAlwaysATornTail", CI_TRIES, r -> truncationKeepsWholeRecords(seed(r), mutation(r)));
+    }
+
+    static void truncationKeepsWholeRecords(Seed s, Mutation m) {
         int cut = StoreFile.HEADER + (int) (m.at() * (s.log().length - StoreFile.HEADER));
         Wal.Recovered r;
         try {

@@ -1,11 +1,8 @@
 package org.bitsieve.core.io;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.bitsieve.core.io.fuzz.FuzzLoop;
 import org.bitsieve.core.io.fuzz.Mutator;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,10 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzzes the file readers with mutations of the seed corpus under {@code src/test/resources/fuzz/<target>/}. The
  * property: a reader returns a value or throws an {@link IOException} (its documented failure, usually
  * {@link FileFormatException}) with a message; never an unchecked exception, and never an OutOfMemoryError from a
- * huge declared length. Tries per property come from {@code junit-platform.properties} (a few seconds in CI);
- * {@code -Djqwik.tries.default=100000} runs longer (docs/formats.md).
+ * huge declared length. Each test runs {@link #CI_TRIES} seeded tries in CI (a few seconds);
+ * {@code -Dbitsieve.fuzz.tries=100000} runs longer, a failure prints the seed to replay it ({@link FuzzLoop},
+ * docs/formats.md).
  */
 class FileParsersFuzzTest {
+    /** Tries per test in CI (a few seconds; the count the fuzz tests have always run in CI). */
+    static final int CI_TRIES = 1000;
     private static final Path DIR;
 
     static {
@@ -54,41 +55,30 @@ class FileParsersFuzzTest {
         }
     }
 
-    private static Arbitrary<byte[]> mutated(String target, java.util.function.UnaryOperator<byte[]> fixup) {
+    /** Tries of {@code reader} on mutations of the seeds of {@code target}, fixed up by {@code fixup} (or null). */
+    private static void fuzz(String test, String target, UnaryOperator<byte[]> fixup, String file, Reader reader) {
         List<byte[]> seeds = Mutator.corpus(FileParsersFuzzTest.class, target);
-        return Arbitraries.randomValue(r -> Mutator.mutate(seeds, r, fixup));
+        FuzzLoop.run(test, CI_TRIES, r -> check(Mutator.mutate(seeds, r, fixup), file, reader));
     }
 
-    @Provide
-    Arbitrary<byte[]> npy() { return mutated("npy", null); }
-
-    @Provide
-    Arbitrary<byte[]> fvecs() { return mutated("fvecs", null); }
-
-    @Provide
-    Arbitrary<byte[]> encoders() { return mutated("encoder", FileParsersFuzzTest::fixEncoderCrc); }
-
-    @Provide
-    Arbitrary<byte[]> codes() { return mutated("codes", FileParsersFuzzTest::fixCodesCrcs); }
-
-    @Property
-    void npyReaderFailsOnlyWithIoExceptions(@ForAll("npy") byte[] input) throws IOException {
-        check(input, "x.npy", Npy::read);
+    @Test
+    void npyReaderFailsOnlyWithIoExceptions() {
+        fuzz("npyReaderFailsOnlyWithIoExceptions", "npy", null, "x.npy", Npy::read);
     }
 
-    @Property
-    void fvecsReaderFailsOnlyWithIoExceptions(@ForAll("fvecs") byte[] input) throws IOException {
-        check(input, "x.fvecs", Fvecs::read);
+    @Test
+    void fvecsReaderFailsOnlyWithIoExceptions() {
+        fuzz("fvecsReaderFailsOnlyWithIoExceptions", "fvecs", null, "x.fvecs", Fvecs::read);
     }
 
-    @Property
-    void encoderLoaderFailsOnlyWithIoExceptions(@ForAll("encoders") byte[] input) throws IOException {
-        check(input, "x.bse", EncoderFiles::load);
+    @Test
+    void encoderLoaderFailsOnlyWithIoExceptions() {
+        fuzz("encoderLoaderFailsOnlyWithIoExceptions", "encoder", FileParsersFuzzTest::fixEncoderCrc, "x.bse", EncoderFiles::load);
     }
 
-    @Property
-    void codesReaderFailsOnlyWithIoExceptions(@ForAll("codes") byte[] input) throws IOException {
-        check(input, "x.bsc", CodesFile::read);
+    @Test
+    void codesReaderFailsOnlyWithIoExceptions() {
+        fuzz("codesReaderFailsOnlyWithIoExceptions", "codes", FileParsersFuzzTest::fixCodesCrcs, "x.bsc", CodesFile::read);
     }
 
     /** The encoder file ends with the CRC-32C of every byte before it. */
