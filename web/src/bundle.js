@@ -68,7 +68,52 @@ export async function readManifest(bundleUrl) {
       throw new BundleError(`manifest.json lacks "${key}"; the bundle is incomplete, export it again`);
     }
   }
+  checkShape(m);
   return m;
+}
+
+// The manifest is data from the network: every field the reader uses is checked for its type and range here, so a
+// damaged or hostile manifest gives a BundleError naming the field, never a TypeError or RangeError deeper down.
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v) => Number.isSafeInteger(v) && v >= 0;
+const isName = (v) => typeof v === 'string' && v.length > 0 && v.length < 256 && !v.includes('/') && !v.includes('\\');
+
+function bad(field, what) {
+  throw new BundleError(`manifest.json: "${field}" ${what}; the bundle is damaged, export it again`);
+}
+
+function checkShape(m) {
+  if (!isCount(m.documents)) bad('documents', 'is not a count');
+  for (const k of ['bits', 'dim']) {
+    if (!isCount(m[k]) || m[k] === 0 || m[k] > 65536) bad(k, 'is not a positive size');
+  }
+  if (!Array.isArray(m.files)) bad('files', 'is not a list');
+  m.files.forEach((f, i) => {
+    if (!isObject(f) || !isName(f.name)) bad(`files[${i}].name`, 'is not a file name');
+    if (!isCount(f.bytes)) bad(`files[${i}].bytes`, 'is not a byte count');
+    if (typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) bad(`files[${i}].sha256`, 'is not a SHA-256');
+  });
+  if (!isObject(m.codes) || !isName(m.codes.file)) bad('codes.file', 'is not a file name');
+  if (!isCount(m.codes.wordsPerCode) || m.codes.wordsPerCode === 0 || m.codes.wordsPerCode * 64 < m.bits) {
+    bad('codes.wordsPerCode', `does not fit ${m.bits}-bit codes`);
+  }
+  if (m.norms !== undefined && m.norms !== null && (!isObject(m.norms) || !isName(m.norms.file))) bad('norms.file', 'is not a file name');
+  const enc = m.encoder;
+  if (!isObject(enc) || !isName(enc.file)) bad('encoder.file', 'is not a file name');
+  if (typeof enc.kind !== 'string') bad('encoder.kind', 'is not a name');
+  if (enc.bits !== m.bits || enc.dim !== m.dim) bad('encoder', `does not match the codes (${m.bits} bits, ${m.dim} dimensions)`);
+  if (enc.normalized !== undefined && typeof enc.normalized !== 'boolean') bad('encoder.normalized', 'is not true or false');
+  if (!isObject(enc.arrays)) bad('encoder.arrays', 'is not an object');
+  for (const [key, a] of Object.entries(enc.arrays)) {
+    if (!isObject(a) || !isCount(a.offset) || !isCount(a.length)) bad(`encoder.arrays.${key}`, 'is not an offset and length');
+  }
+  if (!isObject(m.docs) || !isName(m.docs.file)) bad('docs.file', 'is not a file name');
+  if (m.model !== null && !isObject(m.model)) bad('model', 'is neither null nor an object');
+  if (isObject(m.model)) {
+    for (const k of ['onnx', 'tokenizer']) {
+      if (m.model[k] !== undefined && m.model[k] !== null && !isName(m.model[k])) bad(`model.${k}`, 'is not a file name');
+    }
+  }
 }
 
 /**

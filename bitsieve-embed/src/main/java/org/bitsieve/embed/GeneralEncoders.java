@@ -102,6 +102,36 @@ public final class GeneralEncoders {
         });
     }
 
+    /**
+     * A retired shipped encoder: {@code name} is {@code <model>-<bits>}; refits keep the replaced file under
+     * {@code retired/} with its fingerprint in the name, so collections that reference it by fingerprint still open.
+     */
+    static Optional<Encoder> retired(String name, long fingerprint) {
+        String file = retiredResource(name, fingerprint);
+        Encoder cached = LOADED.get(file);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        try (InputStream in = resource(file)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Encoder e = EncoderFiles.load(in, file);
+            if (!EncoderFiles.matches(e, fingerprint)) {
+                throw new UncheckedIOException(new IOException("retired encoder " + file + " does not have the fingerprint its name says"));
+            }
+            LOADED.putIfAbsent(file, e);
+            return Optional.of(LOADED.get(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("retired shipped encoder " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Resource name of a retired shipped encoder ({@code <model>-<bits>} and its fingerprint). */
+    public static String retiredResource(String name, long fingerprint) {
+        return FOLDER + "retired/" + name + String.format(Locale.ROOT, "-%016x.bse", fingerprint);
+    }
+
     /** The provenance record (JSON text) shipped next to the encoder, if any. */
     public static Optional<String> provenance(String model, int bits) {
         try (InputStream in = resource(resourceBase(model, bits) + ".json")) {

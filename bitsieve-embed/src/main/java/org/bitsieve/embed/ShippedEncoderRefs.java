@@ -31,6 +31,21 @@ public final class ShippedEncoderRefs implements EncoderRefs.Resolver {
         }
     }
 
+    /**
+     * The current shipped encoder when its fingerprint matches, else the retired version with that fingerprint
+     * ({@code general/retired/<model>-<bits>-<fingerprint as 16 hex digits>.bse}): a refit of the shipped encoders
+     * moves the old file there, so collections that reference it keep opening.
+     */
+    @Override
+    public Optional<Encoder> resolve(String ref, long fingerprint) {
+        Optional<Encoder> current = resolve(ref);
+        if (current.isEmpty() || EncoderFiles.matches(current.get(), fingerprint)) {
+            return current;
+        }
+        String name = ref.substring(PREFIX.length());
+        return GeneralEncoders.retired(name, fingerprint).or(() -> current);
+    }
+
     @Override
     public Optional<String> refOf(Encoder e) {
         long fp = EncoderFiles.fingerprint(e);

@@ -50,7 +50,7 @@ final class EncoderRef {
             if (r.ref() == null) {
                 throw new CorruptCollectionException(refFile, "encoder reference names no encoder");
             }
-            Encoder e = EncoderRefs.resolve(r.ref()).orElseThrow(() -> new CorruptCollectionException(refFile,
+            Encoder e = EncoderRefs.resolve(r.ref(), r.fingerprint()).orElseThrow(() -> new CorruptCollectionException(refFile,
                     "the collection uses the encoder '" + r.ref() + "', which is not on this class path (the shipped "
                             + "encoders come with the bitsieve-embed jar; put it on the class path)"));
             if (!EncoderFiles.matches(e, r.fingerprint())) {

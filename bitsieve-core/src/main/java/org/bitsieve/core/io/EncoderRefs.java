@@ -18,6 +18,14 @@ public final class EncoderRefs {
         /** The encoder a reference names, if this resolver knows the name. */
         Optional<Encoder> resolve(String ref);
 
+        /**
+         * The encoder a reference names with this fingerprint: the current one, or an earlier version the resolver
+         * still keeps (a shipped encoder that was refitted stays resolvable, so collections made before keep opening).
+         */
+        default Optional<Encoder> resolve(String ref, long fingerprint) {
+            return resolve(ref);
+        }
+
         /** The name under which this resolver knows an encoder equal to {@code e} (same fingerprint), if any. */
         Optional<String> refOf(Encoder e);
     }
@@ -38,6 +46,17 @@ public final class EncoderRefs {
     public static Optional<Encoder> resolve(String ref) {
         for (Resolver r : all()) {
             Optional<Encoder> e = r.resolve(ref);
+            if (e.isPresent()) {
+                return e;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Like {@link #resolve(String)}, preferring an encoder with this fingerprint where a resolver keeps several versions. */
+    public static Optional<Encoder> resolve(String ref, long fingerprint) {
+        for (Resolver r : all()) {
+            Optional<Encoder> e = r.resolve(ref, fingerprint);
             if (e.isPresent()) {
                 return e;
             }
