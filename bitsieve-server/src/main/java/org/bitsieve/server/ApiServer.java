@@ -309,10 +309,37 @@ public final class ApiServer implements AutoCloseable {
     // ------------------------------------------------------------------ errors
 
     private static void error(Context ctx, ApiError e) {
+        String m = bounded(e.getMessage());
         // a message may quote client text; a lone surrogate in it must not make the error itself unwritable
-        String m = org.bitsieve.core.text.Unicode.isWellFormed(e.getMessage()) ? e.getMessage()
-                : e.getMessage().replaceAll("[\\x{D800}-\\x{DFFF}]", "\uFFFD");
+        m = org.bitsieve.core.text.Unicode.isWellFormed(m) ? m : m.replaceAll("[\\x{D800}-\\x{DFFF}]", "\uFFFD");
         Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), m)));
+    }
+
+    /** Longest quoted client value an error message repeats, and longest message. */
+    static final int MAX_QUOTED_CHARS = 80, MAX_MESSAGE_CHARS = 2000;
+    private static final java.util.regex.Pattern LONG_QUOTE = java.util.regex.Pattern.compile("'([^']{" + (MAX_QUOTED_CHARS + 1) + ",})'");
+
+    /**
+     * Messages quote what the client sent ("unknown search mode 'x'"); a 300 KB mode or model name was echoed
+     * whole. A quoted value is cut to its first {@value #MAX_QUOTED_CHARS} characters (with its length), and a
+     * whole message to {@value #MAX_MESSAGE_CHARS}.
+     */
+    static String bounded(String m) {
+        if (m == null) {
+            return "";
+        }
+        if (m.length() > MAX_QUOTED_CHARS) {
+            java.util.regex.Matcher q = LONG_QUOTE.matcher(m);
+            StringBuilder sb = new StringBuilder();
+            while (q.find()) {
+                String v = q.group(1);
+                q.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement("'" + v.substring(0, MAX_QUOTED_CHARS) + "...' ("
+                        + v.length() + " characters)"));
+            }
+            q.appendTail(sb);
+            m = sb.toString();
+        }
+        return m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "..." : m;
     }
 
     private static void ensureJson(Context ctx, ApiError.Code code, String message) {

@@ -1,0 +1,75 @@
+package org.bitsieve.server;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The second round of outside probes (after HostileInputTest, UnicodeInputTest, HttpFuzzTest): each test here
+ * failed before its fix. Every response must be strict JSON, below 500, with a stable code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputMoreTest {
+    TestServer s;
+    String good;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws IOException {
+        s = new TestServer(tmp.resolve("data"), ServerConfig.Limits.defaults());
+        good = TestServer.vec(TestServer.trec(1).row(0));
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"c\"}").status());
+        assertEquals(200, s.post("/v1/collections/c/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + good
+                + "}, {\"id\": \"\\ufffd\", \"vector\": " + good + "}, {\"id\": \"p+q\", \"vector\": " + good + "}]}").status());
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        s.close();
+        assertFalse(s.log.toString().contains("incident"), s.log.toString());
+    }
+
+    private static void expect(int status, String code, TestServer.Res r) {
+        assertTrue(r.contentType() != null && r.contentType().startsWith("application/json"), r.toString());
+        assertEquals(status, r.status(), r.toString());
+        assertEquals(code, r.code(), r.toString());
+    }
+
+    private static int status(String rawResponse) {
+        return Integer.parseInt(rawResponse.substring(9, 12));
+    }
+
+    private static String body(String rawResponse) {
+        return rawResponse.substring(rawResponse.indexOf("\r\n\r\n") + 4);
+    }
+
+    /** Probe: a 300,000-character mode, model, format, role or floats value was quoted back whole in the error. */
+    @Test
+    void errorMessagesDoNotEchoHugeClientValues() {
+        String big = TestServer.str("z".repeat(300_000));
+        List<String[]> cases = List.of(
+                new String[]{"/v1/collections/c/search", "{\"vector\": " + good + ", \"mode\": " + big + "}", "invalid_value"},
+                new String[]{"/v1/collections/c/documents", "{\"documents\": [{\"id\": \"x\", \"vector\": " + good + "}], \"mode\": " + big + "}", "invalid_value"},
+                new String[]{"/v1/collections", "{\"name\": \"n\", \"model\": " + big + "}", "unknown_model"},
+                new String[]{"/v1/collections", "{\"name\": \"n\", \"floats\": " + big + "}", "invalid_value"},
+                new String[]{"/v1/encode", "{\"vectors\": [" + good + "], \"format\": " + big + "}", "invalid_value"},
+                new String[]{"/v1/encode", "{\"vectors\": [" + good + "], \"model\": " + big + "}", "unknown_model"},
+                new String[]{"/v1/embed", "{\"texts\": [\"a\"], \"role\": " + big + "}", "invalid_value"});
+        for (String[] c : cases) {
+            TestServer.Res r = s.post(c[0], c[1]);
+            expect(400, c[2], r);
+            assertTrue(r.body().length() < 2_500, c[0] + ": the error is " + r.body().length() + " bytes");
+            assertTrue(r.json().path("error").path("message").asText().contains("300000 characters"), r.toString());
+        }
+        assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (81 characters) now", ApiServer.bounded("say 'abc' and '" + "y".repeat(81) + "' now"));
+    }
+}
