@@ -72,4 +72,40 @@ class HostileInputMoreTest {
         }
         assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (81 characters) now", ApiServer.bounded("say 'abc' and '" + "y".repeat(81) + "' now"));
     }
+
+    /** Probe: a chunked body whose chunk size is not hex, negative or absurd was answered 408 request_timeout. */
+    @Test
+    void malformedChunkedBodiesAre400NotTimeouts() throws IOException {
+        for (String size : List.of("ZZ", "-5", "FFFFFFFFFFFFFFFFFFFF", "1;x=\"")) {
+            String resp = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n{\"k\r\n0\r\n\r\n");
+            assertEquals(400, status(resp), size + ": " + resp);
+            assertEquals("bad_request", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
+        }
+        // a well-formed chunked body still works
+        String b = "{\"vector\": " + good + ", \"k\": 1}";
+        String ok = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(b.length()) + "\r\n" + b + "\r\n0\r\n\r\n");
+        assertEquals(200, status(ok), ok);
+    }
+
+    /**
+     * Probe: URL ids with invalid UTF-8 escapes were decoded to U+FFFD, so DELETE .../documents/%FF deleted the
+     * document whose id is "\ufffd" (and GET found it).
+     */
+    @Test
+    void urlIdsThatAreNotUtf8AreRefusedAndTouchNothing() throws IOException {
+        for (String id : List.of("%FF", "%C0%AE", "%ED%A0%80", "%80", "x%F8%88%80%80%80")) {
+            for (String method : List.of("GET", "DELETE")) {
+                String resp = s.raw(method + " /v1/collections/c/documents/" + id + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + TestServer.WRITE_KEY + "\r\nConnection: close\r\n\r\n");
+                assertEquals(400, status(resp), method + " " + id + ": " + resp);
+                assertEquals("invalid_unicode", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
+            }
+        }
+        assertEquals(200, s.get("/v1/collections/c/documents/%EF%BF%BD").status(), "the U+FFFD document is still there");
+        assertEquals(200, s.get("/v1/collections/c/documents/p+q").status(), "'+' in a path stays '+'");
+        assertEquals(200, s.get("/v1/collections/c/documents/p%2Bq").status());
+        assertEquals(3, s.get("/v1/collections/c").json().get("documents").asInt());
+    }
 }
