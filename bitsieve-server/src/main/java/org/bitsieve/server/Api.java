@@ -311,7 +311,7 @@ final class Api {
     private record WriteResultHolder(int replaced, int count) {}
 
     void getDocument(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
+        String id = Checks.urlId(ctx);
         Checks.checkId(id, "id");
         boolean vectors = Checks.flag(ctx.queryParam("include_vector"), "include_vector");
         Bodies.DocumentOut d = colls.use(ctx.pathParam("name"), h -> out(h.coll.get(id), vectors));
@@ -342,7 +342,7 @@ final class Api {
     }
 
     void deleteDocument(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
+        String id = Checks.urlId(ctx);
         Checks.checkId(id, "id");
         Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
             int n = h.coll.delete(List.of(id));

@@ -108,4 +108,19 @@ class HostileInputMoreTest {
         assertEquals(200, s.get("/v1/collections/c/documents/p%2Bq").status());
         assertEquals(3, s.get("/v1/collections/c").json().get("documents").asInt());
     }
+
+    /** Probe: DELETE of a name racing its create closed the new collection before the create described it: 500. */
+    @Test
+    void aDropRacingACreateNeverMakesTheCreateFail() {
+        try {
+            CollectionRegistry.afterCreate = () -> assertEquals(200, s.delete("/v1/collections/racy").status());
+            TestServer.Res r = s.post("/v1/collections", "{\"name\": \"racy\"}");
+            assertEquals(201, r.status(), r.toString());
+            assertEquals("racy", r.json().get("name").asText());
+            assertEquals(0, r.json().get("documents").asInt());
+        } finally {
+            CollectionRegistry.afterCreate = null;
+        }
+        expect(404, "collection_not_found", s.get("/v1/collections/racy"));
+    }
 }
