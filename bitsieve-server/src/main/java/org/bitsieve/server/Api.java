@@ -197,14 +197,14 @@ final class Api {
             enc = shippedEncoder(model, bits);
             source = "shipped";
         }
-        CollectionRegistry.Handle h;
+        Bodies.CollectionInfo created;
         try {
-            h = colls.create(name, enc, floats, model, bits, source);
+            created = colls.create(name, enc, floats, model, bits, source, this::info);
         } catch (OutOfMemoryError e) { // the registry removed the half-made folder; say so in JSON, not an empty 500
             throw new ApiError(ApiError.Code.UNAVAILABLE, "the server has no memory left for another collection; drop one, "
                     + "lower max_collections or give the server more heap");
         }
-        reply(ctx, 201, info(h));
+        reply(ctx, 201, created);
     }
 
     void collectionInfo(Context ctx) throws IOException {

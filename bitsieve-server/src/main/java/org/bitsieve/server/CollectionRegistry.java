@@ -173,7 +173,26 @@ final class CollectionRegistry implements AutoCloseable {
         return new ApiError(ApiError.Code.COLLECTION_NOT_FOUND, "collection '" + name + "' does not exist; create it with POST /v1/collections");
     }
 
-    synchronized Handle create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source) throws IOException {
+    /** Test hook: runs after a create has published its collection, before the create's answer is sent. */
+    static volatile Runnable afterCreate;
+
+    /**
+     * Creates a collection and returns {@code describe} of it, computed before the collection is published: a
+     * DELETE of the same name racing the create used to close it between the two, and the create answered 500
+     * ("collection ... is closed") for a collection it had made.
+     */
+    <T> T create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source, Work<T> describe)
+            throws IOException {
+        T t = createAndDescribe(name, encoder, floats, model, bits, source, describe);
+        Runnable hook = afterCreate;
+        if (hook != null) {
+            hook.run();
+        }
+        return t;
+    }
+
+    private synchronized <T> T createAndDescribe(String name, Encoder encoder, FloatFormat floats, String model, Integer bits,
+                                                String source, Work<T> describe) throws IOException {
         Path dir = folder(name);
         Handle existing = open.get(name);
         if (existing != null && existing.isDamaged()) {
@@ -210,8 +229,22 @@ final class CollectionRegistry implements AutoCloseable {
             throw e;
         }
         Handle h = new Handle(name, c, model);
+        T t;
+        try {
+            t = describe.run(h);
+        } catch (IOException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException x) {
+                e.addSuppressed(x);
+            }
+            if (ours) {
+                deleteTree(dir, e);
+            }
+            throw e;
+        }
         open.put(name, h);
-        return h;
+        return t;
     }
 
     private static void deleteTree(Path dir, Throwable into) {

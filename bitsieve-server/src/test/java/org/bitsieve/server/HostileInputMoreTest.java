@@ -123,4 +123,19 @@ class HostileInputMoreTest {
         }
         expect(404, "collection_not_found", s.get("/v1/collections/racy"));
     }
+
+    /** Probe: valid JSON with a huge integer was invalid_json; '{...}{}' and a blank body were wrong_type. */
+    @Test
+    void jsonCodesMatchTheDocs() {
+        for (String k : List.of("2147483648", "-2147483649", "9".repeat(300))) {
+            TestServer.Res r = s.post("/v1/collections/c/search", "{\"vector\": " + good + ", \"k\": " + k + "}");
+            expect(400, "invalid_value", r);
+            assertTrue(r.json().path("error").path("message").asText().contains("'k'"), r.toString());
+            assertFalse(r.body().contains("999999999"), r.toString());
+        }
+        expect(400, "invalid_value", s.post("/v1/collections", "{\"name\": \"n\", \"bits\": 99999999999}"));
+        expect(400, "invalid_json", s.post("/v1/collections/c/search", "{\"vector\": " + good + "}{}"));
+        expect(400, "invalid_json", s.post("/v1/collections/c/search", "{\"vector\": " + good + "} []"));
+        expect(400, "invalid_json", s.post("/v1/collections/c/search", " \r\n\t "));
+    }
 }
