@@ -138,4 +138,21 @@ class HostileInputMoreTest {
         expect(400, "invalid_json", s.post("/v1/collections/c/search", "{\"vector\": " + good + "} []"));
         expect(400, "invalid_json", s.post("/v1/collections/c/search", " \r\n\t "));
     }
+
+    /** Probe: with two Authorization headers the first won, so "Bearer good" + "Bearer bad" was let in. */
+    @Test
+    void twoKeyHeadersAreRefused() throws IOException {
+        for (String headers : List.of(
+                "Authorization: Bearer " + TestServer.WRITE_KEY + "\r\nAuthorization: Bearer nope",
+                "Authorization: Bearer nope\r\nAuthorization: Bearer " + TestServer.WRITE_KEY,
+                "Authorization: Bearer " + TestServer.WRITE_KEY + "\r\nAuthorization: Bearer " + TestServer.WRITE_KEY,
+                "X-API-Key: " + TestServer.READ_KEY + "\r\nX-API-Key: " + TestServer.WRITE_KEY)) {
+            String resp = s.raw("GET /v1/collections HTTP/1.1\r\nHost: x\r\n" + headers + "\r\nConnection: close\r\n\r\n");
+            assertEquals(401, status(resp), headers + ": " + resp);
+            assertEquals("unauthorized", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
+        }
+        String one = s.raw("GET /v1/collections HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, status(one), one);
+    }
 }
