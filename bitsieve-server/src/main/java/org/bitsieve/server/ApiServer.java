@@ -233,6 +233,11 @@ public final class ApiServer implements AutoCloseable {
         if (ctx.path().equals("/health") || (webRoot != null && (ctx.path().equals(WEB_PATH) || ctx.path().startsWith(WEB_PATH + "/")))) {
             return;
         }
+        if (count(ctx, "Authorization") > 1 || count(ctx, "X-API-Key") > 1) {
+            // the first header used to win, so "Bearer <good>" then "Bearer <bad>" passed; a proxy that keeps the
+            // last one would see another key than this server did. Two keys are refused, whatever they are.
+            throw new ApiError(ApiError.Code.UNAUTHORIZED, "more than one Authorization or X-API-Key header; send exactly one key");
+        }
         String key = presentedKey(ctx);
         if (key == null) {
             throw new ApiError(ApiError.Code.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>' (or 'X-API-Key: <key>')");
@@ -242,6 +247,14 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiError(ApiError.Code.UNAUTHORIZED, "API key not recognised");
         }
         ctx.attribute(ROLE, e.role());
+    }
+
+    private static int count(Context ctx, String header) {
+        int n = 0;
+        for (java.util.Enumeration<String> e = ctx.req().getHeaders(header); e != null && e.hasMoreElements(); e.nextElement()) {
+            n++;
+        }
+        return n;
     }
 
     private static String presentedKey(Context ctx) {
