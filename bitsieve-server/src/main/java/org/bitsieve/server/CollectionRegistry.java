@@ -70,6 +70,12 @@ final class CollectionRegistry implements AutoCloseable {
     private final Path data;
     private final int maxCollections;
     private final Map<String, Handle> open = new TreeMap<>();
+    /** Names whose drop has left the map but not yet deleted the folder; a create of one waits (guarded by this). */
+    private final java.util.Set<String> dropping = new java.util.HashSet<>();
+    /** Test hook: runs in a drop after the name left the map, before the folder is deleted. */
+    static volatile Runnable dropHook;
+    /** How long a create waits for a drop of the same name to finish deleting its folder. */
+    static final long DROP_WAIT_MILLIS = 30_000;
 
     private CollectionRegistry(Path data, int maxCollections) {
         this.data = data;
@@ -194,6 +200,22 @@ final class CollectionRegistry implements AutoCloseable {
     private synchronized <T> T createAndDescribe(String name, Encoder encoder, FloatFormat floats, String model, Integer bits,
                                                 String source, Work<T> describe) throws IOException {
         Path dir = folder(name);
+        // a drop of this name deletes its folder outside the lock: creating files in it meanwhile had the drop
+        // delete some of them (a collection on disk without its encoder, damaged at the next start) and fail on
+        // a non-empty folder (500), or the create fail (500); wait for the drop instead
+        long until = System.currentTimeMillis() + DROP_WAIT_MILLIS;
+        while (dropping.contains(name)) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new ApiError(ApiError.Code.COLLECTION_EXISTS, "collection '" + name + "' is still being dropped; retry later");
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(ApiError.Code.UNAVAILABLE, "interrupted while waiting for a drop of '" + name + "'");
+            }
+        }
         Handle existing = open.get(name);
         if (existing != null && existing.isDamaged()) {
             throw damaged(existing);
@@ -270,16 +292,28 @@ final class CollectionRegistry implements AutoCloseable {
                 throw damaged(h);
             }
             open.remove(name);
+            dropping.add(name);
         }
-        h.lock.writeLock().lock();
         try {
-            h.gone = true;
-            h.coll.close();
-            Path dir = h.coll.dir();
-            Files.deleteIfExists(dir.resolve(SIDECAR));
-            Collection.drop(dir);
+            Runnable hook = dropHook;
+            if (hook != null) {
+                hook.run();
+            }
+            h.lock.writeLock().lock();
+            try {
+                h.gone = true;
+                h.coll.close();
+                Path dir = h.coll.dir();
+                Files.deleteIfExists(dir.resolve(SIDECAR));
+                Collection.drop(dir);
+            } finally {
+                h.lock.writeLock().unlock();
+            }
         } finally {
-            h.lock.writeLock().unlock();
+            synchronized (this) {
+                dropping.remove(name);
+                notifyAll();
+            }
         }
     }
 

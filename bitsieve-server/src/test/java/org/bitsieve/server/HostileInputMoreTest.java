@@ -124,6 +124,62 @@ class HostileInputMoreTest {
         expect(404, "collection_not_found", s.get("/v1/collections/racy"));
     }
 
+    /**
+     * Probe: creates and drops of one name from 10 clients: a create during a drop wrote files into the folder
+     * the drop was deleting (500s on both sides, and a folder left with a MANIFEST but no encoder: damaged at
+     * the next start while the API said the name did not exist). A create now waits for the drop.
+     */
+    @Test
+    void aCreateDuringADropOfTheSameNameWaitsForIt() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            assertEquals(201, s.post("/v1/collections", "{\"name\": \"flip\"}").status());
+            java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<TestServer.Res>> created = new java.util.concurrent.atomic.AtomicReference<>();
+            CollectionRegistry.dropHook = () -> {
+                created.set(pool.submit(() -> s.post("/v1/collections", "{\"name\": \"flip\"}")));
+                try {
+                    Thread.sleep(500); // the create arrives while this drop is under way
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            assertEquals(200, s.delete("/v1/collections/flip").status());
+            CollectionRegistry.dropHook = null;
+            TestServer.Res r = created.get().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(201, r.status(), "a create racing a drop: " + r);
+            assertEquals(200, s.get("/v1/collections/flip").status());
+            assertEquals(200, s.post("/v1/collections/flip/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + good + "}]}").status());
+            assertTrue(java.nio.file.Files.exists(s.data.resolve("flip").resolve("encoder.bse")));
+            // and a bounded storm of creates and drops of one name: never a 5xx, and the disk agrees with the API
+            long until = System.currentTimeMillis() + 4_000;
+            List<java.util.concurrent.Future<String>> fs = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                fs.add(pool.submit(() -> {
+                    StringBuilder bad = new StringBuilder();
+                    for (int i = 0; i < 400 && System.currentTimeMillis() < until; i++) {
+                        TestServer.Res x = i % 2 == 0 ? s.post("/v1/collections", "{\"name\": \"storm\"}") : s.delete("/v1/collections/storm");
+                        if (x.status() >= 500) {
+                            bad.append(x).append('\n');
+                        }
+                    }
+                    return bad.toString();
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : fs) {
+                assertEquals("", f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            boolean listed = s.get("/v1/collections/storm").status() == 200;
+            boolean onDisk = java.nio.file.Files.exists(s.data.resolve("storm").resolve("MANIFEST"));
+            assertEquals(listed, onDisk, "the API and the data folder disagree about 'storm'");
+            if (listed) {
+                assertTrue(java.nio.file.Files.exists(s.data.resolve("storm").resolve("encoder.bse")));
+            }
+        } finally {
+            CollectionRegistry.dropHook = null;
+            pool.shutdownNow();
+        }
+    }
+
     /** Probe: valid JSON with a huge integer was invalid_json; '{...}{}' and a blank body were wrong_type. */
     @Test
     void jsonCodesMatchTheDocs() {
