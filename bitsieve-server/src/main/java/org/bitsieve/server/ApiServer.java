@@ -199,6 +199,7 @@ public final class ApiServer implements AutoCloseable {
             }
             if (ctx.method() == io.javalin.http.HandlerType.POST) {
                 checkContentType(ctx.header("Content-Type"));
+                checkContentEncoding(ctx.header("Content-Encoding"));
             }
             h.handle(ctx);
         };
@@ -222,6 +223,19 @@ public final class ApiServer implements AutoCloseable {
         String shown = t.length() > 60 ? t.substring(0, 60) + "..." : t;
         throw new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "request bodies are JSON: send 'Content-Type: application/json' "
                 + "(got '" + shown + "')");
+    }
+
+    /**
+     * Bodies are read as they come: a {@code Content-Encoding} (gzip, br, ...) was ignored, so a compressed body
+     * was parsed as if plain (and a plain one labelled gzip accepted). Only {@code identity} is accepted.
+     */
+    static void checkContentEncoding(String header) {
+        if (header == null || header.isBlank() || header.strip().equalsIgnoreCase("identity")) {
+            return;
+        }
+        String shown = header.length() > 60 ? header.substring(0, 60) + "..." : header;
+        throw new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "request bodies are not decompressed: send them without "
+                + "a Content-Encoding (got '" + shown.strip() + "')");
     }
 
     private void authenticate(Context ctx) {

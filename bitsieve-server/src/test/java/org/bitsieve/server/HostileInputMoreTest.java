@@ -195,6 +195,22 @@ class HostileInputMoreTest {
         expect(400, "invalid_json", s.post("/v1/collections/c/search", " \r\n\t "));
     }
 
+    /** Probe: "Content-Encoding: gzip" was ignored, so a plain body labelled gzip was accepted (and a real one unreadable). */
+    @Test
+    void compressedBodiesAre415() throws IOException {
+        String b = "{\"vector\": " + good + ", \"k\": 1}";
+        for (String coding : List.of("gzip", "br", "deflate", "gzip, identity")) {
+            String resp = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Encoding: " + coding + "\r\nContent-Length: " + b.length()
+                    + "\r\nConnection: close\r\n\r\n" + b);
+            assertEquals(415, status(resp), coding + ": " + resp);
+            assertEquals("unsupported_media_type", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
+        }
+        String plain = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                + "\r\nContent-Encoding: identity\r\nContent-Length: " + b.length() + "\r\nConnection: close\r\n\r\n" + b);
+        assertEquals(200, status(plain), plain);
+    }
+
     /** Probe: with two Authorization headers the first won, so "Bearer good" + "Bearer bad" was let in. */
     @Test
     void twoKeyHeadersAreRefused() throws IOException {
