@@ -342,20 +342,24 @@ public final class ApiServer implements AutoCloseable {
         Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), m)));
     }
 
-    /** Longest quoted client value an error message repeats, and longest message. */
-    static final int MAX_QUOTED_CHARS = 80, MAX_MESSAGE_CHARS = 2000;
-    private static final java.util.regex.Pattern LONG_QUOTE = java.util.regex.Pattern.compile("'([^']{" + (MAX_QUOTED_CHARS + 1) + ",})'");
+    /**
+     * A quoted run longer than {@code LONG_QUOTED_CHARS} is cut to {@code MAX_QUOTED_CHARS}; messages are at most
+     * {@code MAX_MESSAGE_CHARS}. The threshold is well above the longest run of prose between two apostrophes
+     * in Jackson's own messages ("token 'null', 'true' or 'false'" has ~80), which a lower one mangled.
+     */
+    static final int MAX_QUOTED_CHARS = 80, LONG_QUOTED_CHARS = 200, MAX_MESSAGE_CHARS = 2000;
+    private static final java.util.regex.Pattern LONG_QUOTE = java.util.regex.Pattern.compile("'([^']{" + (LONG_QUOTED_CHARS + 1) + ",})'");
 
     /**
      * Messages quote what the client sent ("unknown search mode 'x'"); a 300 KB mode or model name was echoed
-     * whole. A quoted value is cut to its first {@value #MAX_QUOTED_CHARS} characters (with its length), and a
-     * whole message to {@value #MAX_MESSAGE_CHARS}.
+     * whole. A quoted value over {@value #LONG_QUOTED_CHARS} characters is cut to its first
+     * {@value #MAX_QUOTED_CHARS} (with its length), and a whole message to {@value #MAX_MESSAGE_CHARS}.
      */
     static String bounded(String m) {
         if (m == null) {
             return "";
         }
-        if (m.length() > MAX_QUOTED_CHARS) {
+        if (m.length() > LONG_QUOTED_CHARS) {
             java.util.regex.Matcher q = LONG_QUOTE.matcher(m);
             StringBuilder sb = new StringBuilder();
             while (q.find()) {

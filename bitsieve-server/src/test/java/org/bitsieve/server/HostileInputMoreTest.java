@@ -70,7 +70,14 @@ class HostileInputMoreTest {
             assertTrue(r.body().length() < 2_500, c[0] + ": the error is " + r.body().length() + " bytes");
             assertTrue(r.json().path("error").path("message").asText().contains("300000 characters"), r.toString());
         }
-        assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (81 characters) now", ApiServer.bounded("say 'abc' and '" + "y".repeat(81) + "' now"));
+        assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (201 characters) now", ApiServer.bounded("say 'abc' and '" + "y".repeat(201) + "' now"));
+        String mid = "a '" + "y".repeat(200) + "' b";
+        assertEquals(mid, ApiServer.bounded(mid));
+        // Jackson's own prose between apostrophes ("token 'null', 'true' or 'false'") is not cut
+        TestServer.Res j = s.post("/v1/collections/c/search", "{\"vector\": [.5], \"k\": 1}");
+        expect(400, "invalid_json", j);
+        assertFalse(j.body().contains("characters)"), j.toString());
+        assertTrue(j.body().contains("'null', 'true' or 'false'"), j.toString());
     }
 
     /** Probe: a chunked body whose chunk size is not hex, negative or absurd was answered 408 request_timeout. */
