@@ -200,6 +200,7 @@ public final class ApiServer implements AutoCloseable {
             if (ctx.method() == io.javalin.http.HandlerType.POST) {
                 checkContentType(ctx.header("Content-Type"));
                 checkContentEncoding(ctx.header("Content-Encoding"));
+                checkTransferEncoding(ctx.req().getHeaders("Transfer-Encoding"));
             }
             h.handle(ctx);
         };
@@ -236,6 +237,23 @@ public final class ApiServer implements AutoCloseable {
         String shown = header.length() > 60 ? header.substring(0, 60) + "..." : header;
         throw new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "request bodies are not decompressed: send them without "
                 + "a Content-Encoding (got '" + shown.strip() + "')");
+    }
+
+    /**
+     * Jetty de-chunks but applies no other transfer coding: "Transfer-Encoding: gzip, chunked" was accepted and
+     * its body parsed as if plain. Only {@code chunked} is accepted (400 otherwise).
+     */
+    static void checkTransferEncoding(java.util.Enumeration<String> headers) {
+        while (headers != null && headers.hasMoreElements()) {
+            for (String t : headers.nextElement().split(",")) {
+                String c = t.strip();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("chunked")) {
+                    String shown = c.length() > 60 ? c.substring(0, 60) + "..." : c;
+                    throw new ApiError(ApiError.Code.BAD_REQUEST, "transfer coding '" + shown + "' is not supported; send the "
+                            + "body plain, with a Content-Length or 'Transfer-Encoding: chunked'");
+                }
+            }
+        }
     }
 
     private void authenticate(Context ctx) {

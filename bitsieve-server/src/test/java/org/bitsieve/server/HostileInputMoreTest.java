@@ -202,7 +202,10 @@ class HostileInputMoreTest {
         expect(400, "invalid_json", s.post("/v1/collections/c/search", " \r\n\t "));
     }
 
-    /** Probe: "Content-Encoding: gzip" was ignored, so a plain body labelled gzip was accepted (and a real one unreadable). */
+    /**
+     * Probe: "Content-Encoding: gzip" and "Transfer-Encoding: gzip, chunked" were ignored, so a plain body
+     * labelled gzip was accepted (200) and a real one would be parsed as garbage.
+     */
     @Test
     void compressedBodiesAre415() throws IOException {
         String b = "{\"vector\": " + good + ", \"k\": 1}";
@@ -212,6 +215,14 @@ class HostileInputMoreTest {
                     + "\r\nConnection: close\r\n\r\n" + b);
             assertEquals(415, status(resp), coding + ": " + resp);
             assertEquals("unsupported_media_type", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
+        }
+        // a transfer coding other than chunked ("gzip, chunked") was ignored the same way
+        for (String te : List.of("gzip, chunked", "deflate, chunked", "br, chunked")) {
+            String resp = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
+                    + "\r\nTransfer-Encoding: " + te + "\r\nConnection: close\r\n\r\n" + Integer.toHexString(b.length()) + "\r\n" + b
+                    + "\r\n0\r\n\r\n");
+            assertEquals(400, status(resp), te + ": " + resp);
+            assertEquals("bad_request", TestServer.JSON.readTree(body(resp)).path("error").path("code").asText(), resp);
         }
         String plain = s.raw("POST /v1/collections/c/search HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestServer.WRITE_KEY
                 + "\r\nContent-Encoding: identity\r\nContent-Length: " + b.length() + "\r\nConnection: close\r\n\r\n" + b);
