@@ -76,6 +76,8 @@ final class CollectionRegistry implements AutoCloseable {
     static volatile Runnable dropHook;
     /** How long a create waits for a drop of the same name to finish deleting its folder. */
     static final long DROP_WAIT_MILLIS = 30_000;
+    /** Set by {@link #close}: a create that waited for a drop must not open a collection after it (guarded by this). */
+    private boolean closed;
 
     private CollectionRegistry(Path data, int maxCollections) {
         this.data = data;
@@ -216,6 +218,9 @@ final class CollectionRegistry implements AutoCloseable {
                 throw new ApiError(ApiError.Code.UNAVAILABLE, "interrupted while waiting for a drop of '" + name + "'");
             }
         }
+        if (closed) {
+            throw new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry later");
+        }
         Handle existing = open.get(name);
         if (existing != null && existing.isDamaged()) {
             throw damaged(existing);
@@ -326,6 +331,7 @@ final class CollectionRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         IOException first = null;
         for (Handle h : open.values()) {
             if (h.isDamaged()) {

@@ -187,6 +187,40 @@ class HostileInputMoreTest {
         }
     }
 
+    /** Probe (follow-up of the create-waits-for-drop fix): a create that waited through a shutdown opened a collection after it. */
+    @Test
+    void aCreateWaitingForADropDoesNotOpenAfterShutdown(@TempDir Path tmp) throws Exception {
+        org.bitsieve.core.encode.Encoder enc = org.bitsieve.embed.GeneralEncoders.load("all-minilm-l6-v2", 128);
+        CollectionRegistry reg = CollectionRegistry.open(tmp.resolve("data"), 10);
+        reg.create("w", enc, org.bitsieve.store.FloatFormat.NONE, "all-minilm-l6-v2", 128, "shipped", h -> h.name);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<String>> created = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            CollectionRegistry.dropHook = () -> {
+                created.set(pool.submit(() -> reg.create("w", enc, org.bitsieve.store.FloatFormat.NONE, "all-minilm-l6-v2", 128,
+                        "shipped", h -> h.name)));
+                try {
+                    Thread.sleep(300); // the create is waiting for this drop
+                    reg.close();      // and the server shuts down meanwhile
+                } catch (InterruptedException | IOException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            reg.drop("w");
+        } finally {
+            CollectionRegistry.dropHook = null;
+        }
+        try {
+            String got = created.get().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            throw new AssertionError("a create finished after the registry closed: " + got);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertTrue(e.getCause() instanceof ApiError a && a.code() == ApiError.Code.UNAVAILABLE, String.valueOf(e.getCause()));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("data").resolve("w").resolve("MANIFEST")));
+    }
+
     /** Probe: valid JSON with a huge integer was invalid_json; '{...}{}' and a blank body were wrong_type. */
     @Test
     void jsonCodesMatchTheDocs() {
