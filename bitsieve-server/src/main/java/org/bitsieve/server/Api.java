@@ -197,14 +197,14 @@ final class Api {
             enc = shippedEncoder(model, bits);
             source = "shipped";
         }
-        CollectionRegistry.Handle h;
+        Bodies.CollectionInfo created;
         try {
-            h = colls.create(name, enc, floats, model, bits, source);
+            created = colls.create(name, enc, floats, model, bits, source, this::info);
         } catch (OutOfMemoryError e) { // the registry removed the half-made folder; say so in JSON, not an empty 500
             throw new ApiError(ApiError.Code.UNAVAILABLE, "the server has no memory left for another collection; drop one, "
                     + "lower max_collections or give the server more heap");
         }
-        reply(ctx, 201, info(h));
+        reply(ctx, 201, created);
     }
 
     void collectionInfo(Context ctx) throws IOException {
@@ -311,7 +311,7 @@ final class Api {
     private record WriteResultHolder(int replaced, int count) {}
 
     void getDocument(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
+        String id = Checks.urlId(ctx);
         Checks.checkId(id, "id");
         boolean vectors = Checks.flag(ctx.queryParam("include_vector"), "include_vector");
         Bodies.DocumentOut d = colls.use(ctx.pathParam("name"), h -> out(h.coll.get(id), vectors));
@@ -342,7 +342,7 @@ final class Api {
     }
 
     void deleteDocument(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
+        String id = Checks.urlId(ctx);
         Checks.checkId(id, "id");
         Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
             int n = h.coll.delete(List.of(id));

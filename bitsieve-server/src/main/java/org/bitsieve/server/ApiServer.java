@@ -199,6 +199,8 @@ public final class ApiServer implements AutoCloseable {
             }
             if (ctx.method() == io.javalin.http.HandlerType.POST) {
                 checkContentType(ctx.header("Content-Type"));
+                checkContentEncoding(ctx.header("Content-Encoding"));
+                checkTransferEncoding(ctx.req().getHeaders("Transfer-Encoding"));
             }
             h.handle(ctx);
         };
@@ -224,6 +226,36 @@ public final class ApiServer implements AutoCloseable {
                 + "(got '" + shown + "')");
     }
 
+    /**
+     * Bodies are read as they come: a {@code Content-Encoding} (gzip, br, ...) was ignored, so a compressed body
+     * was parsed as if plain (and a plain one labelled gzip accepted). Only {@code identity} is accepted.
+     */
+    static void checkContentEncoding(String header) {
+        if (header == null || header.isBlank() || header.strip().equalsIgnoreCase("identity")) {
+            return;
+        }
+        String shown = header.length() > 60 ? header.substring(0, 60) + "..." : header;
+        throw new ApiError(ApiError.Code.UNSUPPORTED_MEDIA_TYPE, "request bodies are not decompressed: send them without "
+                + "a Content-Encoding (got '" + shown.strip() + "')");
+    }
+
+    /**
+     * Jetty de-chunks but applies no other transfer coding: "Transfer-Encoding: gzip, chunked" was accepted and
+     * its body parsed as if plain. Only {@code chunked} is accepted (400 otherwise).
+     */
+    static void checkTransferEncoding(java.util.Enumeration<String> headers) {
+        while (headers != null && headers.hasMoreElements()) {
+            for (String t : headers.nextElement().split(",")) {
+                String c = t.strip();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("chunked")) {
+                    String shown = c.length() > 60 ? c.substring(0, 60) + "..." : c;
+                    throw new ApiError(ApiError.Code.BAD_REQUEST, "transfer coding '" + shown + "' is not supported; send the "
+                            + "body plain, with a Content-Length or 'Transfer-Encoding: chunked'");
+                }
+            }
+        }
+    }
+
     private void authenticate(Context ctx) {
         ctx.attribute(T0, System.nanoTime());
         metrics.inFlight.incrementAndGet();
@@ -232,6 +264,11 @@ public final class ApiServer implements AutoCloseable {
         }
         if (ctx.path().equals("/health") || (webRoot != null && (ctx.path().equals(WEB_PATH) || ctx.path().startsWith(WEB_PATH + "/")))) {
             return;
+        }
+        if (count(ctx, "Authorization") > 1 || count(ctx, "X-API-Key") > 1) {
+            // the first header used to win, so "Bearer <good>" then "Bearer <bad>" passed; a proxy that keeps the
+            // last one would see another key than this server did. Two keys are refused, whatever they are.
+            throw new ApiError(ApiError.Code.UNAUTHORIZED, "more than one Authorization or X-API-Key header; send exactly one key");
         }
         String key = presentedKey(ctx);
         if (key == null) {
@@ -242,6 +279,14 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiError(ApiError.Code.UNAUTHORIZED, "API key not recognised");
         }
         ctx.attribute(ROLE, e.role());
+    }
+
+    private static int count(Context ctx, String header) {
+        int n = 0;
+        for (java.util.Enumeration<String> e = ctx.req().getHeaders(header); e != null && e.hasMoreElements(); e.nextElement()) {
+            n++;
+        }
+        return n;
     }
 
     private static String presentedKey(Context ctx) {
@@ -309,10 +354,41 @@ public final class ApiServer implements AutoCloseable {
     // ------------------------------------------------------------------ errors
 
     private static void error(Context ctx, ApiError e) {
+        String m = bounded(e.getMessage());
         // a message may quote client text; a lone surrogate in it must not make the error itself unwritable
-        String m = org.bitsieve.core.text.Unicode.isWellFormed(e.getMessage()) ? e.getMessage()
-                : e.getMessage().replaceAll("[\\x{D800}-\\x{DFFF}]", "\uFFFD");
+        m = org.bitsieve.core.text.Unicode.isWellFormed(m) ? m : m.replaceAll("[\\x{D800}-\\x{DFFF}]", "\uFFFD");
         Api.reply(ctx, e.status(), new Bodies.ErrorBody(new Bodies.ErrorDetail(e.code().wire(), m)));
+    }
+
+    /**
+     * A quoted run longer than {@code LONG_QUOTED_CHARS} is cut to {@code MAX_QUOTED_CHARS}; messages are at most
+     * {@code MAX_MESSAGE_CHARS}. The threshold is well above the longest run of prose between two apostrophes
+     * in Jackson's own messages ("token 'null', 'true' or 'false'" has ~80), which a lower one mangled.
+     */
+    static final int MAX_QUOTED_CHARS = 80, LONG_QUOTED_CHARS = 200, MAX_MESSAGE_CHARS = 2000;
+    private static final java.util.regex.Pattern LONG_QUOTE = java.util.regex.Pattern.compile("'([^']{" + (LONG_QUOTED_CHARS + 1) + ",})'");
+
+    /**
+     * Messages quote what the client sent ("unknown search mode 'x'"); a 300 KB mode or model name was echoed
+     * whole. A quoted value over {@value #LONG_QUOTED_CHARS} characters is cut to its first
+     * {@value #MAX_QUOTED_CHARS} (with its length), and a whole message to {@value #MAX_MESSAGE_CHARS}.
+     */
+    static String bounded(String m) {
+        if (m == null) {
+            return "";
+        }
+        if (m.length() > LONG_QUOTED_CHARS) {
+            java.util.regex.Matcher q = LONG_QUOTE.matcher(m);
+            StringBuilder sb = new StringBuilder();
+            while (q.find()) {
+                String v = q.group(1);
+                q.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement("'" + v.substring(0, MAX_QUOTED_CHARS) + "...' ("
+                        + v.length() + " characters)"));
+            }
+            q.appendTail(sb);
+            m = sb.toString();
+        }
+        return m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "..." : m;
     }
 
     private static void ensureJson(Context ctx, ApiError.Code code, String message) {

@@ -127,8 +127,18 @@ final class BodyReader implements Filter {
 
         @Override
         public void onError(Throwable t) {
-            fail(408, ApiError.Code.REQUEST_TIMEOUT, "the request body could not be read in time or the connection failed ("
-                    + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()) + ")");
+            for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
+                if (x instanceof java.util.concurrent.TimeoutException) {
+                    timedOut.increment();
+                    fail(408, ApiError.Code.REQUEST_TIMEOUT, "the request body did not arrive in time (" + body.size()
+                            + " bytes received); send the body at once");
+                    return;
+                }
+            }
+            // a malformed chunked body (a chunk size that is not hex, negative or absurd) or a body cut short: the
+            // client's framing is wrong, not slow (was 408 request_timeout). A client that is gone sees nothing.
+            fail(400, ApiError.Code.BAD_REQUEST, "the request body is malformed: bad chunked framing, or the body ended "
+                    + "before its declared length (" + body.size() + " bytes received)");
         }
 
         @Override

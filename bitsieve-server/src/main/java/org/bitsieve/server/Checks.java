@@ -148,6 +148,41 @@ final class Checks {
         throw new ApiError(ApiError.Code.INVALID_VALUE, "query parameter '" + name + "' must be true or false");
     }
 
+    /**
+     * The document id of a {@code .../documents/{id}} URL, percent-decoded strictly from the raw request path.
+     * The router's decoding turns invalid UTF-8 escapes ({@code %FF}, {@code %C0%AE}, an encoded surrogate) into
+     * U+FFFD, so {@code DELETE .../documents/%FF} deleted the document whose id is "\uFFFD": such ids are refused
+     * (400 {@code invalid_unicode}), as they are in bodies. A '+' stays a '+'.
+     */
+    static String urlId(Context ctx) {
+        String raw = ctx.req().getRequestURI();
+        String seg = raw == null ? "" : raw.substring(raw.lastIndexOf('/') + 1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(seg.length());
+        for (int i = 0; i < seg.length(); i++) {
+            char c = seg.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < seg.length() ? Character.digit(seg.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < seg.length() ? Character.digit(seg.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new ApiError(ApiError.Code.BAD_REQUEST, "the document id in the URL has a malformed percent-escape");
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        byte[] bytes = out.toByteArray();
+        if (Unicode.firstInvalidUtf8(bytes) >= 0) {
+            throw new ApiError(ApiError.Code.INVALID_UNICODE, "the document id in the URL is not valid UTF-8 once "
+                    + "percent-decoded (e.g. %FF, an overlong form or an encoded surrogate); escape the id's UTF-8 bytes");
+        }
+        String id = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        checkId(id, "id");
+        return id;
+    }
+
     static ApiError missing(String field) {
         return new ApiError(ApiError.Code.MISSING_FIELD, "field '" + field + "' is required");
     }

@@ -70,6 +70,14 @@ final class CollectionRegistry implements AutoCloseable {
     private final Path data;
     private final int maxCollections;
     private final Map<String, Handle> open = new TreeMap<>();
+    /** Names whose drop has left the map but not yet deleted the folder; a create of one waits (guarded by this). */
+    private final java.util.Set<String> dropping = new java.util.HashSet<>();
+    /** Test hook: runs in a drop after the name left the map, before the folder is deleted. */
+    static volatile Runnable dropHook;
+    /** How long a create waits for a drop of the same name to finish deleting its folder. */
+    static final long DROP_WAIT_MILLIS = 30_000;
+    /** Set by {@link #close}: a create that waited for a drop must not open a collection after it (guarded by this). */
+    private boolean closed;
 
     private CollectionRegistry(Path data, int maxCollections) {
         this.data = data;
@@ -173,8 +181,46 @@ final class CollectionRegistry implements AutoCloseable {
         return new ApiError(ApiError.Code.COLLECTION_NOT_FOUND, "collection '" + name + "' does not exist; create it with POST /v1/collections");
     }
 
-    synchronized Handle create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source) throws IOException {
+    /** Test hook: runs after a create has published its collection, before the create's answer is sent. */
+    static volatile Runnable afterCreate;
+
+    /**
+     * Creates a collection and returns {@code describe} of it, computed before the collection is published: a
+     * DELETE of the same name racing the create used to close it between the two, and the create answered 500
+     * ("collection ... is closed") for a collection it had made.
+     */
+    <T> T create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source, Work<T> describe)
+            throws IOException {
+        T t = createAndDescribe(name, encoder, floats, model, bits, source, describe);
+        Runnable hook = afterCreate;
+        if (hook != null) {
+            hook.run();
+        }
+        return t;
+    }
+
+    private synchronized <T> T createAndDescribe(String name, Encoder encoder, FloatFormat floats, String model, Integer bits,
+                                                String source, Work<T> describe) throws IOException {
         Path dir = folder(name);
+        // a drop of this name deletes its folder outside the lock: creating files in it meanwhile had the drop
+        // delete some of them (a collection on disk without its encoder, damaged at the next start) and fail on
+        // a non-empty folder (500), or the create fail (500); wait for the drop instead
+        long until = System.currentTimeMillis() + DROP_WAIT_MILLIS;
+        while (dropping.contains(name)) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new ApiError(ApiError.Code.COLLECTION_EXISTS, "collection '" + name + "' is still being dropped; retry later");
+            }
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiError(ApiError.Code.UNAVAILABLE, "interrupted while waiting for a drop of '" + name + "'");
+            }
+        }
+        if (closed) {
+            throw new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry later");
+        }
         Handle existing = open.get(name);
         if (existing != null && existing.isDamaged()) {
             throw damaged(existing);
@@ -210,8 +256,22 @@ final class CollectionRegistry implements AutoCloseable {
             throw e;
         }
         Handle h = new Handle(name, c, model);
+        T t;
+        try {
+            t = describe.run(h);
+        } catch (IOException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException x) {
+                e.addSuppressed(x);
+            }
+            if (ours) {
+                deleteTree(dir, e);
+            }
+            throw e;
+        }
         open.put(name, h);
-        return h;
+        return t;
     }
 
     private static void deleteTree(Path dir, Throwable into) {
@@ -237,16 +297,28 @@ final class CollectionRegistry implements AutoCloseable {
                 throw damaged(h);
             }
             open.remove(name);
+            dropping.add(name);
         }
-        h.lock.writeLock().lock();
         try {
-            h.gone = true;
-            h.coll.close();
-            Path dir = h.coll.dir();
-            Files.deleteIfExists(dir.resolve(SIDECAR));
-            Collection.drop(dir);
+            Runnable hook = dropHook;
+            if (hook != null) {
+                hook.run();
+            }
+            h.lock.writeLock().lock();
+            try {
+                h.gone = true;
+                h.coll.close();
+                Path dir = h.coll.dir();
+                Files.deleteIfExists(dir.resolve(SIDECAR));
+                Collection.drop(dir);
+            } finally {
+                h.lock.writeLock().unlock();
+            }
         } finally {
-            h.lock.writeLock().unlock();
+            synchronized (this) {
+                dropping.remove(name);
+                notifyAll();
+            }
         }
     }
 
@@ -259,6 +331,7 @@ final class CollectionRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closed = true;
         IOException first = null;
         for (Handle h : open.values()) {
             if (h.isDamaged()) {

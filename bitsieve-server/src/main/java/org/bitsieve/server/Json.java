@@ -81,7 +81,7 @@ public final class Json {
 
     /** Parses a request body into {@code type}, turning every Jackson complaint into an {@link ApiError}. */
     public static <T> T parse(byte[] body, Class<T> type) {
-        if (body.length == 0) {
+        if (blank(body)) { // whitespace only was "wrong_type: expected a JSON object"
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body is empty; send a JSON object");
         }
         int bad = Unicode.firstInvalidUtf8(body);
@@ -107,6 +107,11 @@ public final class Json {
             throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
                     + " has a wrong value; expected " + expected);
         } catch (MismatchedInputException e) {
+            if (clean(e.getOriginalMessage()).startsWith("Trailing token")) {
+                // '{...}{}' or '{...}[]': trailing content, which is invalid_json (was wrong_type "expected a JSON object")
+                throw new ApiError(ApiError.Code.INVALID_JSON, "the request body has content after its JSON object"
+                        + location(e) + "; send exactly one JSON object");
+            }
             String where = path(e);
             String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
             throw new ApiError(ApiError.Code.WRONG_TYPE, (where.isEmpty() ? "the request body" : "field '" + where + "'")
@@ -123,6 +128,9 @@ public final class Json {
                 throw new ApiError(ApiError.Code.INVALID_UNICODE, "invalid request body at '" + path(e) + "': a key is not valid "
                         + "Unicode (an unpaired UTF-16 surrogate escape)");
             }
+            if (m.contains("out of range of")) {
+                throw outOfRange("field '" + path(e) + "'");
+            }
             boolean syntax = e.getCause() instanceof com.fasterxml.jackson.core.exc.StreamReadException
                     || m.contains("end-of-input") || m.contains("Unexpected character");
             if (!syntax && e.getPath() != null && !e.getPath().isEmpty()) {
@@ -137,6 +145,9 @@ public final class Json {
             if (nonNumeric(m)) {
                 throw nonFinite(location(e).strip());
             }
+            if (m.contains("out of range of")) {
+                throw outOfRange("a number" + location(e));
+            }
             if (m.contains("surrogate")) {
                 throw new ApiError(ApiError.Code.INVALID_UNICODE, "the request body is not valid Unicode: an unpaired UTF-16 "
                         + "surrogate escape" + location(e));
@@ -145,6 +156,24 @@ public final class Json {
         } catch (IOException e) {
             throw new ApiError(ApiError.Code.INVALID_JSON, "the request body could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A valid JSON integer too large for its field ({@code "k": 2147483648}, 300 digits) is a value out of range,
+     * not broken JSON (was invalid_json, with the 300 digits quoted back).
+     */
+    private static ApiError outOfRange(String where) {
+        return new ApiError(ApiError.Code.INVALID_VALUE, where + " is out of range: integers here are 32-bit "
+                + "(-2147483648..2147483647), and each field has its own smaller limit (see docs/server.md)");
+    }
+
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean nonNumeric(String m) {

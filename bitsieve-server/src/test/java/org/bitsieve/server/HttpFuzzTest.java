@@ -174,6 +174,8 @@ class HttpFuzzTest {
                         JsonNode n = STRICT.readTree(json);
                         if (status >= 400) {
                             assertTrue(n.path("error").path("code").isTextual(), "an error without a code: " + resp);
+                            // messages quote client values cut short (a 300 KB value was echoed whole)
+                            assertTrue(json.length() < 4_000, "an error of " + json.length() + " characters for " + show(request));
                         }
                     } catch (IOException e) {
                         fail("body is not strict JSON (" + e.getMessage() + ") for " + show(request) + "\n-> " + resp);
@@ -201,9 +203,11 @@ class HttpFuzzTest {
                 "format", "collection", "include_vectors", "role", "label", "", "\\u0000", "__proto__"};
         static final String[] STRINGS = {"", " ", "x\\ud800", "x\\udc00", "\\udc00\\ud800", "\\ud83d\\ude00", "\\u0000", "..", "../x",
                 "a/b", "c", "hamming", "asymmetric", "upsert", "add", "f16", "none", "hex", "int8", "query", "label", "topic",
-                "é", "\u4e2d\u6587", "bnVsbA==", "AAAA", "%2e%2e", "x".repeat(3000), "\\\"", "\\\\", "\\n\\t"};
+                "é", "\u4e2d\u6587", "bnVsbA==", "AAAA", "%2e%2e", "x".repeat(3000), "\\\"", "\\\\", "\\n\\t",
+                "z".repeat(60_000), "it's", "'" + "q".repeat(200) + "'"};
         static final String[] NUMBERS = {"0", "-0", "1", "-1", "1e400", "-1e400", "3e38", "3.5e38", "1e-45", "1e-320", "0.1",
-                "99999999999999999999999", "2147483648", "-2147483649", "1.5", "1E+2", "0e0", "12345678901234567890.5"};
+                "99999999999999999999999", "2147483648", "-2147483649", "1.5", "1E+2", "0e0", "12345678901234567890.5",
+                "9".repeat(300), "1e-400", "-0.0", "1e309", "4294967296"};
 
         static String value(Random r, int depth, boolean top) {
             int kind = top ? 0 : r.nextInt(depth > 3 ? 5 : 8);

@@ -14,7 +14,9 @@ public final class RawMutator {
             '\\', '{', '0', '9'};
     private static final String[] TOKENS = {"\r\n", "Content-Length: 99999999999\r\n", "Transfer-Encoding: chunked\r\n",
             "Content-Length: -1\r\n", "Content-Type: text/plain\r\n", "%2e%2e/", "%00", "HTTP/0.9", "HTTP/1.0", "Expect: 100-continue\r\n",
-            "\\ud800", "Host: \r\n", " HTTP/1.1\r\n", "X: " + "a".repeat(9000) + "\r\n", "Authorization: Bearer x\r\n"};
+            "\\ud800", "Host: \r\n", " HTTP/1.1\r\n", "X: " + "a".repeat(9000) + "\r\n", "Authorization: Bearer x\r\n",
+            // second round (HostileInputMoreTest): bad chunk sizes, invalid UTF-8 escapes in ids, a second key header
+            "\r\nZZ\r\n", "\r\n-5\r\n", "\r\nFFFFFFFFFFFFFFFFFFFF\r\n", "%FF", "%C0%AE", "%ED%A0%80", "X-API-Key: x\r\n"};
 
     private RawMutator() {}
 
