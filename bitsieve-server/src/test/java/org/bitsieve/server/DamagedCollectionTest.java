@@ -30,10 +30,11 @@ class DamagedCollectionTest {
                 assertEquals(200, s.post("/v1/collections/" + n + "/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + v + "}]}").status());
             }
         }
-        // damage two of them on disk: garbage over the encoder file, and a lost MANIFEST
+        // damage two of them on disk: garbage over the encoder file (a copy, encoder.bse, or a reference to a shipped
+        // encoder, encoder.ref), and a lost MANIFEST
         Path enc;
         try (var files = Files.list(data.resolve("corrupt"))) {
-            enc = files.filter(p -> p.getFileName().toString().endsWith(".bse")).findFirst().orElseThrow();
+            enc = files.filter(p -> p.getFileName().toString().startsWith("encoder.")).findFirst().orElseThrow();
         }
         Files.write(enc, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20});
         Files.delete(data.resolve("nomanifest/MANIFEST"));
