@@ -77,6 +77,10 @@ public final class BenchCommand implements Callable<Integer> {
             ".json, as written by bitsieve fit --general --output-dir DIR) instead of the ones shipped in the jar."})
     Path encodersDir;
 
+    @Option(names = "--candidates", split = ",", paramLabel = "DIR", description = {"More general-encoder folders (as for --encoders) to",
+            "measure next to the headline encoder, each labelled with its folder: one run shares the data and the float32 kNN."})
+    List<Path> candidates = List.of();
+
     @Option(names = "--validation", description = {"Validation data only, for choosing general encoders: kNN with a held-out 20% of",
             "each train split as queries against the rest, and STS-B dev; no test split is read (docs/general-encoders.md,",
             "selection protocol). Writes results/validation/<model> by default."})
@@ -122,6 +126,16 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : bits) {
             Encoder e = encodersDir == null ? GeneralEncoders.load(model, b) : EncoderFiles.load(generalFile(model, b, ".bse"));
             report.encoders.add(new BenchReport.Entry(label(e), e, true, provenance(model, b).orElse("")));
+        }
+        for (Path dir : candidates) {
+            for (int b : bits) {
+                Path f = dir.resolve(GeneralEncoders.encoderModel(model) + "-" + b + ".bse");
+                if (!Files.isRegularFile(f)) {
+                    throw new UserException("no " + f + ": --candidates expects folders written by bitsieve fit --general --output-dir");
+                }
+                Encoder e = EncoderFiles.load(f);
+                report.encoders.add(new BenchReport.Entry(label(e) + " @ " + dir, e, false, ""));
+            }
         }
         if (!kinds.isEmpty()) {
             FloatMatrix general = generalSample(shared, model);
@@ -248,6 +262,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (encodersDir != null) {
             sb.append(" --encoders ").append(encodersDir);
+        }
+        if (!candidates.isEmpty()) {
+            sb.append(" --candidates ").append(String.join(",", candidates.stream().map(Path::toString).toList()));
         }
         if (!bits.equals(List.of(128, 256, 512))) {
             sb.append(" -b ").append(String.join(",", bits.stream().map(String::valueOf).toList()));

@@ -119,7 +119,9 @@ final class BenchReport {
                 .append(created).append(").  \nVectors: ").append(vectorSource).append(".  \n")
                 .append(generalFolder == null ? "Encoders: `shipped` = fitted once on general-domain sentences and shipped in the jar (never on these sets); "
                         : "Encoders: `general` = read from " + generalFolder + " (`bitsieve fit --general --output-dir`), not the jar's; ")
-                .append("the others are fitted by the benchmark on the same general sample. kNN: k = 10, database = train split.\n\n");
+                .append("the others are fitted by the benchmark on the same general sample, or read from --candidates folders. kNN: k = 10, ")
+                .append(validation ? "queries = a held-out 20% of the train split, database = the rest (the columns 'train' / 'test' below).\n\n"
+                        : "database = train split.\n\n");
         int h = headline();
         if (!encoders.isEmpty() && (!classification.isEmpty() || !sts.isEmpty() || retrievalFloat != null)) {
             sb.append(summaryTable(h)); // whatever tasks ran
