@@ -24,7 +24,7 @@ def rows(path):
         if m:
             cand, seed = m.group(1), m.group(2)
         elif e["shipped"] and r["generalEncoders"] == "shipped":
-            cand, seed = f"{e['kind']}-{e['bits']}/share-0 (shipped file)", "42"
+            cand, seed = f"{e['kind']}-{e['bits']}/share-0", "42"  # the shipped file: fit --general reproduces it byte for byte
         else:
             continue
         da = [c["results"][i]["asymAcc10"] - c["float32"]["asymAcc10"] for c in cls]

@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit an encoder on a sample of vectors (.npy or .fvecs) and save it (.bse).",
-                "With --general: embed a seeded sample of the general-domain sentences with --model and fit the general "
-                        + "encoders shipped in the jar for that model (128, 256, 512 bits), with a provenance record each."})
+                "With --general: embed a seeded sample of the general-domain sentences (and, with --passage-share, passages) "
+                        + "with --model and fit the general encoders shipped in the jar for that model (128, 256, 512 bits), "
+                        + "with a provenance record each."})
 public final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Training vectors (.npy float32/float16, or .fvecs).")
     Path vectors;
