@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Table of the validation candidates of tools/validation-grid.sh (issue 25's selection protocol).
 
-Usage: python3 tools/summarize_validation.py results/validation/<model>
+Usage: python3 tools/summarize_validation.py results/validation/<model> [--top N]
+--top N: print only the N best eligible candidates by V (sign-plane kinds: witq, itq, sign) that meet the STS-B dev
+constraint (asymmetric at most 0.5 below the best eligible candidate's), one per line: the protocol's stage 2 list.
 Reads every */bench.json below (bench --validation runs); each encoder in them is a candidate
 (<kind>-<bits><tags>/share-<S>) and a seed, taken from its folder (the shipped file: witq-256/share-0, seed 42).
 Prints the decision metric V (mean over the sets of (d_asym + d_Hamming) / 2, IMDB weighted 2), the ten-set
@@ -45,10 +47,17 @@ def main():
     for p in sorted(root.glob("*/bench.json")):
         for cand, seed, v in rows(p):
             runs.setdefault(cand, {})[seed] = v
-    keys = ["V", "asym", "ham", "imdb_a", "imdb_h", "sts_a", "sts_h"]
+    mean = lambda c, k: statistics.mean(v[k] for v in runs[c].values())
+    if "--top" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--top") + 1])
+        eligible = [c for c in runs if c.split("-")[0] in ("witq", "itq", "sign")]
+        best_sts = max(mean(c, "sts_a") for c in eligible)
+        ok = [c for c in eligible if mean(c, "sts_a") >= best_sts - 0.5]
+        for c in sorted(ok, key=lambda c: -mean(c, "V"))[:n]:
+            print(c)
+        return
     print("| candidate | seeds | V | ten-set asym | ten-set Hamming | IMDB asym | IMDB Hamming | STS-B dev asym | STS-B dev Hamming |")
     print("|---|---|" + "---:|" * 7)
-    mean = lambda c, k: statistics.mean(v[k] for v in runs[c].values())
     for cand in sorted(runs, key=lambda c: -mean(c, "V")):
         seeds = runs[cand]
         sd = f" (s.d. {statistics.stdev(v['V'] for v in seeds.values()):.2f})" if len(seeds) > 1 else ""
