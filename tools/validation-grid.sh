@@ -3,7 +3,7 @@
 # `bitsieve fit --general` (kind x passage share x seed, optional settings), then measure them all in one
 # `bitsieve bench --validation` run (held-out 20% of each train split against the rest, STS-B dev; no test row),
 # next to the shipped encoder, so the data and the float32 kNN are computed once.
-# Usage: tools/validation-grid.sh NAME [--kinds "witq itq"] [--shares "0 0.1 0.216 0.5 1"] [--seeds "42"]
+# Usage: tools/validation-grid.sh NAME [--kinds "witq itq"] [--shares "0 0.1 0.2158 0.5 1"] [--seeds "42"]
 #        [--bits 256] [--model all-minilm-l6-v2] [--set NAME=VALUE] (adds -NAME-VALUE to the candidates' folders)
 #        [--fit-only] (fit, no bench) [--also "DIR ..."] (more fitted folders to measure in the same run)
 # Writes results/validation/<model>/NAME/bench.{md,json}; the encoders go to results/tmp/validation/<model>/
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NAME="$1"; shift
-KINDS="witq itq"; SHARES="0 0.1 0.216 0.5 1"; SEEDS="42"; BITS=256; MODEL=all-minilm-l6-v2; SET=(); TAG=""; FITONLY=0; ALSO=""
+KINDS="witq itq"; SHARES="0 0.1 0.2158 0.5 1"; SEEDS="42"; BITS=256; MODEL=all-minilm-l6-v2; SET=(); TAG=""; FITONLY=0; ALSO=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kinds) KINDS="$2"; shift 2 ;;
