@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "fit", mixinStandardHelpOptions = true,
         description = {"Fit an encoder on a sample of vectors (.npy or .fvecs) and save it (.bse).",
-                "With --general: embed a seeded sample of the general-domain sentences with --model and fit the general "
-                        + "encoders shipped in the jar for that model (128, 256, 512 bits), with a provenance record each."})
+                "With --general: embed a seeded sample of the general-domain sentences (and, with --passage-share, passages) "
+                        + "with --model and fit the general encoders shipped in the jar for that model (128, 256, 512 bits), "
+                        + "with a provenance record each."})
 public final class FitCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Training vectors (.npy float32/float16, or .fvecs).")
     Path vectors;
@@ -61,6 +62,15 @@ public final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--corpus", description = "General-domain corpus (JSON Lines, field 'text'). Default: <shared>/data/general_sentences/train.jsonl.gz.")
     Path corpus;
+
+    @Option(names = "--passages", description = "With --general: the general passage corpus (JSON Lines, field 'text'). "
+            + "Default: <shared>/data/general_passages/train.jsonl.gz.")
+    Path passages;
+
+    @Option(names = "--passage-share", defaultValue = "0", description = "With --general: share of the sample drawn from "
+            + "the passages (0 = sentences only; 1 = passages only). When the passages run out the sample shrinks to keep "
+            + "the share. Default: ${DEFAULT-VALUE}.")
+    double passageShare;
 
     @Option(names = "--output-dir", defaultValue = "bitsieve-embed/src/main/resources/org/bitsieve/embed/general",
             description = "With --general: folder for <model>-<bits>.bse and .json. Default: ${DEFAULT-VALUE} (the embed module's resources).")
@@ -109,14 +119,25 @@ public final class FitCommand implements Callable<Integer> {
         }
         Files.createDirectories(outputDir);
         List<String> all = TextInput.read(src, TextInput.Format.JSONL, "text");
-        int[] pick = sample(all.size(), maxSample, seed);
-        List<String> texts = new ArrayList<>(pick.length);
-        for (int i : pick) {
-            texts.add(all.get(i));
+        Path psrc = passages != null ? passages : Inputs.shared().resolve("data/general_passages/train.jsonl.gz");
+        List<String> allPassages = null;
+        if (passageShare > 0) {
+            if (!Files.isRegularFile(psrc)) {
+                throw new UserException("general passages not found: " + psrc + " (give --passages FILE.jsonl.gz)");
+            }
+            allPassages = TextInput.read(psrc, TextInput.Format.JSONL, "text");
         }
+        GeneralSample plan;
+        try {
+            plan = GeneralSample.plan(maxSample, passageShare, all.size(), allPassages == null ? 0 : allPassages.size());
+        } catch (IllegalArgumentException bad) {
+            throw new UserException(bad.getMessage());
+        }
+        List<String> texts = plan.texts(all, allPassages, seed);
         String sha = sha256(src);
-        System.out.printf(Locale.ROOT, "%s: %d sentences (sha256 %s), embedding a seeded sample of %d with %s%n",
-                src.getFileName(), all.size(), sha.substring(0, 16), texts.size(), model);
+        String psha = allPassages == null ? null : sha256(psrc);
+        System.out.printf(Locale.ROOT, "%s: %d sentences (sha256 %s), embedding a seeded sample of %d sentences and %d passages with %s%n",
+                src.getFileName(), all.size(), sha.substring(0, 16), plan.sentences(), plan.passages(), model);
         FloatMatrix x = embedSample(embedding, texts, roles);
         for (int b : budgets) {
             Encoders.kind(encoder).checkBits(b, x.dim());
@@ -138,7 +159,16 @@ public final class FitCommand implements Callable<Integer> {
             p.put("corpusSha256", sha);
             p.put("corpusSentences", all.size());
             p.put("sample", texts.size());
-            p.put("sampleSelection", "line indices shuffled by Fisher-Yates with java.util.SplittableRandom(seed), first 'sample' taken");
+            p.put("sampleSelection", "line indices shuffled by Fisher-Yates with java.util.SplittableRandom(seed), first 'sample' taken"
+                    + (allPassages == null ? "" : "; passages likewise with SplittableRandom(seed + 1), first 'samplePassages' taken"));
+            p.put("passageShare", passageShare);
+            p.put("sampleSentences", plan.sentences());
+            p.put("samplePassages", plan.passages());
+            if (allPassages != null) {
+                p.put("passageCorpus", "general_passages/train.jsonl.gz");
+                p.put("passageCorpusSha256", psha);
+                p.put("passageCorpusPassages", allPassages.size());
+            }
             p.put("seed", seed);
             p.put("roles", roles);
             p.put("embedding", model + ", " + (roles.equals("both") ? "passage and query roles (each sentence twice)" : roles + " role")
@@ -147,7 +177,8 @@ public final class FitCommand implements Callable<Integer> {
             StringBuilder set = new StringBuilder();
             settings.forEach((k, v) -> set.append(" --set ").append(k).append('=').append(v));
             p.put("command", "bitsieve fit --general -m " + model + (bits != null ? " -b " + b : "") + " -e " + encoder
-                    + " --seed " + seed + " --max-sample " + maxSample + (roles.equals("passage") ? "" : " --roles " + roles) + set);
+                    + " --seed " + seed + " --max-sample " + maxSample + " --passage-share " + passageShare
+                    + (roles.equals("passage") ? "" : " --roles " + roles) + set);
             p.put("bitsieve", "0.1.0");
             byte[] json = Inputs.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(p);
             AtomicFiles.write(outputDir.resolve(model + "-" + b + ".json"), o -> o.write(json));

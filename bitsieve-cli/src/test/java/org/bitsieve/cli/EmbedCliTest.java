@@ -168,6 +168,47 @@ class EmbedCliTest {
         assertTrue(bad.err().contains("--roles must be passage, query or both"), bad.err());
     }
 
+    /**
+     * fit --general with passages (issue 25): the sample mixes the two corpora at the asked share, the provenance
+     * records both corpora with their hashes and counts and a command that reproduces the file, and the mix
+     * changes the fit.
+     */
+    @Test
+    void fitGeneralMixesPassagesAndRecordsTheMix() throws Exception {
+        Path corpus = dir.resolve("sentences.jsonl.gz");
+        jsonlGz(corpus, 0, 40);
+        Path passages = dir.resolve("passages.jsonl.gz");
+        jsonlGz(passages, 100, 110);
+        String[] base = {"fit", "--general", "-m", "all-minilm-l6-v2", "--corpus", corpus.toString(), "--passages", passages.toString(),
+                "--max-sample", "32", "-e", "sign", "-b", "16", "--no-cache"};
+        Path none = dir.resolve("none");
+        Path mix = dir.resolve("mix");
+        CliTest.Run a = CliTest.run(concat(base, "--output-dir", none.toString()));
+        assertEquals(0, a.code(), a.err());
+        CliTest.Run b = CliTest.run(concat(base, "--output-dir", mix.toString(), "--passage-share", "0.25"));
+        assertEquals(0, b.code(), b.err());
+        com.fasterxml.jackson.databind.JsonNode pn = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(none.resolve("all-minilm-l6-v2-16.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode pm = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(mix.resolve("all-minilm-l6-v2-16.json").toFile());
+        assertEquals(32, pn.get("sampleSentences").asInt());
+        assertEquals(0, pn.get("samplePassages").asInt());
+        assertTrue(!pn.has("passageCorpusSha256"), "no passages, no passage corpus in the record");
+        // 25% of 32 is 8 passages; 24 sentences
+        assertEquals(24, pm.get("sampleSentences").asInt());
+        assertEquals(8, pm.get("samplePassages").asInt());
+        assertEquals(32, pm.get("sample").asInt());
+        assertEquals(0.25, pm.get("passageShare").asDouble());
+        assertEquals(10, pm.get("passageCorpusPassages").asInt());
+        assertEquals(64, pm.get("passageCorpusSha256").asText().length());
+        assertTrue(pm.get("command").asText().contains("--passage-share 0.25"), pm.toString());
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(none.resolve("all-minilm-l6-v2-16.bse")),
+                Files.readAllBytes(mix.resolve("all-minilm-l6-v2-16.bse"))), "the passages do not change the fit");
+        CliTest.Run bad = CliTest.run(concat(base, "--output-dir", dir.resolve("bad").toString(), "--passage-share", "1.5"));
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("passage share must be in [0, 1]"), bad.err());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

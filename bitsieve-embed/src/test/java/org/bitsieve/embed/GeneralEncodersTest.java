@@ -20,7 +20,8 @@ class GeneralEncodersTest {
             Encoder e = GeneralEncoders.load(Models.DEFAULT, bits);
             assertEquals(bits, e.bits());
             assertEquals(384, e.dimension());
-            assertEquals("witq", e.kind());
+            // chosen on validation data (issue 25): itq at 128 bits (the STS-B dev constraint), witq at 256 and 512
+            assertEquals(bits == 128 ? "itq" : "witq", e.kind());
             JsonNode p = new ObjectMapper().readTree(GeneralEncoders.provenance(Models.DEFAULT, bits).orElseThrow());
             assertEquals(Models.DEFAULT, p.get("model").asText());
             assertEquals(bits, p.get("bits").asInt());
@@ -28,6 +29,12 @@ class GeneralEncodersTest {
                     "the provenance record must describe the shipped file");
             assertEquals(64, p.get("corpusSha256").asText().length());
             assertTrue(p.get("sample").asInt() >= 10_000);
+            // issue 25: fitted on both general corpora, every passage and 78,420 sentences, the mix chosen on
+            // validation data only (docs/general-encoders.md, selection protocol)
+            assertEquals(0.2158, p.get("passageShare").asDouble(), bits + " bits");
+            assertEquals(21_580, p.get("samplePassages").asInt(), bits + " bits");
+            assertEquals(78_420, p.get("sampleSentences").asInt(), bits + " bits");
+            assertEquals("9ead09c47587f338e8c88120aa5b7634cf7c094e432ab34e00e0c0130ee2b824", p.get("passageCorpusSha256").asText());
         }
     }
 

@@ -77,6 +77,15 @@ public final class BenchCommand implements Callable<Integer> {
             ".json, as written by bitsieve fit --general --output-dir DIR) instead of the ones shipped in the jar."})
     Path encodersDir;
 
+    @Option(names = "--candidates", split = ",", paramLabel = "DIR", description = {"More general-encoder folders (as for --encoders) to",
+            "measure next to the headline encoder, each labelled with its folder: one run shares the data and the float32 kNN."})
+    List<Path> candidates = List.of();
+
+    @Option(names = "--validation", description = {"Validation data only, for choosing general encoders: kNN with a held-out 20% of",
+            "each train split as queries against the rest, and STS-B dev; no test split is read (docs/general-encoders.md,",
+            "selection protocol). Writes results/validation/<model> by default."})
+    boolean validation;
+
     @Override
     public Integer call() throws Exception {
         Bars.quiet = quiet;
@@ -93,6 +102,16 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new UserException("unknown task '" + t + "'; known: classification, sts, retrieval");
             }
         }
+        if (validation && tasks.contains("retrieval")) {
+            if (tasks.equals(List.of("classification", "sts", "retrieval"))) {
+                tasks = List.of("classification", "sts"); // the default task list: SciFact has no validation split here
+            } else {
+                throw new UserException("--validation covers classification and sts (SciFact has no validation split here)");
+            }
+        }
+        if (validation && (maxTrain != Integer.MAX_VALUE || maxTest != Integer.MAX_VALUE)) {
+            throw new UserException("--validation uses the protocol's fixed split; --max-train / --max-test do not apply");
+        }
         List<String> kinds = baselines.contains("none") ? List.of() : baselines;
         for (String k : kinds) {
             Encoders.kind(k);
@@ -101,11 +120,22 @@ public final class BenchCommand implements Callable<Integer> {
         BenchData data = new BenchData(shared, embedding, !noReference, seed);
         BenchReport report = new BenchReport(model, data.vectorSource(), commandLine());
         report.generalFolder = encodersDir == null ? null : encodersDir.toString();
+        report.validation = validation;
 
         // shipped (or --encoders) general encoders first: the point of the benchmark
         for (int b : bits) {
             Encoder e = encodersDir == null ? GeneralEncoders.load(model, b) : EncoderFiles.load(generalFile(model, b, ".bse"));
             report.encoders.add(new BenchReport.Entry(label(e), e, true, provenance(model, b).orElse("")));
+        }
+        for (Path dir : candidates) {
+            for (int b : bits) {
+                Path f = dir.resolve(GeneralEncoders.encoderModel(model) + "-" + b + ".bse");
+                if (!Files.isRegularFile(f)) {
+                    throw new UserException("no " + f + ": --candidates expects folders written by bitsieve fit --general --output-dir");
+                }
+                Encoder e = EncoderFiles.load(f);
+                report.encoders.add(new BenchReport.Entry(label(e) + " @ " + dir, e, false, ""));
+            }
         }
         if (!kinds.isEmpty()) {
             FloatMatrix general = generalSample(shared, model);
@@ -127,7 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         if (tasks.contains("classification")) {
             for (String d : sets) {
-                BenchData.Labelled l = data.classification(d, maxTrain, maxTest);
+                BenchData.Labelled l = validation ? data.validation(d) : data.classification(d, maxTrain, maxTest);
                 System.err.printf(Locale.ROOT, "%s: %d train / %d test%n", d, l.train().rows(), l.test().rows());
                 Evaluator ev = new Evaluator(l.train(), l.trainLabels(), l.test(), l.testLabels(), seed);
                 EvalResult base = ev.floatBaseline();
@@ -144,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (tasks.contains("sts")) {
-            BenchData.Pairs p = data.sts();
+            BenchData.Pairs p = data.sts(validation ? "dev" : "test");
             SimilarityEval se = new SimilarityEval(p.a(), p.b(), p.gold());
             report.stsFloat = se.floatSpearman();
             report.stsPairs = p.gold().length;
@@ -166,7 +196,7 @@ public final class BenchCommand implements Callable<Integer> {
             System.err.printf(Locale.ROOT, "SciFact: float32 nDCG@10 %.2f%n", report.retrievalFloat.ndcg10());
         }
         report.seconds = (System.nanoTime() - t0) / 1e9;
-        Path dir = out != null ? out : Path.of("results", "bench", model);
+        Path dir = out != null ? out : Path.of("results", validation ? "validation" : "bench", model);
         Files.createDirectories(dir);
         String md = report.markdown();
         AtomicFiles.write(dir.resolve("bench.md"), o -> o.write(md.getBytes(StandardCharsets.UTF_8)));
@@ -211,15 +241,15 @@ public final class BenchCommand implements Callable<Integer> {
                 new UserException("the general encoder of " + model + " at " + bits.get(0) + " bits has no provenance record "
                         + "(.json next to the .bse); regenerate it with bitsieve fit --general"));
         JsonNode p = Inputs.JSON.readTree(prov);
-        int sample = p.get("sample").asInt();
         long sampleSeed = p.get("seed").asLong();
         Path corpus = shared.resolve("data").resolve(p.get("corpus").asText());
         List<String> all = TextInput.read(corpus, TextInput.Format.JSONL, "text");
-        int[] pick = org.bitsieve.cli.FitCommand.sample(all.size(), sample, sampleSeed);
-        List<String> texts = new ArrayList<>(pick.length);
-        for (int i : pick) {
-            texts.add(all.get(i));
-        }
+        // records written before passages existed: sentences only
+        int passages = p.path("samplePassages").asInt(0);
+        int sentences = p.has("sampleSentences") ? p.get("sampleSentences").asInt() : p.get("sample").asInt();
+        List<String> allPassages = passages == 0 ? null
+                : TextInput.read(shared.resolve("data").resolve(p.get("passageCorpus").asText()), TextInput.Format.JSONL, "text");
+        List<String> texts = new org.bitsieve.cli.GeneralSample(sentences, passages).texts(all, allPassages, sampleSeed);
         // records written before roles existed embedded passages
         String roles = p.hasNonNull("roles") ? p.get("roles").asText() : "passage";
         return org.bitsieve.cli.FitCommand.embedSample(embedding, texts, roles);
@@ -232,6 +262,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (encodersDir != null) {
             sb.append(" --encoders ").append(encodersDir);
+        }
+        if (!candidates.isEmpty()) {
+            sb.append(" --candidates ").append(String.join(",", candidates.stream().map(Path::toString).toList()));
         }
         if (!bits.equals(List.of(128, 256, 512))) {
             sb.append(" -b ").append(String.join(",", bits.stream().map(String::valueOf).toList()));
@@ -256,6 +289,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (seed != 42) {
             sb.append(" --seed ").append(seed);
+        }
+        if (validation) {
+            sb.append(" --validation");
         }
         return sb.toString();
     }

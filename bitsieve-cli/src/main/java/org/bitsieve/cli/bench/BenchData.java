@@ -99,16 +99,53 @@ final class BenchData {
         return new Labelled(train, tr == null ? ytr : pick(ytr, tr), test, te == null ? yte : pick(yte, te), note);
     }
 
-    Pairs sts() throws Exception {
-        Path f = shared.resolve("data/stsb/test.jsonl.gz");
-        FloatMatrix a = vectors("stsb", "test_a", f, "a", symmetricRole(), null);
-        FloatMatrix b = vectors("stsb", "test_b", f, "b", symmetricRole(), null);
+    /**
+     * The validation version of a set: only rows the benchmark trains on (AG News: the 80% it uses as train with
+     * the default seed), split by {@link ValidationSplit}; the held-out part is the query set, the rest the database.
+     * No test row is read.
+     */
+    Labelled validation(String name) throws Exception {
+        Path dir = shared.resolve("data").resolve(name);
+        if (name.equals("agnews")) {
+            Path f = dir.resolve("test.jsonl.gz");
+            int[] y = Inputs.labels(f, "label");
+            int[] trainRows = agnewsTrainRows(y.length);
+            ValidationSplit s = ValidationSplit.of(trainRows.length);
+            int[] db = s.select(s.database(), trainRows);
+            int[] q = s.select(s.queries(), trainRows);
+            FloatMatrix v = vectors(name, "test", f, "text", symmetricRole(), concat(db, q));
+            return new Labelled(v.slice(0, db.length), pick(y, db), v.slice(db.length, db.length + q.length), pick(y, q),
+                    s.describe() + " of the bench's AG News train part (80% of the test rows shuffled with seed 42)");
+        }
+        Path trf = dir.resolve("train.jsonl.gz");
+        int[] y = Inputs.labels(trf, "label");
+        ValidationSplit s = ValidationSplit.of(y.length);
+        FloatMatrix all = vectors(name, "train", trf, "text", symmetricRole(), null);
+        return new Labelled(all.select(s.database()), pick(y, s.database()), all.select(s.queries()), pick(y, s.queries()),
+                s.describe() + " of the train split");
+    }
+
+    /** AG News rows the benchmark uses as train with its default seed: validation never touches its test part. */
+    static int[] agnewsTrainRows(int n) {
+        int[] perm = permutation(n, 42);
+        return Arrays.copyOfRange(perm, 0, (int) Math.round(n * AGNEWS_TRAIN_SHARE));
+    }
+
+    /** STS-B dev (validation) or test pairs. */
+    Pairs sts(String split) throws Exception {
+        Path f = shared.resolve("data/stsb/" + split + ".jsonl.gz");
+        FloatMatrix a = vectors("stsb", split + "_a", f, "a", symmetricRole(), null);
+        FloatMatrix b = vectors("stsb", split + "_b", f, "b", symmetricRole(), null);
         List<JsonNode> rows = jsonLines(f);
         double[] gold = new double[rows.size()];
         for (int i = 0; i < gold.length; i++) {
             gold[i] = rows.get(i).get("score").asDouble();
         }
         return new Pairs(a, b, gold);
+    }
+
+    Pairs sts() throws Exception {
+        return sts("test");
     }
 
     Retrieval scifact() throws Exception {

@@ -37,6 +37,8 @@ final class BenchReport {
     double seconds;
     /** Folder the general encoders were read from ({@code bench --encoders}); null: the jar's shipped ones. */
     String generalFolder;
+    /** Validation data only (bench --validation): held-out parts of the train splits and STS-B dev. */
+    boolean validation;
 
     BenchReport(String model, String vectorSource, String command) {
         this.model = model;
@@ -104,13 +106,22 @@ final class BenchReport {
 
     String markdown() {
         StringBuilder sb = new StringBuilder();
+        if (validation) {
+            sb.append("# VALIDATION (no test split): held-out 20% of each train split as queries against the rest; STS-B dev\n\n");
+            if (!encoders.isEmpty() && !classification.isEmpty()) {
+                sb.append(String.format(Locale.ROOT, "Validation score of %s (mean over sets of (Δasym + ΔHamming) / 2, IMDB counted "
+                        + "twice; docs/general-encoders.md): **%+.3f**.\n\n", encoders.get(headline()).label(), validationScore(headline())));
+            }
+        }
         sb.append("# Cross-domain benchmark: ").append(model).append(generalFolder == null ? ", shipped general encoders\n\n"
                 : ", general encoders from " + generalFolder + "\n\n");
         sb.append("Command: `").append(command).append("` (").append(String.format(Locale.ROOT, "%.0f", seconds)).append(" s, ")
                 .append(created).append(").  \nVectors: ").append(vectorSource).append(".  \n")
                 .append(generalFolder == null ? "Encoders: `shipped` = fitted once on general-domain sentences and shipped in the jar (never on these sets); "
                         : "Encoders: `general` = read from " + generalFolder + " (`bitsieve fit --general --output-dir`), not the jar's; ")
-                .append("the others are fitted by the benchmark on the same general sample. kNN: k = 10, database = train split.\n\n");
+                .append("the others are fitted by the benchmark on the same general sample, or read from --candidates folders. kNN: k = 10, ")
+                .append(validation ? "queries = a held-out 20% of the train split, database = the rest (the columns 'train' / 'test' below).\n\n"
+                        : "database = train split.\n\n");
         int h = headline();
         if (!encoders.isEmpty() && (!classification.isEmpty() || !sts.isEmpty() || retrievalFloat != null)) {
             sb.append(summaryTable(h)); // whatever tasks ran
@@ -140,6 +151,24 @@ final class BenchReport {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The selection protocol's decision metric (written down before any candidate ran, docs/general-encoders.md):
+     * the mean over the sets of (asymmetric + Hamming kNN accuracy minus float32) / 2, IMDB weighing 2 as the only
+     * set of long texts (the register of the unseen passages).
+     */
+    double validationScore(int h) {
+        double sum = 0;
+        double weights = 0;
+        for (Cls c : classification) {
+            EvalResult r = c.rows().get(h);
+            double f = c.floatResult().asymAcc10();
+            double w = c.dataset().equals("imdb") ? 2 : 1;
+            sum += w * ((r.asymAcc10() - f) + (r.hammingAcc10() - f)) / 2;
+            weights += w;
+        }
+        return sum / weights;
     }
 
     /** The headline: the shipped 256-bit encoder against float32, set by set, then STS-B and SciFact. */
@@ -226,6 +255,13 @@ final class BenchReport {
         root.put("seconds", seconds);
         root.put("vectors", vectorSource);
         root.put("generalEncoders", generalFolder == null ? "shipped" : generalFolder);
+        root.put("validation", validation);
+        if (validation && !encoders.isEmpty() && !classification.isEmpty()) {
+            ArrayNode scores = root.putArray("validationScores"); // one per encoder, in the order of "encoders"
+            for (int i = 0; i < encoders.size(); i++) {
+                scores.add(validationScore(i));
+            }
+        }
         ArrayNode enc = root.putArray("encoders");
         for (Entry e : encoders) {
             ObjectNode n = enc.addObject();
