@@ -9,14 +9,10 @@ import org.bitsieve.core.text.Unicode;
 import org.bitsieve.core.io.FileFormatException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,8 +40,7 @@ public final class Collection implements AutoCloseable {
     private static final int MAX_ID_BYTES = 4096;
 
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirLock lock;
     private final Encoder encoder;
     private final int bits;
     private final int stride;
@@ -71,9 +66,8 @@ public final class Collection implements AutoCloseable {
     private volatile boolean closed;
     private IOException failure;
 
-    private Collection(Path dir, FileChannel lockChannel, FileLock lock, Manifest m, Encoder encoder, int threads) {
+    private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, int threads) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.manifest = m;
         this.encoder = encoder;
@@ -142,17 +136,7 @@ public final class Collection implements AutoCloseable {
             }
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
-        FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lc.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lc.close();
-            throw new CollectionLockedException(dir);
-        }
+        DirLock lock = DirLock.acquire(dir);
         Collection c = null;
         try {
             Manifest m = Manifest.read(dir);
@@ -160,15 +144,14 @@ public final class Collection implements AutoCloseable {
             if (!EncoderFiles.matches(enc, m.encoderFingerprint()) || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
             }
-            c = new Collection(dir, lc, lock, m, enc, threads);
+            c = new Collection(dir, lock, m, enc, threads);
             c.load();
             return c;
         } catch (IOException | RuntimeException e) {
             if (c != null) {
                 c.closeResources();
             } else {
-                lock.release();
-                lc.close();
+                lock.close();
             }
             throw e;
         }
@@ -224,16 +207,7 @@ public final class Collection implements AutoCloseable {
         if (!exists(dir)) {
             throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
         }
-        try (FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock l;
-            try {
-                l = lc.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
-            if (l == null) {
-                throw new CollectionLockedException(dir);
-            }
+        try (DirLock l = DirLock.acquire(dir)) {
             // the manifest goes first: a crash mid-drop leaves a folder that is clearly not a collection
             Files.deleteIfExists(dir.resolve(SegmentFiles.MANIFEST));
             try (Stream<Path> s = Files.list(dir)) {
@@ -243,7 +217,6 @@ public final class Collection implements AutoCloseable {
                     }
                 }
             }
-            l.release();
         }
         Files.deleteIfExists(dir.resolve(SegmentFiles.LOCK));
         Files.delete(dir);
@@ -312,8 +285,7 @@ public final class Collection implements AutoCloseable {
             s.close();
         }
         try {
-            lock.release();
-            lockChannel.close();
+            lock.close();
         } catch (IOException ignored) {
             // the OS drops the lock with the process anyway
         }

@@ -5,8 +5,6 @@ import org.bitsieve.core.io.EncoderFiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -69,22 +67,7 @@ final class CollectionCheck {
     /** Holds the collection's lock for the duration of a check or repair, as {@code open} does. */
     static java.io.Closeable lock(Path dir) throws IOException {
         requireCollection(dir); // before the lock file is created: never leave a LOCK in a folder that is not ours
-        FileChannel lc = FileChannel.open(dir.resolve(SegmentFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l;
-        try {
-            l = lc.tryLock();
-        } catch (OverlappingFileLockException e) {
-            l = null;
-        }
-        if (l == null) {
-            lc.close();
-            throw new CollectionLockedException(dir);
-        }
-        FileLock held = l;
-        return () -> {
-            held.release();
-            lc.close();
-        };
+        return DirLock.acquire(dir);
     }
 
     /** {@link Collection#verify}: the check under the collection's lock, as lines. */
