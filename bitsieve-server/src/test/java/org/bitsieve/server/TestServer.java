@@ -128,13 +128,7 @@ final class TestServer implements AutoCloseable {
     // ---------------------------------------------------------------- data
 
     static Path shared() {
-        String p = System.getProperty("bitsieve.shared", System.getenv().getOrDefault("BITSIEVE_SHARED", "../../shared"));
-        Path s = Path.of(p);
-        if (!Files.isDirectory(s.resolve("embeddings/all-minilm-l6-v2"))) {
-            throw new AssertionError("shared reference embeddings not found under " + s.toAbsolutePath()
-                    + " (set -Dbitsieve.shared or BITSIEVE_SHARED)");
-        }
-        return s;
+        return org.bitsieve.core.SharedData.dir(); // skips without the data folder unless it was asked for
     }
 
     /** The first rows of the reference TREC train embeddings (all-MiniLM-L6-v2, float16 on disk). */

@@ -97,7 +97,7 @@ class BenchCommandTest {
         // an encoder that is not the shipped one (fitted on TREC's train split, seed 7), named as fit --general names it
         Path enc = dir.resolve("enc");
         Files.createDirectories(enc);
-        Path trec = org.bitsieve.cli.Inputs.shared().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
+        Path trec = org.bitsieve.core.SharedData.dir().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
         assertEquals(0, run("fit", trec.toString(), "-b", "128", "--seed", "7", "-o", enc.resolve("all-minilm-l6-v2-128.bse").toString()));
         Path out = dir.resolve("out");
         assertEquals(0, run("bench", "--encoders", enc.toString(), "-b", "128", "--datasets", "trec", "--tasks", "classification",
