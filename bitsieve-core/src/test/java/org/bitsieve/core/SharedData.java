@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  * Shared with the other modules through bitsieve-core's test-jar.
  */
 public final class SharedData {
+    private static volatile boolean announced;
+
     private SharedData() {}
 
     /** The shared datasets folder; aborts (skips) or fails the calling test when it is missing. */
@@ -24,6 +26,10 @@ public final class SharedData {
         if (required()) {
             throw new AssertionError("the shared data folder " + s + " does not exist or lacks data/ and embeddings/"
                     + " (it was set by BITSIEVE_SHARED or -Dbitsieve.shared, so the tests that need it are required)");
+        }
+        if (!announced) { // Surefire shows skips as counts only: say why once per test JVM
+            announced = true;
+            System.out.println("[bitsieve] " + reason(s));
         }
         Assumptions.abort(reason(s));
         throw new AssertionError("unreachable");

@@ -131,6 +131,17 @@ final class TestServer implements AutoCloseable {
         return org.bitsieve.core.SharedData.dir(); // skips without the data folder unless it was asked for
     }
 
+    /**
+     * Valid 384-d input vectors for tests that check the server, not search quality: the first TREC rows when the
+     * shared data is there (or required, see SharedData), else seeded synthetic unit vectors with structure.
+     */
+    static FloatMatrix vectors(int rows) throws IOException {
+        if (org.bitsieve.core.SharedData.available() || Boolean.getBoolean("bitsieve.sharedRequired")) {
+            return trec(rows);
+        }
+        return org.bitsieve.core.TestData.clustered(rows, 384, 7);
+    }
+
     /** The first rows of the reference TREC train embeddings (all-MiniLM-L6-v2, float16 on disk). */
     static FloatMatrix trec(int rows) throws IOException {
         FloatMatrix m = Npy.read(shared().resolve("embeddings/all-minilm-l6-v2/trec/train.npy"));
