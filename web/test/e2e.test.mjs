@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
 import {
-  ARTIFACTS, CHROMIUM, SHARED, WEB, bitsieve, cosine, limited, readJsonl, readNpy, requireSetup, writeNpy,
+  ARTIFACTS, CHROMIUM, SHARED, WEB, bitsieve, cosine, limited, readJsonl, readNpy, requireSetup, SHARED_SKIP, writeNpy,
 } from './helpers.mjs';
 
 const K = 10;
@@ -56,6 +56,7 @@ function assertSameRanking(page, java, what) {
 }
 
 before(async () => {
+  if (SHARED_SKIP) return; // every test below is skipped with this reason
   requireSetup();
   mkdirSync(ARTIFACTS, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'bitsieve-web-'));
@@ -124,7 +125,7 @@ function makeBadBundles() {
   return ['bad-truncated', 'bad-checksum', 'bad-version', 'bad-missing', 'bad-tokenizer'];
 }
 
-describe('vector queries: the page ranks exactly as the Java search', () => {
+describe('vector queries: the page ranks exactly as the Java search', { skip: SHARED_SKIP }, () => {
   const sst2 = () => join(SHARED, 'embeddings/all-minilm-l6-v2/sst2/test.npy');
 
   for (const kind of ['witq', 'simhash', 'witq-factor']) {
@@ -150,7 +151,7 @@ describe('vector queries: the page ranks exactly as the Java search', () => {
   }
 });
 
-describe('typed text queries embedded in the page', () => {
+describe('typed text queries embedded in the page', { skip: SHARED_SKIP }, () => {
   it('vectors match the Java embedder and results match the Java search on the same vector', async (t) => {
     const long = readJsonl(join(SHARED, 'data/imdb/test.jsonl.gz')).map((r) => r.text).find((t) => t.length > 3000);
     const texts = [
@@ -208,7 +209,7 @@ describe('typed text queries embedded in the page', () => {
   });
 });
 
-describe('bad bundles show a clear message instead of results', () => {
+describe('bad bundles show a clear message instead of results', { skip: SHARED_SKIP }, () => {
   const cases = {
     'bad-truncated': /codes\.bin is truncated: \d+ bytes, the manifest says \d+/,
     'bad-checksum': /docs\.bin is corrupt: its SHA-256 is/,
@@ -230,7 +231,7 @@ describe('bad bundles show a clear message instead of results', () => {
   }
 });
 
-describe('the page as a product (phone-sized viewport, throttled model download)', () => {
+describe('the page as a product (phone-sized viewport, throttled model download)', { skip: SHARED_SKIP }, () => {
   it('shows the model download with its size, takes a query meanwhile, and behaves on a 390 px screen', async (t) => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const errors = [];

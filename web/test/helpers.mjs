@@ -14,10 +14,25 @@ export const CLASSPATH = process.env.BITSIEVE_CLASSPATH
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = join(WEB, 'test-artifacts');
 
+// The shared data folder is required when someone pointed at it (BITSIEVE_SHARED, or Maven passing
+// BITSIEVE_SHARED_REQUIRED=true for BITSIEVE_SHARED / -Dbitsieve.shared); else its absence skips the tests that need it.
+const SHARED_REQUIRED = process.env.BITSIEVE_SHARED_REQUIRED
+  ? process.env.BITSIEVE_SHARED_REQUIRED === 'true' : Boolean(process.env.BITSIEVE_SHARED);
+const SHARED_PRESENT = existsSync(join(SHARED, 'data')) && existsSync(join(SHARED, 'embeddings'));
+
+/**
+ * The reason to skip the tests that need the real datasets (pass it as `{ skip }` to describe/it), or undefined
+ * when they should run: the folder is there, or it was asked for (then requireSetup fails loudly). Prints it once.
+ */
+export const SHARED_SKIP = SHARED_PRESENT || SHARED_REQUIRED ? undefined
+  : `no shared data folder at ${SHARED}: tests that need the real datasets are skipped; `
+    + 'get the data folder and set BITSIEVE_SHARED=/path/to/shared to run them';
+if (SHARED_SKIP) console.log(`# ${SHARED_SKIP}`);
+
 /** Fails loudly (never skips) when something the tests need is missing, saying how to get it. */
 export function requireSetup() {
   const problems = [];
-  if (!existsSync(join(SHARED, 'data'))) problems.push(`no shared data at ${SHARED} (set BITSIEVE_SHARED)`);
+  if (!SHARED_PRESENT) problems.push(`no shared data at ${SHARED} (set BITSIEVE_SHARED)`);
   if (!existsSync(CHROMIUM)) problems.push(`no browser at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM)`);
   if (!existsSync(join(ROOT, 'bitsieve-cli/target/bitsieve-cli.jar')) && !process.env.BITSIEVE_CLASSPATH) {
     problems.push('no CLI jar: build it first (mvn -DskipTests package -pl bitsieve-cli -am), or set BITSIEVE_CLASSPATH');

@@ -1,6 +1,5 @@
 package org.bitsieve.core;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -28,12 +27,8 @@ public final class TestData {
         return new FloatMatrix(data, rows, dim).normalizeRows();
     }
 
+    /** The shared real datasets; skips the calling test when absent and not required (see {@link SharedData}). */
     public static Path shared() {
-        String p = System.getProperty("bitsieve.shared");
-        Path s = p != null ? Path.of(p) : Path.of("..", "..", "shared");
-        if (!Files.isDirectory(s)) {
-            s = Path.of("..", "shared");
-        }
-        return s.toAbsolutePath().normalize();
+        return SharedData.dir();
     }
 }

@@ -36,7 +36,7 @@ class BadInputTest {
     void start(@TempDir Path tmp) throws IOException {
         root = tmp;
         s = new TestServer(tmp.resolve("data"), LIMITS);
-        FloatMatrix m = TestServer.trec(10);
+        FloatMatrix m = TestServer.vectors(10);
         v = m.row(0);
         good = vec(v);
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"c\"}").status());

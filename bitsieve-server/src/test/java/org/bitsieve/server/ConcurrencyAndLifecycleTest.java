@@ -29,7 +29,7 @@ class ConcurrencyAndLifecycleTest {
 
     @Test
     void eightSearchersWhileOneWriterAddsAndDeletes(@TempDir Path tmp) throws Exception {
-        FloatMatrix m = TestServer.trec(2000);
+        FloatMatrix m = TestServer.vectors(2000);
         // one search slot, the strictest gate: the eight searchers take turns, the writer is never held up by them
         try (TestServer s = new TestServer(tmp.resolve("data"), LIMITS, 1)) {
             assertEquals(201, s.post("/v1/collections", "{\"name\": \"busy\", \"floats\": \"f16\"}").status());
@@ -101,7 +101,7 @@ class ConcurrencyAndLifecycleTest {
     @Test
     void gracefulStopFinishesTheRequestInFlightAndRestartKeepsEverything(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
-        FloatMatrix m = TestServer.trec(300);
+        FloatMatrix m = TestServer.vectors(300);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             texts.add("sentence number " + i + " about the weather, the markets and a long walk home in the rain");

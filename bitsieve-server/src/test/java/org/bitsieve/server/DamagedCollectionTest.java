@@ -23,7 +23,7 @@ class DamagedCollectionTest {
     @Test
     void theServerStartsServesTheHealthyAndReportsTheDamaged(@TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("data");
-        String v = TestServer.vec(TestServer.trec(1).row(0));
+        String v = TestServer.vec(TestServer.vectors(1).row(0));
         try (TestServer s = new TestServer(data, ServerConfig.Limits.defaults())) {
             for (String n : new String[] {"good", "corrupt", "nomanifest"}) {
                 assertEquals(201, s.post("/v1/collections", "{\"name\": \"" + n + "\"}").status());

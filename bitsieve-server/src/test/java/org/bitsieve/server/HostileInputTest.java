@@ -38,7 +38,7 @@ class HostileInputTest {
     @BeforeAll
     void start(@TempDir Path tmp) throws IOException {
         s = new TestServer(tmp.resolve("data"), ServerConfig.Limits.defaults());
-        v = TestServer.trec(1).row(0);
+        v = TestServer.vectors(1).row(0);
         good = TestServer.vec(v);
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"c\"}").status());
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"empty\"}").status());

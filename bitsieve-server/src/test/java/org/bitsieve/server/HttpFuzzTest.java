@@ -52,7 +52,7 @@ class HttpFuzzTest {
     static void start() throws IOException, URISyntaxException {
         root = Files.createTempDirectory("bitsieve-http-fuzz");
         server = new TestServer(root.resolve("data"), new ServerConfig.Limits(256 * 1024, 50, 2000, 100), c -> c);
-        String v = TestServer.vec(TestServer.trec(1).row(0));
+        String v = TestServer.vec(TestServer.vectors(1).row(0));
         server.post("/v1/collections", "{\"name\": \"c\"}");
         server.post("/v1/collections/c/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + v + ", \"metadata\": {\"topic\": \"a\"}}]}");
         rawSeeds = new ArrayList<>();

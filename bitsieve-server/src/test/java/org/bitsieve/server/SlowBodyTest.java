@@ -31,7 +31,7 @@ class SlowBodyTest {
     void searchesAreServedWhileSlowBodiesTrickleAndTheSlowOnesGet408(@TempDir Path tmp) throws Exception {
         ServerConfig.Limits limits = ServerConfig.Limits.defaults().withBodyTiming(6, 1024);
         try (TestServer s = new TestServer(tmp.resolve("data"), limits, c -> c.withThreads(8).withConcurrentSearches(2))) {
-            String v = TestServer.vec(TestServer.trec(1).row(0));
+            String v = TestServer.vec(TestServer.vectors(1).row(0));
             assertEquals(201, s.post("/v1/collections", "{\"name\": \"c\"}").status());
             assertEquals(200, s.post("/v1/collections/c/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + v + "}]}").status());
             String search = "{\"vector\": " + v + ", \"k\": 1}";

@@ -128,13 +128,18 @@ final class TestServer implements AutoCloseable {
     // ---------------------------------------------------------------- data
 
     static Path shared() {
-        String p = System.getProperty("bitsieve.shared", System.getenv().getOrDefault("BITSIEVE_SHARED", "../../shared"));
-        Path s = Path.of(p);
-        if (!Files.isDirectory(s.resolve("embeddings/all-minilm-l6-v2"))) {
-            throw new AssertionError("shared reference embeddings not found under " + s.toAbsolutePath()
-                    + " (set -Dbitsieve.shared or BITSIEVE_SHARED)");
+        return org.bitsieve.core.SharedData.dir(); // skips without the data folder unless it was asked for
+    }
+
+    /**
+     * Valid 384-d input vectors for tests that check the server, not search quality: the first TREC rows when the
+     * shared data is there (or required, see SharedData), else seeded synthetic unit vectors with structure.
+     */
+    static FloatMatrix vectors(int rows) throws IOException {
+        if (org.bitsieve.core.SharedData.available() || Boolean.getBoolean("bitsieve.sharedRequired")) {
+            return trec(rows);
         }
-        return s;
+        return org.bitsieve.core.TestData.clustered(rows, 384, 7);
     }
 
     /** The first rows of the reference TREC train embeddings (all-MiniLM-L6-v2, float16 on disk). */

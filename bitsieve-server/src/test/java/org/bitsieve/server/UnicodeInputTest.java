@@ -42,7 +42,7 @@ class UnicodeInputTest {
     void start(@TempDir Path tmp) throws IOException {
         data = tmp.resolve("data");
         s = new TestServer(data, ServerConfig.Limits.defaults());
-        good = TestServer.vec(TestServer.trec(1).row(0));
+        good = TestServer.vec(TestServer.vectors(1).row(0));
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"u\"}").status());
     }
 

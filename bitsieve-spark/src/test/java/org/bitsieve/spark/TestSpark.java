@@ -39,10 +39,6 @@ final class TestSpark {
 
     /** The shared datasets folder (BITSIEVE_SHARED / -Dbitsieve.shared). */
     static Path shared() {
-        String p = System.getProperty("bitsieve.shared");
-        if (p == null) {
-            p = System.getenv("BITSIEVE_SHARED");
-        }
-        return Path.of(p == null ? "../../shared" : p);
+        return org.bitsieve.core.SharedData.dir(); // skips without the data folder unless it was asked for
     }
 }

@@ -39,6 +39,7 @@ class BenchCommandTest {
 
     @Test
     void shippedEncoderHoldsUpOnStsRetrievalAndTrec() throws Exception {
+        org.bitsieve.core.SharedData.dir(); // the benchmark reads the real datasets
         assertEquals(0, run("bench", "--datasets", "trec", "--baselines", "none", "-b", "256", "-q", "-o", dir.toString()));
         JsonNode r = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
         JsonNode sts = r.get("stsb");
@@ -85,6 +86,7 @@ class BenchCommandTest {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(2, Main.run("bench", "--datasets", "nope", "-o", dir.toString()));
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown classification set 'nope'"), err.toString(StandardCharsets.UTF_8));
+            org.bitsieve.core.SharedData.dir(); // without the data the bench stops at the missing datasets first
             assertEquals(2, Main.run("bench", "-b", "64", "--baselines", "none", "-o", dir.toString()));
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("shipped budgets: [128, 256, 512]"), err.toString(StandardCharsets.UTF_8));
         } finally {
@@ -97,7 +99,7 @@ class BenchCommandTest {
         // an encoder that is not the shipped one (fitted on TREC's train split, seed 7), named as fit --general names it
         Path enc = dir.resolve("enc");
         Files.createDirectories(enc);
-        Path trec = org.bitsieve.cli.Inputs.shared().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
+        Path trec = org.bitsieve.core.SharedData.dir().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
         assertEquals(0, run("fit", trec.toString(), "-b", "128", "--seed", "7", "-o", enc.resolve("all-minilm-l6-v2-128.bse").toString()));
         Path out = dir.resolve("out");
         assertEquals(0, run("bench", "--encoders", enc.toString(), "-b", "128", "--datasets", "trec", "--tasks", "classification",

@@ -114,7 +114,7 @@ class ServeCommandTest {
 
     @Test
     void acknowledgedWritesSurviveKill9AndSigtermStopsGracefully(@TempDir Path tmp) throws Exception {
-        Path shared = Path.of(System.getProperty("bitsieve.shared", "../../shared"));
+        Path shared = org.bitsieve.core.SharedData.dir();
         FloatMatrix m = Npy.read(shared.resolve("embeddings/all-minilm-l6-v2/sst2/train.npy"));
         Run n = run("", "keys", "new", "--role", "write");
         String key = n.out().lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).strip();

@@ -46,7 +46,6 @@ class QualityTest {
         Path shared = TestData.shared();
         Path emb = shared.resolve("embeddings/all-minilm-l6-v2/mr");
         Path data = shared.resolve("data/mr");
-        assertTrue(Files.isDirectory(emb), "the shared datasets must be present at " + shared);
         FloatMatrix train = Npy.read(emb.resolve("train.npy"));
         FloatMatrix test = Npy.read(emb.resolve("test.npy"));
         Evaluator ev = new Evaluator(train, labels(data.resolve("train.jsonl.gz")), test, labels(data.resolve("test.jsonl.gz")), 42);
