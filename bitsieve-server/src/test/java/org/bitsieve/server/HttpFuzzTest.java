@@ -3,7 +3,7 @@ package org.bitsieve.server;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bitsieve.server.fuzz.FuzzLoop;
+import org.bitsieve.core.io.fuzz.FuzzLoop;
 import org.bitsieve.server.fuzz.RawMutator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,6 @@
 package org.bitsieve.store;
 
-import org.bitsieve.store.fuzz.FuzzLoop;
+import org.bitsieve.core.io.fuzz.FuzzLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

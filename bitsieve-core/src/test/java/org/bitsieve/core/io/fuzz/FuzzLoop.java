@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * {@link Random} derived from (seed, try), so a failing try replays alone. System properties (Maven {@code -D}
  * reaches the test JVM): {@code bitsieve.fuzz.tries} (default: the test's CI count), {@code bitsieve.fuzz.seconds}
  * (stop each test's loop after that long), {@code bitsieve.fuzz.seed} (default: a fixed seed; {@code random} for a new one per run) and
- * {@code bitsieve.fuzz.try} (run that one try only). A failure names the seed and the try. The same class, in the
- * same shape, is in each module's test tree.
+ * {@code bitsieve.fuzz.try} (run that one try only). A failure names the seed and the try. The store's and the
+ * server's fuzz tests use it too, through core's test-jar.
  */
 public final class FuzzLoop {
     /** One try: generate an input from {@code r} and check the property, failing with an assertion. */
