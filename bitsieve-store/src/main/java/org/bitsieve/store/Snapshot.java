@@ -284,6 +284,8 @@ public final class Snapshot {
             for (int i = 0; i < nq; i++) {
                 SearchRequest r = reqs.get(i);
                 qs[i].column = r.filterField() == null ? null : v.part().column(r.filterField(), v.rows());
+                Part part = v.part();
+                qs[i].where = r.where() == null ? null : row -> r.where().testJson(part.metadata(row));
                 qs[i].invNorms = scorers[i] != null && scorers[i].normalized() ? v.part().inverseNorms(shared.encoder(), v.rows()) : null;
             }
             Scan.range(v, a, b, qs);
