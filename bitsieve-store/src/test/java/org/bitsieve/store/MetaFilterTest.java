@@ -121,5 +121,27 @@ class MetaFilterTest {
         }
     }
 
+    @Test
+    void jsonFormParsesRoundTripsAndNamesErrors() throws Exception {
+        JsonNode m = m();
+        MetaFilter f = org.bitsieve.store.filter.MetaFilterJson.parse("""
+                {"and": [{"field": "i", "op": "gte", "value": 7},
+                         {"or": [{"field": "s", "contains": "pie"}, {"field": "d", "in": [1, 2.5]}]},
+                         {"not": {"field": "u", "notIn": ["%s"]}}]}""".formatted(U));
+        assertTrue(f.test(m));
+        MetaFilter back = org.bitsieve.store.filter.MetaFilterJson.parse(org.bitsieve.store.filter.MetaFilterJson.toJson(f));
+        assertEquals(org.bitsieve.store.filter.MetaFilterJson.toJson(f), org.bitsieve.store.filter.MetaFilterJson.toJson(back));
+        assertTrue(back.test(m));
+        assertFalse(org.bitsieve.store.filter.MetaFilterJson.parse("{\"field\":\"f\",\"op\":\"gt\",\"value\":0.1}").test(m));
+        for (String bad : List.of("[]", "{}", "{\"field\":\"a\",\"op\":\"like\",\"value\":1}",
+                "{\"field\":\"a\",\"op\":\"eq\",\"value\":true}", "{\"field\":\"a\",\"in\":[]}",
+                "{\"and\":[{\"field\":\"a\",\"op\":\"eq\",\"value\":1}]}", "{\"field\":\"a\",\"contains\":3}",
+                "{\"field\":\"a\",\"op\":\"eq\",\"value\":1,\"extra\":2}", "{\"not\":[]}", "{nope")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> org.bitsieve.store.filter.MetaFilterJson.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("filter"), e.getMessage());
+        }
+    }
+
     private static List<String> ids(List<Hit> hs) { return hs.stream().map(Hit::id).toList(); }
 }
