@@ -21,12 +21,56 @@ import java.util.UUID;
  * positive test (equal, greater, less, in, contains) and passes the negative ones (not equal, not in).
  */
 public sealed interface MetaFilter {
+    /** A document's metadata field by field: the value node of a field, or null when absent (or JSON null). */
+    @FunctionalInterface
+    interface Fields {
+        JsonNode get(String field);
+    }
+
+    /**
+     * Whether a document passes, its fields read through {@code fields}. The scan reads them from per-field
+     * columns parsed once per segment, so a candidate row costs a few array reads, not a JSON parse.
+     */
+    boolean test(Fields fields);
+
     /** Whether a metadata object (null for a document without metadata) passes. */
-    boolean test(JsonNode metadata);
+    default boolean test(JsonNode metadata) {
+        return test(f -> Json.field(metadata, f));
+    }
 
     /** Whether metadata given as JSON text (as the store keeps it) passes. */
     default boolean testJson(String metadataJson) {
         return test(Json.parse(metadataJson));
+    }
+
+    /** The metadata fields this filter reads. */
+    default java.util.Set<String> fields() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        collect(this, out);
+        return out;
+    }
+
+    private static void collect(MetaFilter f, java.util.Set<String> out) {
+        if (f instanceof Compare c) {
+            out.add(c.field());
+        } else if (f instanceof In in) {
+            out.add(in.field());
+        } else if (f instanceof Contains c) {
+            out.add(c.field());
+        } else if (f instanceof And a) {
+            collect(a.left(), out);
+            collect(a.right(), out);
+        } else if (f instanceof Or o) {
+            collect(o.left(), out);
+            collect(o.right(), out);
+        } else if (f instanceof Not n) {
+            collect(n.inner(), out);
+        }
+    }
+
+    /** One field of metadata JSON text, as filters see it (decimals exact), or null when absent. */
+    static JsonNode fieldOf(String metadataJson, String field) {
+        return Json.field(Json.parse(metadataJson), field);
     }
 
     enum Op { EQ, NE, GT, GTE, LT, LTE }
@@ -39,8 +83,8 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) {
-            JsonNode v = Json.field(m, field);
+        public boolean test(Fields m) {
+            JsonNode v = m.get(field);
             if (v == null) {
                 return op == Op.NE;
             }
@@ -70,8 +114,8 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) {
-            JsonNode v = Json.field(m, field);
+        public boolean test(Fields m) {
+            JsonNode v = m.get(field);
             if (v == null) {
                 return negated;
             }
@@ -94,8 +138,8 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) {
-            JsonNode v = Json.field(m, field);
+        public boolean test(Fields m) {
+            JsonNode v = m.get(field);
             if (v == null) {
                 return false;
             }
@@ -113,7 +157,7 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) { return left.test(m) && right.test(m); }
+        public boolean test(Fields m) { return left.test(m) && right.test(m); }
     }
 
     record Or(MetaFilter left, MetaFilter right) implements MetaFilter {
@@ -123,7 +167,7 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) { return left.test(m) || right.test(m); }
+        public boolean test(Fields m) { return left.test(m) || right.test(m); }
     }
 
     record Not(MetaFilter inner) implements MetaFilter {
@@ -132,7 +176,7 @@ public sealed interface MetaFilter {
         }
 
         @Override
-        public boolean test(JsonNode m) { return !inner.test(m); }
+        public boolean test(Fields m) { return !inner.test(m); }
     }
 
     static MetaFilter eq(String f, Object v) { return new Compare(f, Op.EQ, v); }
@@ -201,6 +245,9 @@ public sealed interface MetaFilter {
             if (wanted instanceof Number n) {
                 if (!stored.isNumber()) {
                     throw mismatch(field, stored, "number");
+                }
+                if ((n instanceof Integer || n instanceof Long) && stored.isIntegralNumber() && stored.canConvertToLong()) {
+                    return Long.compare(stored.longValue(), n.longValue()); // the common case, without BigDecimals
                 }
                 return stored.decimalValue().compareTo(decimal(n));
             }
