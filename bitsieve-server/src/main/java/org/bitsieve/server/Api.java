@@ -323,6 +323,9 @@ final class Api {
 
     void getDocuments(Context ctx) throws IOException {
         Bodies.Ids b = body(ctx, Bodies.Ids.class);
+        if (b.where() != null) {
+            throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field 'where' (it belongs to documents/delete and search)");
+        }
         List<String> ids = checks.ids(b);
         boolean vectors = Boolean.TRUE.equals(b.includeVectors());
         Bodies.Documents r = colls.use(ctx.pathParam("name"), h -> {
@@ -360,6 +363,25 @@ final class Api {
         if (b.includeVectors() != null) {
             throw new ApiError(ApiError.Code.UNKNOWN_FIELD, "unknown field 'include_vectors' (it belongs to documents/get)");
         }
+        if (b.where() != null) {
+            // delete by filter: every document is checked before the one batch is written, so an error deletes nothing
+            if (b.ids() != null) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "give either 'ids' or 'where', not both");
+            }
+            org.bitsieve.store.filter.MetaFilter where = Queries.where(b.where());
+            Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
+                int n;
+                try {
+                    n = h.coll.deleteWhere(where);
+                } catch (IllegalArgumentException e) {
+                    throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'where': " + e.getMessage());
+                }
+                return new Bodies.DeleteResult(n, h.coll.count());
+            });
+            metrics.documentsDeleted.add(r.deleted());
+            reply(ctx, 200, r);
+            return;
+        }
         List<String> ids = checks.ids(b);
         Bodies.DeleteResult r = colls.use(ctx.pathParam("name"), h -> {
             int n = h.coll.delete(ids);
@@ -373,9 +395,10 @@ final class Api {
 
     void search(Context ctx) throws IOException {
         Bodies.Search b = body(ctx, Bodies.Search.class);
+        org.bitsieve.store.filter.MetaFilter where = Queries.where(b.where());
         Bodies.SearchResult r = colls.use(ctx.pathParam("name"), h -> {
-            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
-            List<Hit> hits = scanning(() -> h.coll.search(req));
+            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter()).where(where);
+            List<Hit> hits = scanning(() -> Queries.filtering(where, () -> h.coll.search(req)));
             return new Bodies.SearchResult(Queries.hits(hits));
         });
         metrics.searches.increment();

@@ -29,11 +29,11 @@ final class Bodies {
 
     record WriteDocuments(List<DocumentIn> documents, String mode) {}
 
-    record Ids(List<String> ids, Boolean includeVectors) {}
+    record Ids(List<String> ids, Boolean includeVectors, JsonNode where) {}
 
     record Filter(String field, JsonNode value) {}
 
-    record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter) {}
+    record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, JsonNode where) {}
 
     record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField) {}
 

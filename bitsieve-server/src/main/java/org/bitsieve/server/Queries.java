@@ -81,6 +81,31 @@ final class Queries {
         return req;
     }
 
+    /** The typed filter of a {@code where} field (its JSON form is {@code MetaFilterJson}'s), or null. */
+    static org.bitsieve.store.filter.MetaFilter where(JsonNode where) {
+        if (where == null) {
+            return null;
+        }
+        StrictText.check("where", where);
+        try {
+            return org.bitsieve.store.filter.MetaFilterJson.parse(where);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'where': " + e.getMessage());
+        }
+    }
+
+    /** Runs work that evaluates a typed filter: a type mismatch it meets (number vs string) is the caller's error. */
+    static <T> T filtering(org.bitsieve.store.filter.MetaFilter f, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (IllegalArgumentException e) {
+            if (f == null) {
+                throw e;
+            }
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'where': " + e.getMessage());
+        }
+    }
+
     /**
      * The store refuses a vote when no neighbour carries the label field (an empty collection included); that is
      * an answer, not a fault: 200 with {@code label: null}, no votes, and the neighbours that were found.

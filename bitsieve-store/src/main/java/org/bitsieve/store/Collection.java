@@ -416,6 +416,24 @@ public final class Collection implements AutoCloseable {
     }
 
     /**
+     * Deletes every document whose metadata passes the filter, in one atomic batch; returns how many. Holding
+     * the writer's lock between reading the snapshot and writing keeps a concurrent add from slipping between.
+     * The filter is checked on every document before anything is written, so a type mismatch writes nothing.
+     */
+    public synchronized int deleteWhere(org.bitsieve.store.filter.MetaFilter filter) throws IOException {
+        if (filter == null) {
+            throw new IllegalArgumentException("delete by filter needs a filter");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        snapshot().forEachDoc(d -> {
+            if (filter.testJson(d.metadataJson())) {
+                ids.add(d.id());
+            }
+        });
+        return ids.isEmpty() ? 0 : delete(ids);
+    }
+
+    /**
      * Applies a batch atomically and durably: when this returns, the batch is in the fsynced log and visible
      * to new snapshots. Returns how many existing documents the batch deleted or replaced.
      */

@@ -19,6 +19,7 @@ abstract class Part {
     final int number;
     final int stride;
     private final ConcurrentMap<String, String[]> columns = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, com.fasterxml.jackson.databind.JsonNode[]> typedColumns = new ConcurrentHashMap<>();
 
     Part(int number, int stride) {
         this.number = number;
@@ -73,6 +74,25 @@ abstract class Part {
             built[r] = v == null ? null : intern.computeIfAbsent(v, x -> x);
         }
         columns.put(field, built);
+        return built;
+    }
+
+    /**
+     * A metadata field's JSON value for rows {@code [0, rows)} (null where absent), for typed filters: parsed once
+     * and cached like {@link #column}, so the scan asks a filter about a candidate row without parsing JSON.
+     */
+    com.fasterxml.jackson.databind.JsonNode[] typedColumn(String field, int rows) {
+        com.fasterxml.jackson.databind.JsonNode[] c = typedColumns.get(field);
+        if (c != null && c.length >= rows) {
+            return c;
+        }
+        com.fasterxml.jackson.databind.JsonNode[] built = new com.fasterxml.jackson.databind.JsonNode[rows];
+        byte[][] metas = metadataRows(rows);
+        for (int r = 0; r < rows; r++) {
+            built[r] = metas[r] == null || metas[r].length == 0 ? null
+                    : org.bitsieve.store.filter.MetaFilter.fieldOf(new String(metas[r], java.nio.charset.StandardCharsets.UTF_8), field);
+        }
+        typedColumns.put(field, built);
         return built;
     }
 

@@ -22,6 +22,8 @@ final class Scan {
         float[] invNorms;
         String[] column;
         final String want;
+        /** The typed filter for the current view's rows, or null; asked only about heap candidates. */
+        java.util.function.IntPredicate where;
         final FloatHeap heap;
 
         Query(long[] code, QuantizedLut table, String want, FloatHeap heap) {
@@ -45,16 +47,16 @@ final class Scan {
             int n = Math.min(tile, to - t0);
             for (Query q : queries) {
                 if (q.code != null) {
-                    hamming(a, words, n, t0, q.code, del, q.column, q.want, base, q.heap);
+                    hamming(a, words, n, t0, q.code, del, q.column, q.want, q.where, base, q.heap);
                 } else {
-                    asymmetric(a, words, n, t0, q.table, q.invNorms, del, q.column, q.want, base, q.heap);
+                    asymmetric(a, words, n, t0, q.table, q.invNorms, del, q.column, q.want, q.where, base, q.heap);
                 }
             }
         }
     }
 
     /** Hamming over {@code n} codes from row r0: score = -distance. */
-    static void hamming(long[] a, int words, int n, int r0, long[] q, long[] del, String[] column, String want, int base,
+    static void hamming(long[] a, int words, int n, int r0, long[] q, long[] del, String[] column, String want, java.util.function.IntPredicate where, int base,
                         FloatHeap heap) {
         // compare distances as ints: score -d beats the heap's worst score w exactly when d < -w
         int limit = limit(heap);
@@ -69,7 +71,7 @@ final class Scan {
                         + Long.bitCount(a[o + 2] ^ q2) + Long.bitCount(a[o + 3] ^ q3);
                 if (d < limit) {
                     int r = o >>> 2;
-                    if (accept(del, column, want, r)) {
+                    if (accept(del, column, want, where, r)) {
                         heap.offer(-d, base + r);
                         limit = limit(heap);
                     }
@@ -85,7 +87,7 @@ final class Scan {
             for (int o = r0 * 5, r = r0; o < end; o += 5, r++) {
                 int d = Long.bitCount(a[o] ^ q0) + Long.bitCount(a[o + 1] ^ q1)
                         + Long.bitCount(a[o + 2] ^ q2) + Long.bitCount(a[o + 3] ^ q3) + Long.bitCount(a[o + 4] ^ q4);
-                if (d < limit && accept(del, column, want, r)) {
+                if (d < limit && accept(del, column, want, where, r)) {
                     heap.offer(-d, base + r);
                     limit = limit(heap);
                 }
@@ -97,7 +99,7 @@ final class Scan {
             for (int w = 0; w < words; w++) {
                 d += Long.bitCount(a[o + w] ^ q[w]);
             }
-            if (d < limit && accept(del, column, want, r0 + i)) {
+            if (d < limit && accept(del, column, want, where, r0 + i)) {
                 heap.offer(-d, base + r0 + i);
                 limit = limit(heap);
             }
@@ -115,15 +117,15 @@ final class Scan {
      * equal the core's reference loop. Deleted rows and the filter are checked only for codes entering the heap.
      */
     static void asymmetric(long[] a, int words, int n, int r0, QuantizedLut lut, float[] invNorms, long[] del,
-                           String[] column, String want, int base, FloatHeap heap) {
-        QuantizedLut.RowFilter filter = del == null && column == null ? null : r -> accept(del, column, want, r);
+                           String[] column, String want, java.util.function.IntPredicate where, int base, FloatHeap heap) {
+        QuantizedLut.RowFilter filter = del == null && column == null && where == null ? null : r -> accept(del, column, want, where, r);
         lut.scan(a, words, r0, r0 + n, invNorms, heap, base, filter);
     }
 
-    private static boolean accept(long[] del, String[] column, String want, int r) {
+    private static boolean accept(long[] del, String[] column, String want, java.util.function.IntPredicate where, int r) {
         if (del != null && ((del[r >>> 6] >>> r) & 1L) != 0) {
             return false;
         }
-        return column == null || want.equals(column[r]);
+        return (column == null || want.equals(column[r])) && (where == null || where.test(r));
     }
 }

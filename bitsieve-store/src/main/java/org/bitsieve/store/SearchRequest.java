@@ -1,12 +1,15 @@
 package org.bitsieve.store;
 
+import org.bitsieve.store.filter.MetaFilter;
+
 /**
  * A top-k query. {@code oversample > 1} re-ranks the best {@code k * oversample} codes by the exact cosine of
  * the stored float vectors (the collection must keep them). A filter keeps only documents whose metadata
- * field equals the value (compared as text: {@code label=1} matches {@code "label": 1} and {@code "label": "1"}).
+ * field equals the value (compared as text: {@code label=1} matches {@code "label": 1} and {@code "label": "1"});
+ * {@link #where} adds a typed {@link MetaFilter}.
  */
 public record SearchRequest(float[] vector, int k, SearchMode mode, int oversample, String filterField, String filterValue,
-                            int threads) {
+                            int threads, MetaFilter where) {
     public SearchRequest {
         if (vector == null) {
             throw new IllegalArgumentException("a search needs a query vector");
@@ -25,18 +28,29 @@ public record SearchRequest(float[] vector, int k, SearchMode mode, int oversamp
         }
     }
 
+    /** Without a typed filter: the form every caller used before {@link #where} existed. */
+    public SearchRequest(float[] vector, int k, SearchMode mode, int oversample, String filterField, String filterValue, int threads) {
+        this(vector, k, mode, oversample, filterField, filterValue, threads, null);
+    }
+
     public static SearchRequest of(float[] vector, int k) {
         return new SearchRequest(vector, k, SearchMode.ASYMMETRIC, 1, null, null, 0);
     }
 
-    public SearchRequest mode(SearchMode m) { return new SearchRequest(vector, k, m, oversample, filterField, filterValue, threads); }
+    public SearchRequest mode(SearchMode m) { return new SearchRequest(vector, k, m, oversample, filterField, filterValue, threads, where); }
 
-    public SearchRequest oversample(int o) { return new SearchRequest(vector, k, mode, o, filterField, filterValue, threads); }
+    public SearchRequest oversample(int o) { return new SearchRequest(vector, k, mode, o, filterField, filterValue, threads, where); }
 
-    public SearchRequest filter(String field, String value) { return new SearchRequest(vector, k, mode, oversample, field, value, threads); }
+    public SearchRequest filter(String field, String value) { return new SearchRequest(vector, k, mode, oversample, field, value, threads, where); }
 
     /** Scan threads for this query (0 = the collection's default, all cores). */
-    public SearchRequest threads(int t) { return new SearchRequest(vector, k, mode, oversample, filterField, filterValue, t); }
+    public SearchRequest threads(int t) { return new SearchRequest(vector, k, mode, oversample, filterField, filterValue, t, where); }
 
-    public SearchRequest k(int kk) { return new SearchRequest(vector, kk, mode, oversample, filterField, filterValue, threads); }
+    /**
+     * Keeps only documents whose metadata passes a typed filter (together with the text filter, if any). The
+     * filter is evaluated inside the scan, so the top k is over matching documents.
+     */
+    public SearchRequest where(MetaFilter f) { return new SearchRequest(vector, k, mode, oversample, filterField, filterValue, threads, f); }
+
+    public SearchRequest k(int kk) { return new SearchRequest(vector, kk, mode, oversample, filterField, filterValue, threads, where); }
 }

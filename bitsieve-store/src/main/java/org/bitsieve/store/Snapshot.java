@@ -284,11 +284,21 @@ public final class Snapshot {
             for (int i = 0; i < nq; i++) {
                 SearchRequest r = reqs.get(i);
                 qs[i].column = r.filterField() == null ? null : v.part().column(r.filterField(), v.rows());
+                qs[i].where = r.where() == null ? null : rowFilter(r.where(), v);
                 qs[i].invNorms = scorers[i] != null && scorers[i].normalized() ? v.part().inverseNorms(shared.encoder(), v.rows()) : null;
             }
             Scan.range(v, a, b, qs);
         }
         return heaps;
+    }
+
+    /** A typed filter over one view's rows, reading the per-field columns the part caches. */
+    private static java.util.function.IntPredicate rowFilter(org.bitsieve.store.filter.MetaFilter f, View v) {
+        Map<String, com.fasterxml.jackson.databind.JsonNode[]> cols = new java.util.HashMap<>();
+        for (String field : f.fields()) {
+            cols.put(field, v.part().typedColumn(field, v.rows()));
+        }
+        return row -> f.test(field -> cols.get(field)[row]);
     }
 
     /** Exact cosine of the stored float vectors with the query, best first. */

@@ -1,0 +1,27 @@
+package org.bitsieve.langchain4j;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.EmbeddingStoreWithFilteringIT;
+
+/** LangChain4j's {@code EmbeddingStoreWithFilteringIT}, unmodified, against the remote store and a server in this JVM. */
+class RemoteWithFilteringTest extends EmbeddingStoreWithFilteringIT {
+    private BitsieveRemoteEmbeddingStore store;
+
+    @Override
+    protected EmbeddingStore<TextSegment> embeddingStore() {
+        // created on first use (the suite's own @BeforeEach asks for it): a fresh collection per test
+        if (store == null) {
+            store = RemoteServer.store();
+        }
+        return store;
+    }
+
+    @Override
+    protected EmbeddingModel embeddingModel() { return TestStores.MODEL; }
+
+    /** As for the embedded store: the server implements ContainsString. */
+    @Override
+    protected boolean supportsContains() { return true; }
+}

@@ -1,0 +1,23 @@
+package org.bitsieve.langchain4j;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.EmbeddingStoreWithRemovalIT;
+
+/** LangChain4j's {@code EmbeddingStoreWithRemovalIT}, unmodified, against the remote store and a server in this JVM. */
+class RemoteWithRemovalTest extends EmbeddingStoreWithRemovalIT {
+    private BitsieveRemoteEmbeddingStore store;
+
+    @Override
+    protected EmbeddingStore<TextSegment> embeddingStore() {
+        // created on first use (the suite's own @BeforeEach asks for it): a fresh collection per test
+        if (store == null) {
+            store = RemoteServer.store();
+        }
+        return store;
+    }
+
+    @Override
+    protected EmbeddingModel embeddingModel() { return TestStores.MODEL; }
+}
