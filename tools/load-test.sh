@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of `bitsieve serve` on loopback with wrk (bounded: about 4 minutes plus setup).
 #   tools/load-test.sh [--duration 20] [--warmup 15] [--mixed 60] [--connections 16] [--docs 100000]
-# Builds the CLI (package, never install), starts a server on a free loopback port with a temporary data folder,
+# Builds the CLI and bitsieve-bench (package, never install), starts a server on a free loopback port with a temporary data folder,
 # fills a collection with 100,000 reference embeddings (../shared/embeddings, all-MiniLM-L6-v2), then runs:
 #   1. search, vector query, k = 10, asymmetric (the default mode)        -> requests/s, p50/p99
 #   2. search, vector query, k = 10, Hamming mode                         -> requests/s, p50/p99
@@ -39,8 +39,10 @@ E="$SHARED/embeddings/all-minilm-l6-v2"
 [[ -d "$E" ]] || { echo "reference embeddings not found at $E (set BITSIEVE_SHARED)" >&2; exit 2; }
 
 cd "$ROOT"
-if [[ ! -f bitsieve-cli/target/bitsieve-cli.jar || -n "$(find . -path ./bitsieve-cli/target -prune -o -newer bitsieve-cli/target/bitsieve-cli.jar -name '*.java' -print -quit)" ]]; then
-  mvn -q -B -DskipTests -pl bitsieve-cli -am package >&2
+# the CLI for the server, bitsieve-bench's benchmarks.jar for LoadFixtures; rebuilt when a source is newer
+stale() { [[ ! -f "$1" || -n "$(find . -path '*/target' -prune -o -newer "$1" -name '*.java' -print -quit)" ]]; }
+if stale bitsieve-cli/target/bitsieve-cli.jar || stale bitsieve-bench/target/benchmarks.jar; then
+  mvn -q -B -DskipTests -pl bitsieve-cli,bitsieve-bench -am package >&2
 fi
 CP="$ROOT/bitsieve-cli/target/bitsieve-cli.jar:$ROOT/bitsieve-cli/target/lib/*"
 JAVA=(java -Dai.djl.offline=true -cp "$CP")
@@ -66,7 +68,7 @@ SERVER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "listening on" "$WORK/serve.out" || { cat "$WORK/serve.err" >&2; exit 1; }
 
-FIX=("${JAVA[@]}" org.bitsieve.server.bench.LoadFixtures)
+FIX=(java -cp "$ROOT/bitsieve-bench/target/benchmarks.jar" org.bitsieve.bench.server.LoadFixtures)
 "${FIX[@]}" populate "$URL" "$BITSIEVE_KEY" load "$DOCS" "$E/imdb/train.npy" "$E/imdb/test.npy" "$E/emotion/train.npy" \
   "$E/banking77/train.npy" "$E/mr/train.npy" "$E/subj/train.npy" "$E/agnews/test.npy" "$E/sst2/train.npy" >&2
 # queries from sets that are not in the collection

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Search latency while slow-body connections are open (issue: slow request bodies stopped all service).
 #   tools/slow-body-test.sh [--slow 64] [--duration 20] [--connections 4] [--docs 10000]
-# Builds the CLI (package, never install), starts `bitsieve serve` on a free loopback port with a temporary data
+# Builds the CLI and bitsieve-bench (package, never install), starts `bitsieve serve` on a free loopback port with a temporary data
 # folder (SERVER_ARGS adds serve flags, e.g. "--threads 8"), fills a collection with reference embeddings, then:
 #   1. baseline: wrk searches (vector query, k = 10) for --duration seconds        -> p50/p99, non-2xx
 #   2. the same while --slow sockets with a valid read-only key each send request headers and then one body byte
@@ -26,8 +26,10 @@ E="$SHARED/embeddings/all-minilm-l6-v2"
 [[ -d "$E" ]] || { echo "reference embeddings not found at $E (set BITSIEVE_SHARED)" >&2; exit 2; }
 
 cd "$ROOT"
-if [[ ! -f bitsieve-cli/target/bitsieve-cli.jar || -n "$(find . -path ./bitsieve-cli/target -prune -o -newer bitsieve-cli/target/bitsieve-cli.jar -name '*.java' -print -quit)" ]]; then
-  mvn -q -B -DskipTests -pl bitsieve-cli -am package >&2
+# the CLI for the server, bitsieve-bench's benchmarks.jar for LoadFixtures; rebuilt when a source is newer
+stale() { [[ ! -f "$1" || -n "$(find . -path '*/target' -prune -o -newer "$1" -name '*.java' -print -quit)" ]]; }
+if stale bitsieve-cli/target/bitsieve-cli.jar || stale bitsieve-bench/target/benchmarks.jar; then
+  mvn -q -B -DskipTests -pl bitsieve-cli,bitsieve-bench -am package >&2
 fi
 CP="$ROOT/bitsieve-cli/target/bitsieve-cli.jar:$ROOT/bitsieve-cli/target/lib/*"
 JAVA=(java -Dai.djl.offline=true -cp "$CP")
@@ -55,7 +57,7 @@ SERVER_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "listening on" "$WORK/serve.out" || { cat "$WORK/serve.err" >&2; exit 1; }
 
-FIX=("${JAVA[@]}" org.bitsieve.server.bench.LoadFixtures)
+FIX=(java -cp "$ROOT/bitsieve-bench/target/benchmarks.jar" org.bitsieve.bench.server.LoadFixtures)
 "${FIX[@]}" populate "$URL" "$BITSIEVE_KEY" load "$DOCS" "$E/imdb/train.npy" >&2
 "${FIX[@]}" bodies "$WORK/bodies" "$E/trec/train.npy"
 export BITSIEVE_LUA_DIR="$ROOT/tools/load" BITSIEVE_DIR="$WORK/bodies" BITSIEVE_COLLECTION=load

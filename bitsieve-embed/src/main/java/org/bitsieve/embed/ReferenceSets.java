@@ -14,14 +14,17 @@ import java.util.stream.Stream;
  * The reference embeddings under {@code shared/embeddings/<model>/<dataset>/<split>.npy} and the texts they were
  * made from ({@code shared/data/<dataset>/<file>.jsonl.gz}, row i = line i). See shared/embeddings/README.md
  * for the field rules encoded in {@link #of}.
+ *
+ * <p>Public for the conformance check and embedding benchmark in bitsieve-bench
+ * ({@code org.bitsieve.bench.embed.Conformance}, {@code EmbedBench}); not used by the embedder itself.
  */
-final class ReferenceSets {
+public final class ReferenceSets {
     /** One reference file and where its texts are. */
-    record RefSet(String dataset, String split, Path vectors, Path texts, String field) {
-        String label() { return dataset + "/" + split; }
+    public record RefSet(String dataset, String split, Path vectors, Path texts, String field) {
+        public String label() { return dataset + "/" + split; }
 
         /** Rows spread evenly over the file (long and short texts alike), always including row 0. */
-        Sample sample(int n) throws IOException {
+        public Sample sample(int n) throws IOException {
             List<String> all = TextInput.read(texts, TextInput.Format.JSONL, field);
             FloatMatrix ref = Npy.read(vectors);
             if (ref.rows() != all.size()) {
@@ -39,7 +42,7 @@ final class ReferenceSets {
         }
     }
 
-    record Sample(RefSet set, int[] rows, List<String> texts, FloatMatrix reference) {}
+    public record Sample(RefSet set, int[] rows, List<String> texts, FloatMatrix reference) {}
 
     private ReferenceSets() {}
 
@@ -47,7 +50,7 @@ final class ReferenceSets {
      * The shared folder: system property {@code bitsieve.shared} (the parent pom sets it), else the first of
      * ../shared and ../../shared that exists (run from the checkout root or from a module folder).
      */
-    static Path sharedDir() {
+    public static Path sharedDir() {
         String prop = System.getProperty("bitsieve.shared");
         if (prop != null && Files.isDirectory(Path.of(prop, "embeddings"))) {
             return Path.of(prop);
@@ -60,7 +63,7 @@ final class ReferenceSets {
         return Path.of(prop != null ? prop : "../shared");
     }
 
-    static RefSet of(Path shared, String model, String dataset, String split) {
+    public static RefSet of(Path shared, String model, String dataset, String split) {
         Path vectors = shared.resolve("embeddings").resolve(model).resolve(dataset).resolve(split + ".npy");
         Path data = shared.resolve("data").resolve(dataset);
         String file = split;
@@ -75,7 +78,7 @@ final class ReferenceSets {
     }
 
     /** Every reference file of a model, sorted by dataset and split. */
-    static List<RefSet> all(Path shared, String model) throws IOException {
+    public static List<RefSet> all(Path shared, String model) throws IOException {
         Path root = shared.resolve("embeddings").resolve(model);
         List<RefSet> sets = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root, 2)) {
@@ -103,7 +106,7 @@ final class ReferenceSets {
     }
 
     /** Cosine of row i of x with row i of y, for every row. */
-    static double[] rowCosines(FloatMatrix x, FloatMatrix y) {
+    public static double[] rowCosines(FloatMatrix x, FloatMatrix y) {
         double[] c = new double[x.rows()];
         for (int i = 0; i < c.length; i++) {
             c[i] = cosine(x.data(), x.offset(i), y.data(), y.offset(i), x.dim());

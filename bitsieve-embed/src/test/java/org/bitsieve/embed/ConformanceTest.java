@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Our embedder against the reference vectors in shared/embeddings (made with the same model jar, ONNX Runtime
  * and tokenizer versions): every text of a small spread sample must reach cosine 0.999. The full check over every
- * dataset is {@link Conformance}.
+ * dataset is {@code org.bitsieve.bench.embed.Conformance} (bitsieve-bench).
  */
 class ConformanceTest {
     static final int SAMPLE = 30;

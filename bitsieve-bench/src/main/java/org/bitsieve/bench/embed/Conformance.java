@@ -1,6 +1,13 @@
-package org.bitsieve.embed;
+package org.bitsieve.bench.embed;
 
 import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.embed.EmbedOptions;
+import org.bitsieve.embed.EmbedStats;
+import org.bitsieve.embed.Models;
+import org.bitsieve.embed.ProgressListener;
+import org.bitsieve.embed.ReferenceSets;
+import org.bitsieve.embed.TextEmbedder;
+import org.bitsieve.embed.TextRole;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -10,6 +17,9 @@ import java.util.List;
  * Checks that our embedder reproduces the reference embeddings in shared/embeddings: embeds a spread sample of
  * every dataset/split there and prints min and median cosine to the reference rows. Exit code 1 if any text
  * falls below the threshold.
+ *
+ * <p>Run with {@code java -cp "bitsieve-bench/target/benchmarks.jar:bitsieve-bench/target/lib/*"
+ * org.bitsieve.bench.embed.Conformance} (the ONNX runtime and model jars are in target/lib).
  *
  * <p>Usage: {@code Conformance [--n 200] [--model all-minilm-l6-v2] [--threads 0] [--min 0.999]}
  */

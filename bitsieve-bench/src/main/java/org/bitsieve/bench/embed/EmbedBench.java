@@ -1,6 +1,14 @@
-package org.bitsieve.embed;
+package org.bitsieve.bench.embed;
 
 import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.embed.EmbedOptions;
+import org.bitsieve.embed.EmbedStats;
+import org.bitsieve.embed.Models;
+import org.bitsieve.embed.ProgressListener;
+import org.bitsieve.embed.ReferenceSets;
+import org.bitsieve.embed.TextEmbedder;
+import org.bitsieve.embed.TextInput;
+import org.bitsieve.embed.TextRole;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -18,6 +26,9 @@ import java.util.Map;
  * Speed and memory of the bundled models on this machine: load time, texts/s for short (~20 tokens, SST-2) and
  * long (256 tokens after truncation, IMDB) texts, peak RSS and peak heap; medians over repetitions. Then the
  * speed-up of each {@code -q} model over its float model and the cosine between their vectors.
+ *
+ * <p>Run with {@code java -cp "bitsieve-bench/target/benchmarks.jar:bitsieve-bench/target/lib/*"
+ * org.bitsieve.bench.embed.EmbedBench} (the ONNX runtime and model jars are in target/lib).
  *
  * <p>Usage: {@code EmbedBench [--models all-minilm-l6-v2,all-minilm-l6-v2-q] [--reps 5] [--threads 0]
  * [--batch 16] [--short 1024] [--long 128] [--short-set sst2/train]}

@@ -1,4 +1,4 @@
-package org.bitsieve.store.bench;
+package org.bitsieve.bench.store;
 
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.encode.Encoder;
@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Store benchmarks, run from the command line (see docs/store.md):
  * <pre>
- *   java -Xmx6g -cp ... org.bitsieve.store.bench.StoreBench [--parts ingest,latency,growth,recall] [--kind witq]
+ *   java -Xmx6g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.store.StoreBench [--parts ingest,latency,growth,recall] [--kind witq]
  *        [--docs 1000000] [--queries 500] [--dir /tmp/bitsieve-storebench] [--shared /work/shared]
  *        [--recall-kinds pcaq,witq] [--recall-bits 256,384] [--recall-encoders a.bse,b.bse] [--growth-sizes 100000,1000000,10000000]
  * </pre>

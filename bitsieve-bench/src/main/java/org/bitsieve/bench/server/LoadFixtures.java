@@ -1,4 +1,4 @@
-package org.bitsieve.server.bench;
+package org.bitsieve.bench.server;
 
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.io.Npy;
@@ -18,6 +18,7 @@ import java.util.Locale;
 /**
  * Fixtures for tools/load-test.sh (not part of the server): fills a collection over HTTP from reference
  * embeddings, and writes the request bodies the wrk Lua scripts replay.
+ * Run with {@code java -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.server.LoadFixtures ...}.
  *
  * <pre>
  * LoadFixtures populate URL KEY COLLECTION COUNT a.npy b.npy ...   # create (floats none) and add COUNT documents
