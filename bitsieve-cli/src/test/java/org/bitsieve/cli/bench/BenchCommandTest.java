@@ -133,7 +133,7 @@ class BenchCommandTest {
     void validationUsesHeldOutTrainRowsOnlyAndScoresCandidates() throws Exception {
         Path enc = dir.resolve("cand");
         Files.createDirectories(enc);
-        Path trec = org.bitsieve.cli.Inputs.shared().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
+        Path trec = org.bitsieve.core.SharedData.dir().resolve("embeddings/all-minilm-l6-v2/trec/train.npy");
         assertEquals(0, run("fit", trec.toString(), "-b", "256", "--seed", "7", "-o", enc.resolve("all-minilm-l6-v2-256.bse").toString()));
         Path out = dir.resolve("val");
         assertEquals(0, run("bench", "--validation", "-b", "256", "--datasets", "trec", "--tasks", "classification",
