@@ -11,7 +11,7 @@ const ECHO_CHARS = 80; // a pasted page of text is echoed clipped, not whole
 
 const hook = {
   state: 'loading', error: null, last: null, seq: 0, firstResultMs: null, loadMs: null, modelMs: null,
-  modelStartMs: null, modelFirstProgressMs: null, modelBytes: null, queued: null,
+  modelStartMs: null, modelFirstProgressMs: null, modelFirstProgressBytes: null, modelBytes: null, queued: null,
 };
 window.bitsieveDemo = hook;
 
@@ -121,7 +121,10 @@ async function run(event) {
 function onModelProgress(loaded, total) {
   const now = performance.now() - t0;
   if (hook.modelStartMs === null) hook.modelStartMs = now;
-  if (loaded > 0 && hook.modelFirstProgressMs === null) hook.modelFirstProgressMs = now;
+  if (loaded > 0 && hook.modelFirstProgressMs === null) {
+    hook.modelFirstProgressMs = now;
+    hook.modelFirstProgressBytes = loaded;
+  }
   hook.modelBytes = total;
   $('model-load').hidden = false;
   $('model-progress').max = total;
