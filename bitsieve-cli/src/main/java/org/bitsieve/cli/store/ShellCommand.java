@@ -97,11 +97,14 @@ public final class ShellCommand extends StoreCommand {
                     query.mode = arg;
                 }
                 case "filter" -> {
-                    query.filter = arg.equals("off") || arg.isEmpty() ? null : arg;
-                    StoreInputs.filter(query.filter);
+                    String f = arg.equals("off") || arg.isEmpty() ? null : arg;
+                    if (f != null && StoreInputs.legacyFilter(f) == null) {
+                        StoreInputs.whereFilter(f); // a malformed expression is refused here, not at the next query
+                    }
+                    query.filter = f;
                 }
                 case "help", "h", "?" -> {
-                    System.out.println(":k N | :mode hamming|asymmetric | :oversample N | :filter FIELD=VALUE | :filter off | :quit");
+                    System.out.println(":k N | :mode hamming|asymmetric | :oversample N | :filter EXPR | :filter off | :quit");
                     return true;
                 }
                 default -> throw new IllegalArgumentException("unknown setting '" + p[0] + "'; :help lists them");
