@@ -35,7 +35,7 @@ final class Bodies {
 
     record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, JsonNode where) {}
 
-    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField) {}
+    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField, JsonNode where) {}
 
     // ------------------------------------------------------------------ responses
 
