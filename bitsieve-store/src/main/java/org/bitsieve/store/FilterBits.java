@@ -19,9 +19,12 @@ import java.util.Map;
  * before, so such errors still come only from documents that would rank.
  */
 final class FilterBits {
-    /** Scan only the passing rows when at most this fraction of a part passes (measured: FilterBench, docs/store.md). */
+    /**
+     * Scan only the passing rows when at most this fraction of a part passes. Chosen, not tuned: a row scored alone
+     * costs a few rows of the full scan; FilterBench measures 1% (sparse) and 14% (dense), docs/store.md.
+     */
     static final double SPARSE_FRACTION = 1.0 / 16;
-    /** A row scored alone costs about this many rows of the full scan (measured: FilterBench, docs/store.md). */
+    /** A row scored alone counts as this many rows of the full scan when splitting a search into tasks (an estimate). */
     static final int SPARSE_ROW_COST = 4;
     /** Filters cached per part; past this many the cache starts over (a bitset is rows / 8 bytes). */
     static final int MAX_CACHED = 32;

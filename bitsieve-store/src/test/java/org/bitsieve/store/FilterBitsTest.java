@@ -56,7 +56,7 @@ class FilterBitsTest {
             for (String text : FILTERS) {
                 MetaFilter f = MetaFilterText.parse(text);
                 for (SearchMode mode : SearchMode.values()) {
-                    for (int q = 0; q < 4; q++) {
+                    for (int q = 0; q < 2; q++) {
                         SearchRequest all = SearchRequest.of(TestVectors.vector(500_000 + q), n).mode(mode);
                         List<Hit> expected = new ArrayList<>();
                         for (Hit h : c.search(all)) {

@@ -91,7 +91,6 @@ final class StoreInputs {
         return new Record(id.asText(), t, o.isEmpty() ? null : o.toString());
     }
 
-    /** Parses {@code field=value}. */
     /**
      * The older {@code --filter field=value} form (text equality), or null when {@code spec} is an expression:
      * it is the older form only when it does not parse as an expression and has one '=' that is no operator's.
