@@ -374,6 +374,14 @@ public final class Collection implements AutoCloseable {
     /** The coarse quantiser of a partitioned collection, or null (exact search only). */
     public CoarseQuantizer coarse() { return coarse; }
 
+    /** Live documents per coarse cell (min, median, max), or null for an unpartitioned collection. */
+    public CellBalance cellBalance() {
+        return coarse == null ? null : CellBalance.of(snapshot(), coarse.cells());
+    }
+
+    /** The nprobe a search that leaves it unset uses at the current size (0 = exact). */
+    public int defaultNprobe() { return Partitioning.defaultNprobe(coarse, snapshot().count()); }
+
     public Path dir() { return dir; }
 
     public FloatFormat floats() { return floats; }
