@@ -2,6 +2,7 @@ package org.bitsieve.springai.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.bitsieve.springai.BitsieveEmbeddingModel;
+import org.bitsieve.springai.BitsieveRemoteVectorStore;
 import org.bitsieve.springai.BitsieveVectorStore;
 import org.springframework.ai.embedding.BatchingStrategy;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -11,6 +12,7 @@ import org.springframework.ai.vectorstore.observation.VectorStoreObservationConv
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,7 +24,9 @@ import java.nio.file.Path;
  * Auto-configuration for the bitsieve vector store, in the shape of Spring AI's own store auto-configurations:
  * on unless {@code spring.ai.vectorstore.type} names another store, every bean backs off when the application
  * defines its own. Without an {@link EmbeddingModel} bean (and unless {@code spring.ai.model.embedding} names
- * another provider) the bundled model of {@code spring.ai.vectorstore.bitsieve.model} embeds, offline.
+ * another provider) the bundled model of {@code spring.ai.vectorstore.bitsieve.model} embeds, offline. With
+ * {@code spring.ai.vectorstore.bitsieve.url} set the store is a server's collection ({@link BitsieveRemoteVectorStore})
+ * instead of a folder.
  */
 @AutoConfiguration
 @ConditionalOnClass({BitsieveVectorStore.class, EmbeddingModel.class})
@@ -47,6 +51,7 @@ public class BitsieveVectorStoreAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnExpression("'${spring.ai.vectorstore.bitsieve.url:}'.isBlank()")
     public BitsieveVectorStore vectorStore(EmbeddingModel embeddingModel, BitsieveVectorStoreProperties properties,
                                            ObjectProvider<ObservationRegistry> observationRegistry,
                                            ObjectProvider<VectorStoreObservationConvention> customObservationConvention,
@@ -68,6 +73,28 @@ public class BitsieveVectorStoreAutoConfiguration {
                 .createIfMissing(properties.isCreateIfMissing())
                 .oversample(properties.getOversample())
                 .exactBelow(properties.getExactBelow())
+                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
+                .customObservationConvention(customObservationConvention.getIfAvailable(() -> null))
+                .batchingStrategy(batchingStrategy)
+                .build();
+    }
+
+    /** With {@code url} set: the server's collection, through its HTTP API. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnExpression("!'${spring.ai.vectorstore.bitsieve.url:}'.isBlank()")
+    public BitsieveRemoteVectorStore remoteVectorStore(EmbeddingModel embeddingModel, BitsieveVectorStoreProperties properties,
+                                                       ObjectProvider<ObservationRegistry> observationRegistry,
+                                                       ObjectProvider<VectorStoreObservationConvention> customObservationConvention,
+                                                       BatchingStrategy batchingStrategy) {
+        String key = properties.getApiKey();
+        return BitsieveRemoteVectorStore.builder(embeddingModel)
+                .baseUrl(properties.getUrl(), key == null || key.isBlank() ? null : key)
+                .collection(properties.getCollectionName())
+                .model(properties.getModel())
+                .bits(properties.getBits())
+                .createIfMissing(properties.isCreateIfMissing())
+                .oversample(properties.getOversample())
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
                 .customObservationConvention(customObservationConvention.getIfAvailable(() -> null))
                 .batchingStrategy(batchingStrategy)

@@ -7,8 +7,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class BitsieveVectorStoreProperties {
     public static final String CONFIG_PREFIX = "spring.ai.vectorstore.bitsieve";
 
-    /** The folder that holds the collections (required). */
+    /** The folder that holds the collections (required for the in-process store). */
     private String path;
+
+    /** A bitsieve server's base URL (e.g. http://127.0.0.1:8080): when set, the store is the server's collection instead of a folder. */
+    private String url;
+
+    /** The API key (write role) for {@code url}; empty for a server without keys. */
+    private String apiKey;
 
     /** The collection's name: a subfolder of {@code path}. */
     private String collectionName = "vector_store";
@@ -31,6 +37,14 @@ public class BitsieveVectorStoreProperties {
     public String getPath() { return path; }
 
     public void setPath(String path) { this.path = path; }
+
+    public String getUrl() { return url; }
+
+    public void setUrl(String url) { this.url = url; }
+
+    public String getApiKey() { return apiKey; }
+
+    public void setApiKey(String apiKey) { this.apiKey = apiKey; }
 
     public String getCollectionName() { return collectionName; }
 
