@@ -202,6 +202,25 @@ class BitsieveVectorStoreTest extends BaseVectorStoreTests {
     }
 
     @Test
+    void persistsAcrossApplicationContexts() {
+        // the first context's close (Spring infers close() on the bean) releases the collection for the second
+        executeTest(vectorStore -> vectorStore.add(documents));
+        executeTest(vectorStore -> {
+            List<Document> results = vectorStore.similaritySearch(SearchRequest.builder().query("What is Great Depression").topK(3).build());
+            assertThat(results).extracting(Document::getId).contains(documents.get(2).getId());
+            assertThat(results.get(0).getId()).isEqualTo(documents.get(2).getId());
+            assertThat(results.get(0).getMetadata()).containsEntry("meta2", "meta2");
+            vectorStore.delete(List.of(documents.get(2).getId()));
+        });
+        executeTest(vectorStore -> {
+            BitsieveVectorStore store = (BitsieveVectorStore) vectorStore;
+            assertThat(store.count()).isEqualTo(2);
+            assertThat(store.collection().get(documents.get(2).getId())).isNull();
+            assertThat(store.collection().get(documents.get(1).getId()).text()).isEqualTo(documents.get(1).getText());
+        });
+    }
+
+    @Test
     void getNativeClientTest() {
         contextRunner().run(context -> {
             BitsieveVectorStore vectorStore = context.getBean(BitsieveVectorStore.class);

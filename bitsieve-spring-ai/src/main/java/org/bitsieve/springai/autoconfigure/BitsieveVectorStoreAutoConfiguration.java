@@ -59,7 +59,8 @@ public class BitsieveVectorStoreAutoConfiguration {
         String path = properties.getPath();
         if (path == null || path.isBlank()) {
             throw new IllegalStateException(BitsieveVectorStoreProperties.CONFIG_PREFIX + ".path is not set: set it to the folder"
-                    + " that holds (or will hold) the bitsieve collections, or set spring.ai.vectorstore.type to another store");
+                    + " that holds (or will hold) the bitsieve collections, set spring.ai.vectorstore.bitsieve.url to use a bitsieve server,"
+                    + " or set spring.ai.vectorstore.type to another store");
         }
         String name = properties.getCollectionName();
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
