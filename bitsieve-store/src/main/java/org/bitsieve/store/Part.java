@@ -117,7 +117,7 @@ abstract class Part {
         byte[][] metas = metadataRows(rows);
         for (int r = 0; r < rows; r++) {
             built[r] = metas[r] == null || metas[r].length == 0 ? null
-                    : org.bitsieve.store.filter.MetaFilter.fieldOf(new String(metas[r], java.nio.charset.StandardCharsets.UTF_8), field);
+                    : org.bitsieve.store.filter.MetaFilter.fieldOf(metas[r], field);
         }
         typedColumns.put(field, built);
         return built;

@@ -45,9 +45,34 @@ class MetaFilterCasesTest {
             }
         }
         assertTrue(n > 100);
+        // the streaming field reader the scan's columns use reads every field as the tree does
+        for (JsonNode doc : docs) {
+            if (doc.isObject()) {
+                byte[] utf8 = doc.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                for (String field : new String[] {"genre", "year", "rating", "draft", "u", "name", "missing"}) {
+                    assertEquals(MetaFilter.fieldOf(doc.toString(), field), MetaFilter.fieldOf(utf8, field), doc + " " + field);
+                }
+            }
+        }
         for (JsonNode e : all.get("errors")) {
             IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> MetaFilterText.parse(e.get(0).asText()));
             assertTrue(x.getMessage().contains(e.get(1).asText()), e.get(0).asText() + " gave " + x.getMessage());
         }
+    }
+
+    @Test
+    void streamingFieldReaderEqualsTheTree() {
+        String[] values = {"1", "-2.50", "1e3", "\"s\"", "\"\\u00e9\\\"\"", "true", "null", "[1,{\"a\":2}]", "{\"a\":{\"b\":[]}}", "12345678901234567890"};
+        org.bitsieve.core.io.fuzz.FuzzLoop.run("MetaFilter.fieldOf streaming", 2000, r -> {
+            StringBuilder b = new StringBuilder("{");
+            int n = r.nextInt(6);
+            for (int i = 0; i < n; i++) {
+                b.append(i > 0 ? "," : "").append("\"").append((char) ('a' + r.nextInt(4))).append("\":").append(values[r.nextInt(values.length)]);
+            }
+            String json = b.append("}").toString(); // keys may repeat: the last wins in both
+            for (String field : new String[] {"a", "b", "c", "d", "e"}) {
+                assertEquals(MetaFilter.fieldOf(json, field), MetaFilter.fieldOf(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), field), json + " " + field);
+            }
+        });
     }
 }
