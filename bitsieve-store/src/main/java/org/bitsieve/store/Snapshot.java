@@ -219,7 +219,7 @@ public final class Snapshot {
             return empty;
         }
         int threads = reqs.get(0).threads() > 0 ? reqs.get(0).threads() : shared.threads();
-        int tasks = Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_TASK));
+        int tasks = Math.max(1, Math.min(threads, FilterBits.scanWork(views, reqs, rows) / MIN_ROWS_PER_TASK));
         // query encoding and scorer tables are shared by all ranges (read-only)
         Encoder enc = shared.encoder();
         long[][] codes = new long[nq][];
@@ -274,19 +274,30 @@ public final class Snapshot {
             heaps[i] = new FloatHeap((int) Math.min(Integer.MAX_VALUE - 8, (long) r.k() * r.oversample()));
             qs[i] = new Scan.Query(codes[i], luts[i], r.filterValue(), heaps[i]);
         }
+        boolean useBits = FilterBits.enabled();
         for (View v : views) {
             int a = Math.max(from, v.base()) - v.base();
             int b = Math.min(to, v.base() + v.rows()) - v.base();
             if (a >= b) {
                 continue;
             }
+            List<Scan.Query> full = new ArrayList<>(nq);
             for (int i = 0; i < nq; i++) {
                 SearchRequest r = reqs.get(i);
                 qs[i].column = r.filterField() == null ? null : v.part().column(r.filterField(), v.rows());
-                qs[i].where = r.where() == null ? null : rowFilter(r.where(), v);
                 qs[i].invNorms = scorers[i] != null && scorers[i].normalized() ? v.part().inverseNorms(shared.encoder(), v.rows()) : null;
+                FilterBits bits = r.where() == null || !useBits ? null : FilterBits.of(v.part(), r.where(), v.rows());
+                if (bits != null && bits.sparse()) {
+                    qs[i].where = null;
+                    bits.scanSparse(v, a, b, qs[i]); // a selective filter: score only its rows
+                    continue;
+                }
+                qs[i].where = bits != null ? bits::test : r.where() == null ? null : rowFilter(r.where(), v);
+                full.add(qs[i]);
             }
-            Scan.range(v, a, b, qs);
+            if (!full.isEmpty()) {
+                Scan.range(v, a, b, full.size() == nq ? qs : full.toArray(new Scan.Query[0]));
+            }
         }
         return heaps;
     }
