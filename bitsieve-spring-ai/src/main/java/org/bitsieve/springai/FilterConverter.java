@@ -11,7 +11,7 @@ import java.util.UUID;
 /**
  * Spring AI's filter tree ({@link Filter.Expression}, as built by {@code FilterExpressionBuilder} or parsed by
  * {@code FilterExpressionTextParser}) to the store's {@link MetaFilter}, node for node. What the store's filters
- * cannot express (is null / is not null, booleans, dates, nested lists) is refused with an error that says so,
+ * cannot express (is null / is not null, dates, nested lists) is refused with an error that says so,
  * rather than approximated.
  */
 public final class FilterConverter {
@@ -104,21 +104,17 @@ public final class FilterConverter {
         return v.value();
     }
 
-    /** A value the store's filters compare: strings, UUIDs and numbers (short and byte widened to int). */
+    /** A value the store's filters compare: strings, UUIDs, booleans and numbers (short and byte widened to int). */
     private static Object value(String key, Object v) {
-        if (v instanceof String || v instanceof UUID || v instanceof Integer || v instanceof Long
+        if (v instanceof String || v instanceof UUID || v instanceof Boolean || v instanceof Integer || v instanceof Long
                 || v instanceof Double || v instanceof Float || v instanceof BigDecimal) {
             return v;
         }
         if (v instanceof Short || v instanceof Byte) {
             return ((Number) v).intValue();
         }
-        if (v instanceof Boolean) {
-            throw new UnsupportedOperationException("filter on '" + key + "': boolean values are not supported by the bitsieve store;"
-                    + " store the flag as a string ('true'/'false') or a number (1/0) and compare with that");
-        }
         throw new IllegalArgumentException("filter on '" + key + "': unsupported value "
                 + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
-                + " (use a string, UUID, int, long, float or double)");
+                + " (use a string, UUID, boolean, int, long, float or double)");
     }
 }

@@ -77,8 +77,9 @@ class BadInputTest {
 
     @Test
     void unsupportedFiltersSayWhatIsSupported() {
-        assertThatThrownBy(() -> store.similaritySearch(all().filterExpression("isOpen == true").build()))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("boolean");
+        // booleans compare with booleans only: a boolean against the string field is a type mismatch
+        assertThatThrownBy(() -> store.similaritySearch(all().filterExpression("country == true").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'country'").hasMessageContaining("type mismatch");
         FilterExpressionBuilder b = new FilterExpressionBuilder();
         assertThatThrownBy(() -> store.delete(b.isNull("year").build()))
                 .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("ISNULL").hasMessageContaining("'year'");

@@ -82,7 +82,8 @@ class BitsieveRemoteVectorStoreTest extends BaseVectorStoreTests {
             assertThatThrownBy(() -> store.delete("year == 'x'")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("year");
             assertThatThrownBy(() -> store.similaritySearch(SearchRequest.builder().query("World").filterExpression("year > 'x'").build()))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.delete("flag == true")).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> store.delete("year == true")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("year");
+            assertThatThrownBy(() -> store.delete("year is null")).isInstanceOf(UnsupportedOperationException.class);
             store.delete(List.of("no-such-id"));
             assertThat(store.similaritySearch(SearchRequest.builder().query("World").topK(5).similarityThresholdAll().build())).hasSize(2);
         });

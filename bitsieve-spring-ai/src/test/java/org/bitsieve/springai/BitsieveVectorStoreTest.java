@@ -162,6 +162,25 @@ class BitsieveVectorStoreTest extends BaseVectorStoreTests {
     }
 
     @Test
+    void searchWithBooleanFilter() {
+        executeTest(vectorStore -> {
+            Document open = new Document("The shop on the corner is open late.", Map.of("isOpen", true, "city", "Sofia"));
+            Document closed = new Document("The shop by the river is closed on Sundays.", Map.of("isOpen", false, "city", "Varna"));
+            vectorStore.add(List.of(open, closed));
+            SearchRequest all = SearchRequest.builder().query("shop").topK(5).similarityThresholdAll().build();
+            assertThat(vectorStore.similaritySearch(SearchRequest.from(all).filterExpression("isOpen == true").build()))
+                    .extracting(Document::getId).containsExactly(open.getId());
+            assertThat(vectorStore.similaritySearch(SearchRequest.from(all).filterExpression(new FilterExpressionBuilder()
+                    .and(new FilterExpressionBuilder().ne("isOpen", true), new FilterExpressionBuilder().eq("city", "Varna")).build()).build()))
+                    .extracting(Document::getId).containsExactly(closed.getId());
+            assertThat(vectorStore.similaritySearch(SearchRequest.from(all).filterExpression("isOpen == true").build()).get(0).getMetadata())
+                    .containsEntry("isOpen", true);
+            vectorStore.delete("isOpen == false");
+            assertThat(vectorStore.similaritySearch(all)).extracting(Document::getId).containsExactly(open.getId());
+        });
+    }
+
+    @Test
     void documentUpdate() {
         executeTest(vectorStore -> {
             Document document = new Document(UUID.randomUUID().toString(), "Spring AI rocks!!", Collections.singletonMap("meta1", "meta1"));

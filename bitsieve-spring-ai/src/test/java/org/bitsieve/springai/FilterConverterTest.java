@@ -34,6 +34,7 @@ class FilterConverterTest {
         assertThat(text("a == 'x' || b == 'y'")).isEqualTo(new MetaFilter.Or(MetaFilter.eq("a", "x"), MetaFilter.eq("b", "y")));
         assertThat(text("NOT(a == 'x')")).isEqualTo(new MetaFilter.Not(MetaFilter.eq("a", "x")));
         assertThat(text("\"foo bar 1\" == 'bar.foo'")).isEqualTo(MetaFilter.eq("foo bar 1", "bar.foo"));
+        assertThat(text("isOpen == true")).isEqualTo(MetaFilter.eq("isOpen", true));
         assertThat(FilterConverter.convert(null)).isNull();
     }
 
