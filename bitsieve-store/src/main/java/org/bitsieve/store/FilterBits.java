@@ -104,6 +104,31 @@ final class FilterBits {
         return (int) Math.min(rows, most);
     }
 
+    /**
+     * Whether a filtered query is better served exactly than by scanning {@code nprobe} of {@code cells} coarse cells:
+     * when the exact filtered scan (a sparse part's passing rows at {@link #SPARSE_ROW_COST} each, any other part
+     * whole) costs no more than the probed share of the rows. Then the exact path is both cheaper and exact; a
+     * partitioned scan of a selective filter would often find fewer than k matches in the probed cells.
+     */
+    static boolean exactIsCheaper(List<View> views, MetaFilter where, int rows, int nprobe, int cells) {
+        if (!enabled() || where == null) {
+            return false;
+        }
+        long probed = (long) rows * nprobe / cells;
+        long work = 0;
+        for (View v : views) {
+            FilterBits b = of(v.part(), where, v.rows());
+            if (b == null) {
+                return false; // asked per candidate: the exact path would read every row
+            }
+            work += b.sparse() ? (long) b.count * SPARSE_ROW_COST : v.rows();
+            if (work > probed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean sparse() {
         return count <= rows * SPARSE_FRACTION;
     }

@@ -195,6 +195,9 @@ public final class Snapshot {
         List<SearchRequest> exact = new ArrayList<>();
         for (int i = 0; i < np.length; i++) {
             np[i] = nprobeOf(reqs.get(i));
+            if (np[i] > 0 && FilterBits.exactIsCheaper(views, reqs.get(i).where(), rows, np[i], shared.coarse().cells())) {
+                np[i] = 0; // a selective filter: its own rows, exactly, cost less than the probed cells
+            }
             if (np[i] == 0) {
                 exact.add(reqs.get(i));
             }

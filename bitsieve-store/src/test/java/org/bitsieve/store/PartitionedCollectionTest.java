@@ -119,6 +119,28 @@ class PartitionedCollectionTest {
     }
 
     @Test
+    void aSelectiveFilterIsAnsweredExactlyWhateverTheNprobe() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("c"), pcaq, new CollectionOptions(FloatFormat.F32, 400).withCoarse(quantizer(CELLS)))) {
+            fill(c);
+            List<Doc> more = docs(1400, 400);
+            for (long s = 2000; s < 2010; s++) { // ten rare documents spread over the clusters, so over many cells
+                Doc d = TestVectors.doc(s);
+                more.add(new Doc(d.id(), d.vector(), d.text(), "{\"tag\":\"rare\"}"));
+            }
+            c.add(more);
+            c.flush();
+            org.bitsieve.store.filter.MetaFilter rare = org.bitsieve.store.filter.MetaFilterText.parse("tag == 'rare'");
+            for (long q = 0; q < 12; q++) {
+                SearchRequest r = SearchRequest.of(TestVectors.vector(920_000 + q), 5).where(rare);
+                List<Hit> exact = c.search(r.nprobe(0));
+                assertEquals(5, exact.size());
+                // one cell of 16 holds few of the ten: scanning it alone would miss most of the top 5
+                assertSameHits(exact, c.search(r.nprobe(1)), "nprobe 1 " + q);
+            }
+        }
+    }
+
+    @Test
     void fewCellsReadOnlyTheirRowsAndTheMemtable() throws IOException {
         CoarseQuantizer q = quantizer(CELLS);
         try (Collection c = Collection.create(tmp.resolve("c"), pcaq, new CollectionOptions(FloatFormat.F32, 400).withCoarse(q))) {
