@@ -228,6 +228,14 @@ class PartitionedCollectionTest {
     }
 
     @Test
+    void defaultNprobeIsExactBelowTheThresholdThenAShareOfTheCells() {
+        CoarseQuantizer q = quantizer(CELLS);
+        assertEquals(0, Partitioning.defaultNprobe(null, 10_000_000));
+        assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1));
+        assertEquals(1, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW)); // 16 / 32, rounded up
+    }
+
+    @Test
     void badNprobeIsRefusedNamingTheRange() throws IOException {
         try (Collection part = Collection.create(tmp.resolve("p"), pcaq, new CollectionOptions(FloatFormat.NONE, 400).withCoarse(quantizer(CELLS)));
              Collection plain = Collection.create(tmp.resolve("q"), pcaq, new CollectionOptions(FloatFormat.NONE, 400))) {
