@@ -122,6 +122,85 @@ final class IdsFile {
         }
     }
 
+    /**
+     * A segment's ids read on demand: the chunk table (8 bytes per {@link #CHUNK} ids) is loaded at open, a chunk is
+     * read, checked (its blocks' CRCs) and inflated when one of its ids is asked for, and the last few chunks are
+     * kept (sequential readers such as compaction and export inflate each chunk once). Version-1 files (one
+     * deflate stream) cannot be read in part: their ids are loaded whole, as before.
+     */
+    static final class Lazy {
+        private static final int SLOTS = 4;
+        private final Path path;
+        private final BlockFile file;
+        private final int count;
+        private final int chunk;
+        private final long[] table;
+        private final String[] all;
+        private final java.util.concurrent.atomic.AtomicReferenceArray<Chunk> cache = new java.util.concurrent.atomic.AtomicReferenceArray<>(SLOTS);
+
+        private record Chunk(int index, String[] ids) {}
+
+        private Lazy(Path path, BlockFile file, int count, int chunk, long[] table, String[] all) {
+            this.path = path;
+            this.file = file;
+            this.count = count;
+            this.chunk = chunk;
+            this.table = table;
+            this.all = all;
+        }
+
+        /** Opens the ids of a segment of {@code expected} rows on {@code ch}, which the caller closes after {@link #file()}'s use. */
+        static Lazy open(Path path, FileChannel ch, int expected) throws IOException {
+            BlockFile f = BlockFile.open(path, ch, SegmentFiles.IDS_MAGIC, true);
+            if (f.version() == 1) {
+                return new Lazy(path, f, expected, expected, null, readV1(path, expected));
+            }
+            StoreFile.Header h = f.header();
+            int chunk = h.flags();
+            if (h.count() != expected || chunk <= 0) {
+                throw new CorruptCollectionException(path, "holds " + h.count() + " ids in chunks of " + chunk + "; the manifest expects " + expected);
+            }
+            int chunks = (expected + chunk - 1) / chunk;
+            ByteBuffer t = ByteBuffer.allocate(8 * (chunks + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            f.read(t, 0);
+            long[] table = new long[chunks + 1];
+            for (int c = 0; c <= chunks; c++) {
+                long o = t.getLong(8 * c);
+                if (o < t.capacity() || o > h.bodyLength() || c > 0 && (o < table[c - 1] || o - table[c - 1] > Integer.MAX_VALUE - 16)) {
+                    throw new CorruptCollectionException(path, "chunk table is inconsistent at chunk " + c);
+                }
+                table[c] = o;
+            }
+            return new Lazy(path, f, expected, chunk, table, null);
+        }
+
+        BlockFile file() { return file; }
+
+        /** The id of row {@code row}; damage fails naming the file and block, as a payload read does. */
+        String id(int row) {
+            if (all != null) {
+                return all[row];
+            }
+            int c = row / chunk;
+            int slot = c % SLOTS;
+            Chunk k = cache.get(slot);
+            if (k == null || k.index != c) {
+                try {
+                    ByteBuffer b = ByteBuffer.allocate((int) (table[c + 1] - table[c]));
+                    file.read(b, table[c]);
+                    int from = c * chunk;
+                    String[] ids = new String[Math.min(count, from + chunk) - from];
+                    inflate(path, b.array(), ids, 0, ids.length);
+                    k = new Chunk(c, ids);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                cache.set(slot, k);
+            }
+            return k.ids[row - c * chunk];
+        }
+    }
+
     private static void inflate(Path path, byte[] chunk, String[] ids, int from, int to) throws CorruptCollectionException {
         try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(chunk)))) {
             for (int i = from; i < to; i++) {
