@@ -26,7 +26,12 @@ import java.util.zip.InflaterInputStream;
  * each), so damage loses the ids of one chunk, not of the segment. Version 1: one deflate stream, one checksum.
  */
 final class IdsFile {
-    static final int CHUNK = 1024;
+    /**
+     * Ids per chunk written (readers take the file's own, flags): 128 since ids are read on demand, one chunk per
+     * lookup (1,024 ids: ~380 µs to inflate under load against ~34 µs for 128, and 128 compressed no worse on
+     * synthetic ids; files written with 1,024 still read).
+     */
+    static final int CHUNK = 128;
 
     /** The ids (null entries: in a damaged chunk, only from {@link #read} with {@code lenient}) and the part's tag. */
     record Ids(String[] ids, long tag, BlockFile file) {}
