@@ -19,11 +19,38 @@ abstract class Part {
     final int number;
     final int stride;
     private final ConcurrentMap<String, String[]> columns = new ConcurrentHashMap<>();
+    /** Row offset of each coarse cell (C + 1 entries) of a segment of a partitioned collection, else null. */
+    private volatile int[] cellOffsets;
     private final ConcurrentMap<String, com.fasterxml.jackson.databind.JsonNode[]> typedColumns = new ConcurrentHashMap<>();
+    private final ConcurrentMap<org.bitsieve.store.filter.MetaFilter, FilterBits> filterBits = new ConcurrentHashMap<>();
 
     Part(int number, int stride) {
         this.number = number;
         this.stride = stride;
+    }
+
+    int[] cellOffsets() { return cellOffsets; }
+
+    void setCellOffsets(int[] offsets) { cellOffsets = offsets; }
+
+    /** The coarse cell of a row: from the offsets of a sorted segment, else -1 (the memtable overrides this). */
+    int cell(int row) {
+        int[] off = cellOffsets;
+        if (off == null) {
+            return -1;
+        }
+        // the last cell whose start is <= row, skipping empty cells
+        int lo = 0;
+        int hi = off.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (off[mid] <= row) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /** The codes, row after row. */
@@ -94,6 +121,18 @@ abstract class Part {
         }
         typedColumns.put(field, built);
         return built;
+    }
+
+    /** The cached rows passing a typed filter ({@link FilterBits}), or null. */
+    FilterBits filterBits(org.bitsieve.store.filter.MetaFilter f) {
+        return filterBits.get(f);
+    }
+
+    void cacheFilterBits(org.bitsieve.store.filter.MetaFilter f, FilterBits bits) {
+        if (filterBits.size() >= FilterBits.MAX_CACHED) {
+            filterBits.clear(); // bounded memory; a filter asked again is rebuilt from the cached columns
+        }
+        filterBits.put(f, bits);
     }
 
     /** Metadata of rows {@code [0, rows)}; parts on disk override this to read in bulk. */

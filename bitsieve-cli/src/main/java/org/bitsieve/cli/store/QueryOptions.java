@@ -33,17 +33,38 @@ final class QueryOptions {
             + "(default 10 when the collection keeps floats, else 1 = no re-ranking).")
     Integer oversample;
 
-    @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Only documents whose metadata field equals the value.")
+    @Option(names = "--filter", paramLabel = "EXPR", description = {"Only documents whose metadata passes EXPR, e.g. "
+            + "\"genre == 'drama' && year >= 2020\" (==, !=, >, >=, <, <=, in [..], nin [..], contains, &&, ||, !, "
+            + "parentheses; docs/store.md). The older FIELD=VALUE form (text equality) still works."})
     String filter;
 
     @Option(names = "--threads", defaultValue = "0", description = "Scan threads (0 = all cores). Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--nprobe", description = "Partitioned collections: coarse cells to scan (1..cells; 0 = every row). "
+            + "Default: exact below 100,000 documents, else the collection's measured default.")
+    Integer nprobe;
+
+    @Option(names = "--exact", description = "Scan every row (the same as --nprobe 0).")
+    boolean exact;
+
     SearchRequest request(Collection c, float[] q) {
         int o = oversample != null ? oversample : c.floats() == FloatFormat.NONE ? 1 : 10;
+        if (exact && nprobe != null && nprobe != 0) {
+            throw new IllegalArgumentException("give --exact or --nprobe " + nprobe + ", not both");
+        }
+        if (nprobe != null && nprobe < 0) {
+            throw new IllegalArgumentException("--nprobe must be 0 (exact) or a number of cells, got " + nprobe);
+        }
         SearchRequest r = SearchRequest.of(q, k).mode(SearchMode.parse(mode)).oversample(o).threads(threads);
-        String[] f = StoreInputs.filter(filter);
-        return f == null ? r : r.filter(f[0], f[1]);
+        if (exact || nprobe != null) {
+            r = r.nprobe(exact ? 0 : nprobe);
+        }
+        if (filter == null) {
+            return r;
+        }
+        String[] legacy = StoreInputs.legacyFilter(filter);
+        return legacy != null ? r.filter(legacy[0], legacy[1]) : r.where(StoreInputs.whereFilter(filter));
     }
 
     QueryOptions withText(String t) {
