@@ -189,6 +189,13 @@ final class BlockFile {
         return (int) c.getValue() == crcs[(int) i];
     }
 
+    /** Whether the bytes remaining in {@code b} (all of block {@code i}) match its checksum (version 2). */
+    boolean blockMatches(long i, ByteBuffer b) {
+        CRC32C c = new CRC32C();
+        c.update(b);
+        return (int) c.getValue() == crcs[(int) i];
+    }
+
     /** Body bytes [from, to) of block {@code i}. */
     long blockStart(long i) { return i * block; }
 

@@ -61,7 +61,11 @@ public final class Collection implements AutoCloseable {
     private final List<Segment> segments = new ArrayList<>();
     private final Map<Integer, long[]> deleted = new HashMap<>();
     private final Set<Integer> dirtyDeletes = new HashSet<>();
-    private final Map<String, Long> idIndex = new HashMap<>();
+    /**
+     * Live ids of the memtable only (row in the memtable); ids in segments are found through each segment's sorted
+     * hash table ({@link IdHashIndex}), so nothing per document of a segment is on the heap.
+     */
+    private final Map<String, Integer> memIds = new HashMap<>();
     private MemTable mem;
     private Wal wal;
     private long sequence;
@@ -159,7 +163,11 @@ public final class Collection implements AutoCloseable {
             }
             CoarseQuantizer q = m.partitioned() ? Cells.loadQuantizer(dir, m, enc.dimension()) : null;
             c = new Collection(dir, lock, m, enc, q, threads);
-            c.load();
+            try {
+                c.load();
+            } catch (java.io.UncheckedIOException u) {
+                throw u.getCause(); // a damaged block met while replaying the log (an id lookup): refuse, naming the file
+            }
             return c;
         } catch (IOException | RuntimeException e) {
             if (c != null) {
@@ -187,14 +195,7 @@ public final class Collection implements AutoCloseable {
                 deleted.put(e.number(), d);
             }
         }
-        for (Segment s : segments) {
-            long[] d = deleted.get(s.number);
-            for (int r = 0; r < s.count(); r++) {
-                if (!Deletions.isSet(d, r) && idIndex.put(s.id(r), loc(s.number, r)) != null) {
-                    throw new CorruptCollectionException(SegmentFiles.ids(dir, s.number), "id '" + s.id(r) + "' is live twice");
-                }
-            }
-        }
+        // an id live in two segments is not looked for here (that would read every id); `verify` reports it
         mem = newMemTable(manifest.nextSegment());
         Wal.Replay replay = Wal.open(dir, walGeneration(manifest.wal()), bits, dim, floats);
         wal = replay.wal();
@@ -330,7 +331,7 @@ public final class Collection implements AutoCloseable {
         checkOpen();
         state.readLock().lock();
         try {
-            Long loc = idIndex.get(id);
+            Long loc = locate(id, Map.of());
             if (loc == null) {
                 return null;
             }
@@ -389,7 +390,7 @@ public final class Collection implements AutoCloseable {
     public synchronized StoreInfo info() throws IOException {
         checkOpen();
         Map<String, Long> bytes = new LinkedHashMap<>();
-        for (String k : List.of("codes", "ids", "payloads", "vectors", "deletes", "wal", "manifest", "encoder")) {
+        for (String k : List.of("codes", "ids", "idh", "payloads", "vectors", "deletes", "wal", "manifest", "encoder")) {
             bytes.put(k, 0L);
         }
         try (Stream<Path> s = Files.list(dir)) {
@@ -470,7 +471,12 @@ public final class Collection implements AutoCloseable {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Prepared> ops = prepare(batch);
+        List<Prepared> ops;
+        try {
+            ops = prepare(batch);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // an id lookup met a damaged block: nothing was written
+        }
         int adds = additions(ops);
         if (adds > memtableDocs) {
             throw new IllegalArgumentException("a batch may add at most " + memtableDocs + " documents (the collection's memtable size), got " + adds);
@@ -479,13 +485,35 @@ public final class Collection implements AutoCloseable {
             if (adds > mem.remaining()) {
                 flushLocked();
             }
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+        try {
+            // every id lookup the batch needs, before it is logged: a damaged id index or ids block refuses the
+            // batch (naming the file) instead of failing halfway through applying it
+            for (WriteBatch.Op op : batch.ops()) {
+                if (op.kind() != WriteBatch.Kind.ADD) { // prepare looked up the added ids already
+                    locate(op.id(), Map.of());
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        try {
             wal.append(ops, stride, dim, floats);
         } catch (IOException | RuntimeException e) {
             // the log may now hold part of a record: refuse further writes until a reopen replays it cleanly
             failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
-        return apply(ops);
+        try {
+            return apply(ops);
+        } catch (RuntimeException e) {
+            // logged but not (fully) applied in memory: refuse further writes; a reopen replays the log
+            failure = new IOException(e);
+            throw e;
+        }
     }
 
     /** Validates the batch against the current ids and encodes its vectors (outside any reader-visible lock). */
@@ -506,7 +534,7 @@ public final class Collection implements AutoCloseable {
                 case ADD, UPSERT -> {
                     if (op.kind() == WriteBatch.Kind.ADD) {
                         Boolean e = overlay.get(op.id());
-                        if (e == null ? idIndex.containsKey(op.id()) : e) {
+                        if (e == null ? locate(op.id(), Map.of()) != null : e) {
                             throw new IllegalArgumentException("document '" + op.id() + "' already exists; use upsert to replace it");
                         }
                     }
@@ -575,6 +603,26 @@ public final class Collection implements AutoCloseable {
 
     private static long loc(int part, int row) { return ((long) part << 32) | (row & 0xFFFFFFFFL); }
 
+    /**
+     * Where the live document {@code id} is (part << 32 | row), or null: the memtable's map, then each segment's hash
+     * table, newest first, skipping rows deleted in {@code touched} (this batch's deletions) or {@link #deleted}.
+     */
+    private Long locate(String id, Map<Integer, long[]> touched) {
+        Integer m = memIds.get(id);
+        if (m != null) {
+            return loc(mem.number, m);
+        }
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Segment s = segments.get(i);
+            long[] d = touched.containsKey(s.number) ? touched.get(s.number) : deleted.get(s.number);
+            int row = s.find(id, r -> !Deletions.isSet(d, r));
+            if (row >= 0) {
+                return loc(s.number, row);
+            }
+        }
+        return null;
+    }
+
     /** Applies a logged batch to memory (live writes and replay share this, so both end in the same state). */
     private int apply(List<Prepared> ops) throws CorruptCollectionException {
         if (coarse != null) {
@@ -598,15 +646,17 @@ public final class Collection implements AutoCloseable {
             Map<Integer, long[]> touched = new HashMap<>();
             int a = 0;
             for (Prepared p : ops) {
-                Long old = idIndex.remove(p.id());
+                // an added id is live nowhere (prepare checked it against this batch and the collection)
+                Long old = p.kind() == WriteBatch.Kind.ADD ? null : locate(p.id(), touched);
                 if (old != null) {
+                    memIds.remove(p.id());
                     markDeleted(old, touched);
                     removed++;
                 }
                 if (p.kind() != WriteBatch.Kind.DELETE) {
                     int row = mem.append(p.id(), p.code(), p.text(), p.meta(), p.vector(), norms == null ? 0f : norms[a], p.cell());
                     a++;
-                    idIndex.put(p.id(), loc(mem.number, row));
+                    memIds.put(p.id(), row);
                 }
             }
             deleted.putAll(touched);
@@ -729,7 +779,7 @@ public final class Collection implements AutoCloseable {
             Segment s;
             if (sorted == null) {
                 s = Segment.open(dir, mem.number, mem.size(), bits, manifest.encoderFingerprint(), dim, floats, false,
-                        java.util.Arrays.copyOf(mem.words(), mem.size() * (stride / 8)), mem.ids(mem.size()));
+                        java.util.Arrays.copyOf(mem.words(), mem.size() * (stride / 8)), null);
                 s.setInverseNorms(mem.inverseNorms(encoder, mem.size()));
             } else {
                 s = Partitioning.openFlushed(dir, mem, sorted, bits, manifest.encoderFingerprint(), dim, floats, encoder);
@@ -740,13 +790,8 @@ public final class Collection implements AutoCloseable {
                 if (d != null && sorted == null) {
                     deleted.put(mem.number, java.util.Arrays.copyOf(d, (mem.size() + 63) >>> 6));
                 }
-                if (sorted != null) {
-                    // the rows moved: point the index at their sorted places (deleted rows were not indexed)
-                    for (int r = 0; r < segRows; r++) {
-                        idIndex.put(s.id(r), loc(s.number, r));
-                    }
-                }
                 segments.add(s);
+                memIds.clear(); // the new segment's hash table answers for these ids now
                 mem = newMemTable(m.nextSegment());
                 publish();
             } finally {
@@ -813,12 +858,7 @@ public final class Collection implements AutoCloseable {
                 segments.clear();
                 segments.addAll(fresh);
                 deleted.clear();
-                idIndex.clear();
-                for (Segment s : segments) {
-                    for (int r = 0; r < s.count(); r++) {
-                        idIndex.put(s.id(r), loc(s.number, r));
-                    }
-                }
+                memIds.clear();
                 mem = newMemTable(m.nextSegment());
                 publish();
             } finally {
@@ -837,7 +877,7 @@ public final class Collection implements AutoCloseable {
                 Cells.QUANTIZER));
         for (Manifest.SegmentEntry e : manifest.segments()) {
             String b = SegmentFiles.base(e.number());
-            keep.addAll(List.of(b + ".codes", b + ".ids", b + ".payloads", b + ".vectors", b + ".cells"));
+            keep.addAll(List.of(b + ".codes", b + ".ids", b + ".idh", b + ".payloads", b + ".vectors", b + ".cells"));
             if (e.deletes() != null) {
                 keep.add(e.deletes());
             }

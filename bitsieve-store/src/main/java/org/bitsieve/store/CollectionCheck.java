@@ -35,6 +35,7 @@ final class CollectionCheck {
         List<Long> badCodeBlocks = List.of();
         String[] ids;               // null when the ids file is unreadable; null entries: in a damaged chunk
         boolean idsDamaged;
+        boolean idHashesOk = true;  // the id index file is absent (built at open) or intact and agrees with the ids
         boolean payloadsOk;         // the file opens (header, length, block table)
         List<Long> badPayloadBlocks = List.of();   // -1 = a version-1 body failed (no block to blame)
         boolean vectorsOk = true;
@@ -45,7 +46,7 @@ final class CollectionCheck {
         Seg(Manifest.SegmentEntry entry) { this.entry = entry; }
 
         boolean intact() {
-            return codesOk && badCodeBlocks.isEmpty() && ids != null && !idsDamaged && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
+            return codesOk && badCodeBlocks.isEmpty() && ids != null && !idsDamaged && idHashesOk && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
         }
     }
 
@@ -183,6 +184,7 @@ final class CollectionCheck {
                 s.ids = null;
             }
         }
+        s.idHashesOk = checkIdHashes(e.number(), n, s.ids, codeTag);
         Path pp = SegmentFiles.payloads(dir, e.number());
         try (FileChannel ch = FileChannel.open(pp, StandardOpenOption.READ)) {
             BlockFile f = BlockFile.open(pp, ch, SegmentFiles.PAYLOADS_MAGIC, false);
@@ -237,6 +239,57 @@ final class CollectionCheck {
     }
 
     /** Whether a part carries its segment's number (and the codes' nonce, when known); a problem if not. */
+    /**
+     * Checks a segment's id index file, when it has one: header, blocks, and that its entries are sorted and are
+     * exactly the hashes of the ids file's rows (a damaged index is rebuilt by a repair, which rewrites the segment).
+     */
+    private boolean checkIdHashes(int number, int n, String[] ids, long codeTag) {
+        Path hp = SegmentFiles.idHashes(dir, number);
+        if (!Files.exists(hp)) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(hp, StandardOpenOption.READ)) {
+            BlockFile f = BlockFile.open(hp, ch, IdHashIndex.MAGIC, false);
+            StoreFile.Header h = f.header();
+            if (f.version() != BlockFile.VERSION || h.count() != n || h.flags() != IdHashIndex.PER_BLOCK || h.a() != IdHashIndex.HASH_XXH64
+                    || h.bodyLength() != IdHashIndex.bodyLength(n)) {
+                problems.add(new Problem(hp, 0, "header does not match the manifest (" + h.count() + " entries)"));
+                return false;
+            }
+            boolean ok = belongs(f, number, codeTag);
+            List<Long> bad = f.badBlocks();
+            report(hp, f, bad);
+            if (!bad.isEmpty() || ids == null) {
+                return false;
+            }
+            boolean[] seen = new boolean[n];
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(BlockFile.BLOCK)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long prev = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                int in = i % IdHashIndex.PER_BLOCK;
+                if (in == 0) {
+                    b.clear();
+                    b.limit((int) Math.min(BlockFile.BLOCK, h.bodyLength() - f.blockStart(i / IdHashIndex.PER_BLOCK)));
+                    f.read(b, f.blockStart(i / IdHashIndex.PER_BLOCK));
+                }
+                long hash = b.getLong(in * IdHashIndex.ENTRY);
+                int row = b.getInt(in * IdHashIndex.ENTRY + 8);
+                if (hash < prev || row < 0 || row >= n || seen[row] || ids[row] != null && IdHashIndex.hash(ids[row]) != hash) {
+                    problems.add(new Problem(hp, StoreFile.HEADER + f.blockStart(i / IdHashIndex.PER_BLOCK) + (long) in * IdHashIndex.ENTRY,
+                            "entry " + i + " (row " + row + ") does not match the ids file or is out of order"));
+                    return false;
+                }
+                seen[row] = true;
+                prev = hash;
+            }
+            return ok;
+        } catch (IOException ex) {
+            problems.add(problem(hp, ex));
+            return false;
+        }
+    }
+
     private boolean belongs(BlockFile f, int number, long codeTag) {
         if (f.version() != BlockFile.VERSION) {
             return true;

@@ -165,7 +165,8 @@ final class CollectionRepair {
     }
 
     private void discardSegment(Manifest.SegmentEntry e) {
-        for (Path p : List.of(SegmentFiles.codes(dir, e.number()), SegmentFiles.ids(dir, e.number()), SegmentFiles.payloads(dir, e.number()),
+        for (Path p : List.of(SegmentFiles.codes(dir, e.number()), SegmentFiles.ids(dir, e.number()), SegmentFiles.idHashes(dir, e.number()),
+                SegmentFiles.payloads(dir, e.number()),
                 SegmentFiles.vectors(dir, e.number()))) {
             if (Files.exists(p)) {
                 discard.add(p);

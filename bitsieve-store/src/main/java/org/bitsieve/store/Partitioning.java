@@ -95,17 +95,16 @@ final class Partitioning {
         int words = mem.stride / 8;
         long[] src = mem.words();
         long[] codes = new long[perm.length * words];
-        String[] ids = new String[perm.length];
         float[] norms = mem.inverseNorms(encoder, mem.size());
         float[] sortedNorms = norms == null ? null : new float[perm.length];
         for (int i = 0; i < perm.length; i++) {
             System.arraycopy(src, perm[i] * words, codes, i * words, words);
-            ids[i] = mem.id(perm[i]);
             if (norms != null) {
                 sortedNorms[i] = norms[perm[i]];
             }
         }
-        Segment s = Segment.open(dir, mem.number, perm.length, bits, fingerprint, dim, floats, false, codes, ids);
+        // ids are read from the new files on demand, like any segment's (and found through its id index)
+        Segment s = Segment.open(dir, mem.number, perm.length, bits, fingerprint, dim, floats, false, codes, null);
         s.setInverseNorms(sortedNorms);
         s.setCellOffsets(order.offsets());
         return s;

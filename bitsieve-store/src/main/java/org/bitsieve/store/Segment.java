@@ -13,29 +13,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An immutable segment on disk. Codes and ids ({@link IdsFile}) are loaded when it opens (the scan and the id index need them,
- * see {@link Part} for why codes are on the heap); payloads and vectors stay on disk and are read on demand
- * with positional reads, which are thread-safe and have no 2 GB limit. Every file is verified when the segment
- * opens (the codes in the same pass that loads them).
+ * An immutable segment on disk. Codes are loaded when it opens and verified in the same pass (the scan needs them,
+ * see {@link Part} for why codes are on the heap). Nothing else is held per document: ids ({@link IdsFile.Lazy}),
+ * payloads and vectors are read on demand with positional reads (thread-safe, no 2 GB limit), each read checking
+ * the CRCs of the blocks it spans, and the id index ({@link IdHashIndex}) is a memory-mapped sorted hash table.
+ * Opening reads headers and block tables only, so open time and heap do not grow with the payload size.
  */
 final class Segment extends Part implements AutoCloseable {
     private final Path dir;
     private final int count;
     private final long[] codes;
-    private final String[] ids;
+    private final IdsFile.Lazy ids;
+    /** Ids handed in by a repair (null entries where the ids file is damaged); null otherwise. */
+    private final String[] knownIds;
+    private final IdHashIndex index;
     private final BlockFile payloads;
     private final BlockFile vectors;
     private final int dim;
     private final int vectorBytes;
     private volatile float[] invNorms;
 
-    private Segment(Path dir, int number, int stride, int count, long[] codes, String[] ids, BlockFile payloads,
-                    BlockFile vectors, int dim, int vectorBytes) {
+    private Segment(Path dir, int number, int stride, int count, long[] codes, IdsFile.Lazy ids, String[] knownIds, IdHashIndex index,
+                    BlockFile payloads, BlockFile vectors, int dim, int vectorBytes) {
         super(number, stride);
         this.dir = dir;
         this.count = count;
         this.codes = codes;
         this.ids = ids;
+        this.knownIds = knownIds;
+        this.index = index;
         this.payloads = payloads;
         this.vectors = vectors;
         this.dim = dim;
@@ -43,14 +49,16 @@ final class Segment extends Part implements AutoCloseable {
     }
 
     /**
-     * Opens segment {@code number}. With {@code verify}, every file's checksums are checked; a segment this
-     * process has just written and fsynced is opened without re-reading it ({@code knownCodes}: its codes, when
-     * the caller still has them in memory, and likewise {@code knownIds}).
+     * Opens segment {@code number}. With {@code verify}, the codes' checksums are checked as they load (every other
+     * part checks its header and block table here and its blocks when they are read); a segment this process has
+     * just written and fsynced is opened without re-reading its codes ({@code knownCodes}). {@code knownIds} is for
+     * a repair only: ids to serve instead of the (damaged) ids file; such a segment has no id index.
      */
     static Segment open(Path dir, int number, int expectedCount, int bits, long fingerprint, int dim, FloatFormat floats,
                         boolean verify, long[] knownCodes, String[] knownIds) throws IOException {
         int stride = PackedCodesStride.of(bits);
         Path cp = SegmentFiles.codes(dir, number);
+        FileChannel ic = null;
         FileChannel pc = null;
         FileChannel vc = null;
         try (FileChannel cc = FileChannel.open(cp, StandardOpenOption.READ)) {
@@ -64,12 +72,29 @@ final class Segment extends Part implements AutoCloseable {
                 throw new CorruptCollectionException(cp, "codes were made by a different encoder than the collection's");
             }
             long[] codes = knownCodes != null && !verify ? knownCodes : readCodes(cf, h.bodyLength(), verify);
-            String[] ids = knownIds;
+            IdsFile.Lazy ids = null;
             BlockFile idf = null;
-            if (knownIds == null || verify) {
-                IdsFile.Ids r = IdsFile.read(SegmentFiles.ids(dir, number), expectedCount, false);
-                ids = r.ids();
-                idf = r.file();
+            IdHashIndex index = null;
+            BlockFile hf = null;
+            if (knownIds == null) {
+                Path ip = SegmentFiles.ids(dir, number);
+                ic = FileChannel.open(ip, StandardOpenOption.READ);
+                ids = IdsFile.Lazy.open(ip, ic, expectedCount);
+                idf = ids.file();
+                Path hp = SegmentFiles.idHashes(dir, number);
+                if (java.nio.file.Files.exists(hp)) {
+                    try (FileChannel hc = FileChannel.open(hp, StandardOpenOption.READ)) {
+                        index = IdHashIndex.open(hp, hc, expectedCount); // the mapping outlives the channel
+                        hf = index.file();
+                    }
+                } else {
+                    // written before the index part existed: build its table in memory (a compaction writes the file)
+                    String[] all = new String[expectedCount];
+                    for (int r = 0; r < expectedCount; r++) {
+                        all[r] = ids.id(r);
+                    }
+                    index = IdHashIndex.build(ip, all);
+                }
             }
             Path pp = SegmentFiles.payloads(dir, number);
             pc = FileChannel.open(pp, StandardOpenOption.READ);
@@ -97,18 +122,34 @@ final class Segment extends Part implements AutoCloseable {
                 }
                 vbytes = floats.bytes();
             }
-            BlockFile.checkSameSegment(number, cf, idf, pf, vf);
-            return new Segment(dir, number, stride, expectedCount, codes, ids, pf, vf, dim, vbytes);
+            BlockFile.checkSameSegment(number, cf, idf, hf, pf, vf);
+            return new Segment(dir, number, stride, expectedCount, codes, ids, knownIds, index, pf, vf, dim, vbytes);
         } catch (java.nio.file.NoSuchFileException e) {
+            closeQuietly(ic);
             closeQuietly(pc);
             closeQuietly(vc);
             throw new CorruptCollectionException(Path.of(e.getFile()), "file is missing (the manifest names it)");
         } catch (IOException | RuntimeException e) {
+            closeQuietly(ic);
             closeQuietly(pc);
             closeQuietly(vc);
             throw e;
         }
     }
+
+    /**
+     * The row holding {@code id} that {@code live} accepts, or -1: a binary search of the hash table, each candidate
+     * confirmed against the ids file (a hash collision costs a read, never a wrong row).
+     */
+    int find(String id, java.util.function.IntPredicate live) {
+        if (index == null) {
+            throw new IllegalStateException("segment " + number + " was opened for a repair and has no id index");
+        }
+        return index.find(IdHashIndex.hash(id), row -> live.test(row) && id.equals(id(row)));
+    }
+
+    /** Whether the id index was built in memory at open (the segment predates the index file). */
+    boolean indexInMemory() { return index != null && index.inMemory(); }
 
     /**
      * Loads the codes, checking them in the same pass: the body checksum (version 1) or each block's (version 2,
@@ -163,7 +204,7 @@ final class Segment extends Part implements AutoCloseable {
     long[] words() { return codes; }
 
     @Override
-    String id(int row) { return ids[row]; }
+    String id(int row) { return knownIds != null ? knownIds[row] : ids.id(row); }
 
     @Override
     byte[] textBytes(int row) { return payload(row, 0); }
@@ -274,8 +315,12 @@ final class Segment extends Part implements AutoCloseable {
                 scrub(f, out);
             }
         }
-        for (Path p : List.of(SegmentFiles.codes(dir, number), SegmentFiles.ids(dir, number))) {
-            byte[] magic = p.toString().endsWith(".codes") ? SegmentFiles.CODES_MAGIC : SegmentFiles.IDS_MAGIC;
+        for (Path p : List.of(SegmentFiles.codes(dir, number), SegmentFiles.ids(dir, number), SegmentFiles.idHashes(dir, number))) {
+            String n = p.toString();
+            byte[] magic = n.endsWith(".codes") ? SegmentFiles.CODES_MAGIC : n.endsWith(".ids") ? SegmentFiles.IDS_MAGIC : IdHashIndex.MAGIC;
+            if (n.endsWith(".idh") && (index == null || index.inMemory())) {
+                continue;
+            }
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
                 scrub(BlockFile.open(p, ch, magic, false), out);
             } catch (IOException e) {
@@ -298,6 +343,7 @@ final class Segment extends Part implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(ids == null ? null : ids.file().channel());
         closeQuietly(payloads == null ? null : payloads.channel());
         closeQuietly(vectors == null ? null : vectors.channel());
     }

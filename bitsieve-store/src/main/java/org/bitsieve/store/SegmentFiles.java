@@ -24,6 +24,8 @@ final class SegmentFiles {
 
     static Path ids(Path dir, int segment) { return dir.resolve(base(segment) + ".ids"); }
 
+    static Path idHashes(Path dir, int segment) { return dir.resolve(base(segment) + ".idh"); }
+
     static Path payloads(Path dir, int segment) { return dir.resolve(base(segment) + ".payloads"); }
 
     static Path vectors(Path dir, int segment) { return dir.resolve(base(segment) + ".vectors"); }

@@ -36,6 +36,7 @@ final class SegmentWriter {
         long tag = ((long) number << 32) | (new java.security.SecureRandom().nextInt() & 0xFFFFFFFFL);
         writeCodes(SegmentFiles.codes(dir, number), src, bits, stride, encoderFingerprint, tag);
         IdsFile.write(SegmentFiles.ids(dir, number), src, tag);
+        IdHashIndex.write(SegmentFiles.idHashes(dir, number), src, tag);
         writePayloads(SegmentFiles.payloads(dir, number), src, tag);
         if (floats != FloatFormat.NONE) {
             writeVectors(SegmentFiles.vectors(dir, number), src, dim, floats, tag);
