@@ -1,0 +1,210 @@
+package org.bitsieve.core.encode;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.linalg.Pca;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Fits {@link PqEncoder}: PCA, the principal directions dealt to {@code m = bits / 8} subspaces so that every
+ * subspace holds about the same product of variances (OPQ's parametric "eigenvalue allocation", Ge et al. 2013:
+ * each subspace then gets a similar share of the signal for its 8 bits), k-means with 256 centroids per
+ * subspace, and a centroid numbering that makes code bits mean something under Hamming distance.
+ */
+final class PqKind implements EncoderKind {
+    static final String NAME = "pq";
+    static final int DEFAULT_ITERATIONS = 20;
+    /** FAISS's default cap, 256 training points per centroid: more barely moves the codebooks and costs time. */
+    static final int DEFAULT_KMEANS_SAMPLE = 256 * 256;
+    static final Set<String> SETTINGS = Set.of("iterations", "kmeansSample");
+
+    @Override public String name() { return NAME; }
+
+    @Override public String summary() {
+        return "product quantisation: PCA dealt to bits/8 subspaces, 256 k-means centroids each; normalised asymmetric score";
+    }
+
+    @Override
+    public void checkBits(int bits, int dim) {
+        if (bits < 8 || bits % 8 != 0 || bits / 8 > dim) {
+            throw new IllegalArgumentException("pq makes one byte (8 bits) per subspace: bits must be a multiple of 8 from 8 to "
+                    + 8 * dim + " for dimension " + dim + ", got " + bits);
+        }
+    }
+
+    @Override
+    public Encoder fit(FloatMatrix train, FitOptions o) {
+        int iterations = (int) o.tuning("iterations", DEFAULT_ITERATIONS, SETTINGS, NAME);
+        int kmSample = (int) o.tuning("kmeansSample", DEFAULT_KMEANS_SAMPLE, SETTINGS, NAME);
+        if (iterations < 1 || iterations > 1000 || kmSample < 2) {
+            throw new IllegalArgumentException("pq settings out of range: iterations must be 1..1000 (got " + iterations
+                    + "), kmeansSample at least 2 (got " + kmSample + ")");
+        }
+        checkBits(o.bits(), train.dim());
+        FloatMatrix s = Encoders.sample(train, o.maxSample(), o.seed());
+        int d = s.dim();
+        int m = o.bits() / 8;
+        Pca pca = Pca.fit(s);
+        double[] var = pca.variances();
+        int[][] groups = allocate(var, m);
+        float[] rotation = new float[d * d];
+        float[] subDims = new float[m];
+        double[] rowVar = new double[d];
+        int r = 0;
+        for (int k = 0; k < m; k++) {
+            subDims[k] = groups[k].length;
+            for (int comp : groups[k]) {
+                double[] c = pca.component(comp);
+                for (int j = 0; j < d; j++) {
+                    rotation[r * d + j] = (float) c[j];
+                }
+                rowVar[r++] = var[comp];
+            }
+        }
+        float[] mean = pca.mean();
+        // the k-means sample: the first rows of the (already shuffled) fit sample, rotated and centred
+        int n = Math.min(s.rows(), kmSample);
+        float[][] rotT = new float[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                rotT[j][i] = rotation[i * d + j];
+            }
+        }
+        float[] meanRot = new float[d];
+        Vectors.multiply(mean, 0, rotT, d, meanRot);
+        float[] y = new float[n * d];
+        IntStream.range(0, (n + 1023) / 1024).parallel().forEach(c -> {
+            float[] row = new float[d];
+            for (int i = c * 1024, end = Math.min(n, c * 1024 + 1024); i < end; i++) {
+                Vectors.multiply(s.data(), i * d, rotT, d, row);
+                for (int j = 0; j < d; j++) {
+                    y[i * d + j] = row[j] - meanRot[j];
+                }
+            }
+        });
+        int[] start = new int[m + 1];
+        for (int k = 0; k < m; k++) {
+            start[k + 1] = start[k] + groups[k].length;
+        }
+        float[][] books = new float[m][];
+        int[] iters = new int[m];
+        IntStream.range(0, m).parallel().forEach(k -> {
+            int ds = groups[k].length;
+            float[] pts = new float[n * ds];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(y, i * d + start[k], pts, i * ds, ds);
+            }
+            KMeans.Result km = KMeans.fit(pts, n, ds, 256, iterations, o.seed() * 1_000_003L + k);
+            iters[k] = km.iterations();
+            double[] scale = new double[ds];
+            for (int j = 0; j < ds; j++) {
+                scale[j] = 1 / Math.sqrt(Math.max(rowVar[start[k] + j], 1e-30));
+            }
+            books[k] = polysemous(km.centroids(), ds, scale);
+        });
+        int total = 0;
+        for (float[] b : books) {
+            total += b.length;
+        }
+        float[] codebooks = new float[total];
+        int at = 0;
+        for (float[] b : books) {
+            System.arraycopy(b, 0, codebooks, at, b.length);
+            at += b.length;
+        }
+        int maxIters = Arrays.stream(iters).max().orElse(0);
+        return new PqEncoder(d, o.bits(), mean, rotation, subDims, codebooks,
+                Encoders.params("seed", Long.toString(o.seed()),
+                        "subspaces", Integer.toString(m),
+                        "subspaceDims", Arrays.stream(groups).mapToInt(g -> g.length).min().orElse(0) + "-"
+                                + Arrays.stream(groups).mapToInt(g -> g.length).max().orElse(0),
+                        "iterations", Integer.toString(iterations),
+                        "iterationsRun", Integer.toString(maxIters),
+                        "kmeansSample", Integer.toString(n),
+                        "sample", Integer.toString(s.rows()),
+                        "hamming", "polysemous"));
+    }
+
+    /**
+     * Deals principal components (by decreasing variance) to {@code m} subspaces of near-equal size, each to the
+     * subspace with room whose product of variances is smallest so far. Each group lists its components in
+     * decreasing variance.
+     */
+    static int[][] allocate(double[] variances, int m) {
+        int d = variances.length;
+        Integer[] order = new Integer[d];
+        for (int j = 0; j < d; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> variances[a] != variances[b] ? Double.compare(variances[b], variances[a]) : Integer.compare(a, b));
+        int[] size = new int[m];
+        int[] fill = new int[m];
+        double[] logProd = new double[m];
+        int[][] groups = new int[m][];
+        for (int k = 0; k < m; k++) {
+            size[k] = d / m + (k < d % m ? 1 : 0);
+            groups[k] = new int[size[k]];
+        }
+        double floor = Math.max(1e-30, variances[order[0]] * 1e-12);
+        for (int comp : order) {
+            int best = -1;
+            for (int k = 0; k < m; k++) {
+                if (fill[k] < size[k] && (best < 0 || logProd[k] < logProd[best])) {
+                    best = k;
+                }
+            }
+            groups[best][fill[best]++] = comp;
+            logProd[best] += Math.log(Math.max(variances[comp], floor));
+        }
+        return groups;
+    }
+
+    /**
+     * Renumbers 256 centroids so that bit u of a centroid's index is the sign of its u-th coordinate (scaled by
+     * {@code scale}, i.e. in units of that direction's standard deviation), as far as a one-to-one numbering
+     * allows: a minimum-cost assignment of centroids to indices (Hungarian method, once per subspace). Only
+     * the first 8 coordinates (the subspace's strongest directions) carry a bit.
+     */
+    static float[] polysemous(float[] centroids, int ds, double[] scale) {
+        double[][] cost = new double[256][256];
+        int nb = Math.min(8, ds);
+        for (int c = 0; c < 256; c++) {
+            for (int b = 0; b < 256; b++) {
+                double s = 0;
+                for (int u = 0; u < nb; u++) {
+                    double x = centroids[c * ds + u] * scale[u];
+                    s += ((b >>> u) & 1) != 0 ? -x : x; // agreeing with the sign lowers the cost
+                }
+                cost[c][b] = s;
+            }
+        }
+        int[] indexOf = Assignment.minCost(cost);
+        float[] out = new float[256 * ds];
+        for (int c = 0; c < 256; c++) {
+            System.arraycopy(centroids, c * ds, out, indexOf[c] * ds, ds);
+        }
+        return out;
+    }
+
+    @Override
+    public Encoder restore(int dim, int bits, Map<String, String> params, Map<String, float[]> arrays) {
+        checkBits(bits, dim);
+        float[] rotation = Encoders.require(arrays, "rotation", dim * dim);
+        // the norm in the score assumes orthonormal rows; a file that breaks it would rank silently wrong
+        double worst = 0;
+        for (int a = 0; a < dim; a++) {
+            for (int b = a; b < dim; b++) {
+                double dot = Vectors.dot(rotation, a * dim, rotation, b * dim, dim);
+                worst = Math.max(worst, Math.abs(dot - (a == b ? 1 : 0)));
+            }
+        }
+        if (worst > 1e-3) {
+            throw new IllegalArgumentException("pq 'rotation' is not orthonormal (largest deviation " + (float) worst + ")");
+        }
+        return new PqEncoder(dim, bits, Encoders.require(arrays, "mean", dim), rotation,
+                Encoders.require(arrays, "subspaceDims", bits / 8), Encoders.require(arrays, "codebooks", -1), params);
+    }
+}
