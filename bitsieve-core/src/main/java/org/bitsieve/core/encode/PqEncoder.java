@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Product quantisation: the centred vector is rotated ({@code rotation}, orthonormal, its rows grouped by
- * subspace), cut into {@code m = bits / 8} subspaces, and each subspace is replaced by the index of its nearest
+ * Product quantisation: the centred vector is projected on orthonormal directions ({@code rotation}: the
+ * principal components kept, rows grouped by subspace), cut into {@code m = bits / 8} subspaces, and each subspace is replaced by the index of its nearest
  * of 256 centroids; code byte k is subspace k's index.
  *
  * <p>Asymmetric score: the cosine between the query and the code's reconstruction {@code mean + R^T c}, where
@@ -23,9 +23,10 @@ import java.util.Map;
 public final class PqEncoder implements Encoder {
     private final int dim;
     private final int m;
+    private final int rows;           // kept directions: the rotation's rows, sum of the subspace sizes
     private final float[] mean;
-    private final float[] rotation;     // dim x dim, row-major, rows grouped by subspace
-    private final float[][] rotationT;  // dim x dim: rotationT[j][i] = rotation[i][j], for Vectors.multiply
+    private final float[] rotation;     // rows x dim, row-major, orthonormal rows grouped by subspace
+    private final float[][] rotationT;  // dim x rows: rotationT[j][i] = rotation[i][j], for Vectors.multiply
     private final float[] subDimsF;
     private final int[] subDim;
     private final int[] subStart;
@@ -47,8 +48,8 @@ public final class PqEncoder implements Encoder {
         if (subDims.length != m) {
             throw new IllegalArgumentException("pq has " + m + " subspaces for " + bits + " bits but 'subspaceDims' holds " + subDims.length);
         }
-        if (mean.length != dim || rotation.length != dim * dim) {
-            throw new IllegalArgumentException("pq mean/rotation sizes do not match dimension " + dim);
+        if (mean.length != dim) {
+            throw new IllegalArgumentException("pq 'mean' holds " + mean.length + " values, expected the dimension " + dim);
         }
         this.mean = mean;
         this.rotation = rotation;
@@ -67,20 +68,24 @@ public final class PqEncoder implements Encoder {
             subStart[k + 1] = subStart[k] + subDim[k];
             bookStart[k + 1] = bookStart[k] + 256 * subDim[k];
         }
-        if (subStart[m] != dim) {
-            throw new IllegalArgumentException("pq subspace sizes add up to " + subStart[m] + ", not the dimension " + dim);
+        rows = subStart[m];
+        if (rows > dim) {
+            throw new IllegalArgumentException("pq subspace sizes add up to " + rows + ", more than the dimension " + dim);
+        }
+        if (rotation.length != rows * dim) {
+            throw new IllegalArgumentException("pq 'rotation' holds " + rotation.length + " values, expected " + rows + " x " + dim);
         }
         if (codebooks.length != bookStart[m]) {
             throw new IllegalArgumentException("pq 'codebooks' holds " + codebooks.length + " values, expected " + bookStart[m]);
         }
-        rotationT = new float[dim][dim];
-        for (int i = 0; i < dim; i++) {
+        rotationT = new float[dim][rows];
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < dim; j++) {
                 rotationT[j][i] = rotation[i * dim + j];
             }
         }
-        meanRot = new float[dim];
-        Vectors.multiply(mean, 0, rotationT, dim, meanRot);
+        meanRot = new float[rows];
+        Vectors.multiply(mean, 0, rotationT, rows, meanRot);
         halfNormSq = new float[256 * m];
         normTable = new float[256 * m];
         for (int k = 0; k < m; k++) {
@@ -102,7 +107,7 @@ public final class PqEncoder implements Encoder {
             mn += (double) x * x;
         }
         meanNormSq = (float) mn;
-        scratch = ThreadLocal.withInitial(() -> new float[dim]);
+        scratch = ThreadLocal.withInitial(() -> new float[rows]);
     }
 
     @Override public String kind() { return PqKind.NAME; }
@@ -116,8 +121,8 @@ public final class PqEncoder implements Encoder {
     @Override
     public void encodeInto(float[] vector, int offset, long[] out, int outOffset) {
         float[] y = scratch.get();
-        Vectors.multiply(vector, offset, rotationT, dim, y);
-        for (int j = 0; j < dim; j++) {
+        Vectors.multiply(vector, offset, rotationT, rows, y);
+        for (int j = 0; j < rows; j++) {
             y[j] -= meanRot[j];
         }
         int words = words();
@@ -150,13 +155,13 @@ public final class PqEncoder implements Encoder {
 
     /** The reconstruction {@code mean + R^T c} of a code (for tests and diagnostics). */
     public float[] decode(long[] code, int offset) {
-        float[] c = new float[dim];
+        float[] c = new float[rows];
         for (int k = 0; k < m; k++) {
             int v = (int) ((code[offset + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF);
             System.arraycopy(codebooks, bookStart[k] + v * subDim[k], c, subStart[k], subDim[k]);
         }
         float[] x = mean.clone();
-        for (int i = 0; i < dim; i++) {
+        for (int i = 0; i < rows; i++) {
             float ci = c[i];
             for (int j = 0; j < dim; j++) {
                 x[j] += ci * rotation[i * dim + j];
@@ -168,8 +173,8 @@ public final class PqEncoder implements Encoder {
     @Override
     public QueryScorer scorer(float[] query) {
         Vectors.check(query, dim);
-        float[] z = new float[dim];
-        Vectors.multiply(query, 0, rotationT, dim, z);
+        float[] z = new float[rows];
+        Vectors.multiply(query, 0, rotationT, rows, z);
         float[] table = new float[m * 256];
         for (int k = 0; k < m; k++) {
             int ds = subDim[k];

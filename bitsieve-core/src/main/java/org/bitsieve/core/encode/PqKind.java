@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Fits {@link PqEncoder}: PCA, the principal directions dealt to {@code m = bits / 8} subspaces so that every
+ * Fits {@link PqEncoder}: PCA, the strongest principal directions (setting {@code components}; default: as many as a
+ * rate-distortion allocation of the bits reaches, as for {@code pcaq}) dealt to {@code m = bits / 8} subspaces so that every
  * subspace holds about the same product of variances (OPQ's parametric "eigenvalue allocation", Ge et al. 2013:
  * each subspace then gets a similar share of the signal for its 8 bits), k-means with 256 centroids per
  * subspace, and a centroid numbering that makes code bits mean something under Hamming distance.
@@ -19,7 +20,7 @@ final class PqKind implements EncoderKind {
     static final int DEFAULT_ITERATIONS = 20;
     /** FAISS's default cap, 256 training points per centroid: more barely moves the codebooks and costs time. */
     static final int DEFAULT_KMEANS_SAMPLE = 256 * 256;
-    static final Set<String> SETTINGS = Set.of("iterations", "kmeansSample");
+    static final Set<String> SETTINGS = Set.of("iterations", "kmeansSample", "components");
 
     @Override public String name() { return NAME; }
 
@@ -48,11 +49,35 @@ final class PqKind implements EncoderKind {
         int d = s.dim();
         int m = o.bits() / 8;
         Pca pca = Pca.fit(s);
-        double[] var = pca.variances();
+        double[] allVar = pca.variances();
+        // the components kept: by default those a rate-distortion allocation of the same bits gives at least one bit
+        // (pcaq's reverse water-filling); the weaker ones would spend centroids on noise
+        int kept = (int) o.tuning("components", 0, SETTINGS, NAME);
+        if (kept == 0) {
+            kept = (int) Arrays.stream(PcaQuantKind.allocate(allVar, o.bits())).filter(b -> b > 0).count();
+        }
+        if (kept < m || kept > d) {
+            throw new IllegalArgumentException("pq components must be " + m + ".." + d + " (at least one per subspace), got " + kept);
+        }
+        Integer[] byVar = new Integer[d];
+        for (int j = 0; j < d; j++) {
+            byVar[j] = j;
+        }
+        Arrays.sort(byVar, (a, b) -> allVar[a] != allVar[b] ? Double.compare(allVar[b], allVar[a]) : Integer.compare(a, b));
+        double[] var = new double[kept];
+        for (int j = 0; j < kept; j++) {
+            var[j] = allVar[byVar[j]];
+        }
         int[][] groups = allocate(var, m);
-        float[] rotation = new float[d * d];
+        for (int[] g : groups) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = byVar[g[i]];
+            }
+        }
+        int rows = kept;
+        float[] rotation = new float[rows * d];
         float[] subDims = new float[m];
-        double[] rowVar = new double[d];
+        double[] rowVar = new double[rows];
         int r = 0;
         for (int k = 0; k < m; k++) {
             subDims[k] = groups[k].length;
@@ -61,27 +86,27 @@ final class PqKind implements EncoderKind {
                 for (int j = 0; j < d; j++) {
                     rotation[r * d + j] = (float) c[j];
                 }
-                rowVar[r++] = var[comp];
+                rowVar[r++] = allVar[comp];
             }
         }
         float[] mean = pca.mean();
         // the k-means sample: the first rows of the (already shuffled) fit sample, rotated and centred
         int n = Math.min(s.rows(), kmSample);
-        float[][] rotT = new float[d][d];
-        for (int i = 0; i < d; i++) {
+        float[][] rotT = new float[d][rows];
+        for (int i = 0; i < rows; i++) {
             for (int j = 0; j < d; j++) {
                 rotT[j][i] = rotation[i * d + j];
             }
         }
-        float[] meanRot = new float[d];
-        Vectors.multiply(mean, 0, rotT, d, meanRot);
-        float[] y = new float[n * d];
+        float[] meanRot = new float[rows];
+        Vectors.multiply(mean, 0, rotT, rows, meanRot);
+        float[] y = new float[n * rows];
         IntStream.range(0, (n + 1023) / 1024).parallel().forEach(c -> {
-            float[] row = new float[d];
+            float[] row = new float[rows];
             for (int i = c * 1024, end = Math.min(n, c * 1024 + 1024); i < end; i++) {
-                Vectors.multiply(s.data(), i * d, rotT, d, row);
-                for (int j = 0; j < d; j++) {
-                    y[i * d + j] = row[j] - meanRot[j];
+                Vectors.multiply(s.data(), i * d, rotT, rows, row);
+                for (int j = 0; j < rows; j++) {
+                    y[i * rows + j] = row[j] - meanRot[j];
                 }
             }
         });
@@ -95,7 +120,7 @@ final class PqKind implements EncoderKind {
             int ds = groups[k].length;
             float[] pts = new float[n * ds];
             for (int i = 0; i < n; i++) {
-                System.arraycopy(y, i * d + start[k], pts, i * ds, ds);
+                System.arraycopy(y, i * rows + start[k], pts, i * ds, ds);
             }
             KMeans.Result km = KMeans.fit(pts, n, ds, 256, iterations, o.seed() * 1_000_003L + k);
             iters[k] = km.iterations();
@@ -119,6 +144,7 @@ final class PqKind implements EncoderKind {
         return new PqEncoder(d, o.bits(), mean, rotation, subDims, codebooks,
                 Encoders.params("seed", Long.toString(o.seed()),
                         "subspaces", Integer.toString(m),
+                        "components", Integer.toString(rows),
                         "subspaceDims", Arrays.stream(groups).mapToInt(g -> g.length).min().orElse(0) + "-"
                                 + Arrays.stream(groups).mapToInt(g -> g.length).max().orElse(0),
                         "iterations", Integer.toString(iterations),
@@ -192,11 +218,22 @@ final class PqKind implements EncoderKind {
     @Override
     public Encoder restore(int dim, int bits, Map<String, String> params, Map<String, float[]> arrays) {
         checkBits(bits, dim);
-        float[] rotation = Encoders.require(arrays, "rotation", dim * dim);
+        float[] subDims = Encoders.require(arrays, "subspaceDims", bits / 8);
+        int rows = 0;
+        for (float f : subDims) {
+            if (f != Math.rint(f) || f < 1 || f > dim) {
+                throw new IllegalArgumentException("pq 'subspaceDims' holds an invalid size " + f);
+            }
+            rows += (int) f;
+        }
+        if (rows > dim) {
+            throw new IllegalArgumentException("pq subspace sizes add up to " + rows + ", more than the dimension " + dim);
+        }
+        float[] rotation = Encoders.require(arrays, "rotation", rows * dim);
         // the norm in the score assumes orthonormal rows; a file that breaks it would rank silently wrong
         double worst = 0;
-        for (int a = 0; a < dim; a++) {
-            for (int b = a; b < dim; b++) {
+        for (int a = 0; a < rows; a++) {
+            for (int b = a; b < rows; b++) {
                 double dot = Vectors.dot(rotation, a * dim, rotation, b * dim, dim);
                 worst = Math.max(worst, Math.abs(dot - (a == b ? 1 : 0)));
             }
@@ -205,6 +242,6 @@ final class PqKind implements EncoderKind {
             throw new IllegalArgumentException("pq 'rotation' is not orthonormal (largest deviation " + (float) worst + ")");
         }
         return new PqEncoder(dim, bits, Encoders.require(arrays, "mean", dim), rotation,
-                Encoders.require(arrays, "subspaceDims", bits / 8), Encoders.require(arrays, "codebooks", -1), params);
+                subDims, Encoders.require(arrays, "codebooks", -1), params);
     }
 }

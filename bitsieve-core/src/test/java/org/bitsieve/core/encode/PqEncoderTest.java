@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PqEncoderTest {
     static final FloatMatrix TRAIN = TestData.clustered(3000, 40, 11);
     static final FloatMatrix TEST = TestData.clustered(40, 40, 12);
-    /** 48 bits over 40 dimensions: 6 subspaces of 7, 7, 7, 7, 6 and 6 dimensions. */
+    /** 48 bits over 40 dimensions: 6 subspaces over the principal components a 48-bit allocation reaches. */
     static final PqEncoder PQ = (PqEncoder) Encoders.fit("pq", TRAIN, FitOptions.bits(48));
 
     static int byteOf(long[] code, int k) {
@@ -193,13 +193,18 @@ class PqEncoderTest {
         assertTrue(e.getMessage().contains("no setting 'weightPower'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(32).with("iterations", "0")));
         assertTrue(e.getMessage().contains("iterations must be 1..1000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("components", "5")));
+        assertTrue(e.getMessage().contains("components must be 6..40"), e.getMessage());
+        PqEncoder all = (PqEncoder) Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("components", "40"));
+        assertEquals(40 * 40, all.arrays().get("rotation").length);
+        assertEquals("40", all.params().get("components"));
     }
 
     @Test
     void fewerVectorsThanCentroidsStillFit() {
         FloatMatrix small = TestData.clustered(50, 16, 3);
-        Encoder e = Encoders.fit("pq", small, FitOptions.bits(16));
-        // a training vector is reproduced almost exactly: every point can own a centroid
+        Encoder e = Encoders.fit("pq", small, FitOptions.bits(16).with("components", "16"));
+        // with every component kept, a training vector is reproduced almost exactly: every point can own a centroid
         float[] x = small.row(7);
         assertTrue(sqDist(x, ((PqEncoder) e).decode(e.encode(x), 0)) < 1e-6);
     }
@@ -232,7 +237,9 @@ class PqEncoderTest {
         assertRefused(withArray("rotation", rot), "not orthonormal");
         float[] dims = PQ.arrays().get("subspaceDims").clone();
         dims[0] += 1;
-        assertRefused(withArray("subspaceDims", dims), "add up to 41");
+        assertRefused(withArray("subspaceDims", dims), "'rotation' holds " + rot.length + " values");
+        dims[0] += 40;
+        assertRefused(withArray("subspaceDims", dims), "invalid size");
         dims = PQ.arrays().get("subspaceDims").clone();
         dims[0] = 6.5f;
         assertRefused(withArray("subspaceDims", dims), "invalid size 6.5");
