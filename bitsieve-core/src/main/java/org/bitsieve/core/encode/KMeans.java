@@ -14,6 +14,11 @@ final class KMeans {
      * @param seed  draws the initial centroids (distinct random points) and the points that reseed empty clusters
      */
     static Result fit(float[] pts, int n, int ds, int k, int iterations, long seed) {
+        return fit(pts, n, ds, k, iterations, seed, null);
+    }
+
+    /** As above, starting from {@code init} ({@code k x ds}) where given; a centroid holding NaN gets a random point. */
+    static Result fit(float[] pts, int n, int ds, int k, int iterations, long seed, float[] init) {
         Random rnd = new Random(seed);
         float[] cent = new float[k * ds];
         // initial centroids: k distinct points (a partial Fisher-Yates shuffle); with fewer points than k they repeat
@@ -33,6 +38,13 @@ final class KMeans {
                 i = idx[c % n];
             }
             System.arraycopy(pts, i * ds, cent, c * ds, ds);
+        }
+        if (init != null) {
+            for (int c = 0; c < k; c++) {
+                if (!Float.isNaN(init[c * ds])) {
+                    System.arraycopy(init, c * ds, cent, c * ds, ds);
+                }
+            }
         }
         int[] assign = new int[n];
         java.util.Arrays.fill(assign, -1);

@@ -20,7 +20,7 @@ final class PqKind implements EncoderKind {
     static final int DEFAULT_ITERATIONS = 20;
     /** FAISS's default cap, 256 training points per centroid: more barely moves the codebooks and costs time. */
     static final int DEFAULT_KMEANS_SAMPLE = 256 * 256;
-    static final Set<String> SETTINGS = Set.of("iterations", "kmeansSample", "components");
+    static final Set<String> SETTINGS = Set.of("iterations", "kmeansSample", "components", "balanced");
 
     @Override public String name() { return NAME; }
 
@@ -50,31 +50,18 @@ final class PqKind implements EncoderKind {
         int m = o.bits() / 8;
         Pca pca = Pca.fit(s);
         double[] allVar = pca.variances();
-        // the components kept: by default those a rate-distortion allocation of the same bits gives at least one bit
-        // (pcaq's reverse water-filling); the weaker ones would spend centroids on noise
-        int kept = (int) o.tuning("components", 0, SETTINGS, NAME);
-        if (kept == 0) {
-            kept = (int) Arrays.stream(PcaQuantKind.allocate(allVar, o.bits())).filter(b -> b > 0).count();
+        boolean balanced = o.tuning("balanced", 0, SETTINGS, NAME) != 0;
+        int[][] fieldBits = new int[m][];
+        int[][] groups = balanced ? null : byteGroups(allVar, o.bits(), fieldBits);
+        if (groups == null) {
+            groups = balancedGroups(allVar, m, (int) o.tuning("components", 0, SETTINGS, NAME));
+            fieldBits = null;
+        } else if (o.tuning().containsKey("components")) {
+            throw new IllegalArgumentException("pq setting components applies with balanced=1 only (the byte layout keeps pcaq's components)");
         }
-        if (kept < m || kept > d) {
-            throw new IllegalArgumentException("pq components must be " + m + ".." + d + " (at least one per subspace), got " + kept);
-        }
-        Integer[] byVar = new Integer[d];
-        for (int j = 0; j < d; j++) {
-            byVar[j] = j;
-        }
-        Arrays.sort(byVar, (a, b) -> allVar[a] != allVar[b] ? Double.compare(allVar[b], allVar[a]) : Integer.compare(a, b));
-        double[] var = new double[kept];
-        for (int j = 0; j < kept; j++) {
-            var[j] = allVar[byVar[j]];
-        }
-        int[][] groups = allocate(var, m);
-        for (int[] g : groups) {
-            for (int i = 0; i < g.length; i++) {
-                g[i] = byVar[g[i]];
-            }
-        }
-        int rows = kept;
+        int[][] groupsF = groups;
+        int rows = Arrays.stream(groupsF).mapToInt(g -> g.length).sum();
+        int[][] fieldBitsF = fieldBits;
         float[] rotation = new float[rows * d];
         float[] subDims = new float[m];
         double[] rowVar = new double[rows];
@@ -117,12 +104,13 @@ final class PqKind implements EncoderKind {
         float[][] books = new float[m][];
         int[] iters = new int[m];
         IntStream.range(0, m).parallel().forEach(k -> {
-            int ds = groups[k].length;
+            int ds = groupsF[k].length;
             float[] pts = new float[n * ds];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(y, i * rows + start[k], pts, i * ds, ds);
             }
-            KMeans.Result km = KMeans.fit(pts, n, ds, 256, iterations, o.seed() * 1_000_003L + k);
+            float[] init = fieldBitsF == null ? null : gridInit(pts, n, ds, fieldBitsF[k]);
+            KMeans.Result km = KMeans.fit(pts, n, ds, 256, iterations, o.seed() * 1_000_003L + k, init);
             iters[k] = km.iterations();
             double[] scale = new double[ds];
             for (int j = 0; j < ds; j++) {
@@ -151,7 +139,95 @@ final class PqKind implements EncoderKind {
                         "iterationsRun", Integer.toString(maxIters),
                         "kmeansSample", Integer.toString(n),
                         "sample", Integer.toString(s.rows()),
+                        "layout", fieldBitsF == null ? "balanced" : "pcaq-bytes",
                         "hamming", "polysemous"));
+    }
+
+    /**
+     * OPQ's eigenvalue allocation over the {@code kept} strongest components (0: as many as a rate-distortion
+     * allocation of the bits reaches): subspaces of near-equal size and near-equal product of variances.
+     */
+    static int[][] balancedGroups(double[] allVar, int m, int kept) {
+        int d = allVar.length;
+        if (kept == 0) {
+            kept = (int) Arrays.stream(PcaQuantKind.allocate(allVar, 8 * m)).filter(b -> b > 0).count();
+        }
+        if (kept < m || kept > d) {
+            throw new IllegalArgumentException("pq components must be " + m + ".." + d + " (at least one per subspace), got " + kept);
+        }
+        Integer[] byVar = new Integer[d];
+        for (int j = 0; j < d; j++) {
+            byVar[j] = j;
+        }
+        Arrays.sort(byVar, (a, b) -> allVar[a] != allVar[b] ? Double.compare(allVar[b], allVar[a]) : Integer.compare(a, b));
+        double[] var = new double[kept];
+        for (int j = 0; j < kept; j++) {
+            var[j] = allVar[byVar[j]];
+        }
+        int[][] groups = allocate(var, m);
+        for (int[] g : groups) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] = byVar[g[i]];
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * pcaq's layout: its rate-distortion bit allocation packed into whole bytes ({@link PcaQuantKind#pack}); the
+     * components sharing a byte form one subspace, listed by decreasing bits (then variance), and
+     * {@code fieldBits[k]} receives their bit counts. A product of their scalar quantisers is one point of the
+     * subspace's 256-centroid codebook space, so k-means started from it can only fit the sample better than pcaq.
+     * Null when some byte would be empty.
+     */
+    static int[][] byteGroups(double[] allVar, int bits, int[][] fieldBits) {
+        int m = bits / 8;
+        java.util.List<int[]> fields = PcaQuantKind.pack(PcaQuantKind.allocate(allVar, bits), allVar, bits);
+        java.util.List<java.util.List<int[]>> byByte = new java.util.ArrayList<>();
+        for (int k = 0; k < m; k++) {
+            byByte.add(new java.util.ArrayList<>());
+        }
+        for (int[] f : fields) {
+            byByte.get(f[2]).add(f);
+        }
+        int[][] groups = new int[m][];
+        for (int k = 0; k < m; k++) {
+            java.util.List<int[]> l = byByte.get(k);
+            if (l.isEmpty()) {
+                return null;
+            }
+            l.sort((a, b) -> a[1] != b[1] ? Integer.compare(b[1], a[1]) : Double.compare(allVar[b[0]], allVar[a[0]]));
+            groups[k] = l.stream().mapToInt(f -> f[0]).toArray();
+            fieldBits[k] = l.stream().mapToInt(f -> f[1]).toArray();
+        }
+        return groups;
+    }
+
+    /**
+     * The product of the subspace's Lloyd-Max scalar quantisers (pcaq's codes for that byte) as 256 starting
+     * centroids: centroid v takes, for coordinate j, level {@code (v >> shift_j) & (2^bits_j - 1)}; indices past
+     * the product's size (a byte pcaq leaves partly unused) are left NaN for KMeans to seed with sample points.
+     */
+    static float[] gridInit(float[] pts, int n, int ds, int[] bits) {
+        float[][] levels = new float[ds][];
+        float[] col = new float[n];
+        int used = 0;
+        for (int j = 0; j < ds; j++) {
+            for (int i = 0; i < n; i++) {
+                col[i] = pts[i * ds + j];
+            }
+            levels[j] = PcaQuantKind.lloydMax(col, 1 << bits[j])[1];
+            used += bits[j];
+        }
+        float[] init = new float[256 * ds];
+        for (int v = 0; v < 256; v++) {
+            int shift = 0;
+            for (int j = 0; j < ds; j++) {
+                init[v * ds + j] = v < (1 << used) ? levels[j][(v >>> shift) & ((1 << bits[j]) - 1)] : Float.NaN;
+                shift += bits[j];
+            }
+        }
+        return init;
     }
 
     /**
@@ -191,18 +267,33 @@ final class PqKind implements EncoderKind {
     /**
      * Renumbers 256 centroids so that bit u of a centroid's index is the sign of its u-th coordinate (scaled by
      * {@code scale}, i.e. in units of that direction's standard deviation), as far as a one-to-one numbering
-     * allows: a minimum-cost assignment of centroids to indices (Hungarian method, once per subspace). Only
-     * the first 8 coordinates (the subspace's strongest directions) carry a bit.
+     * allows: a minimum-cost assignment of centroids to indices (Hungarian method, once per subspace). With more
+     * than 8 coordinates only the first 8 (the strongest) carry a bit; with fewer, the extra bits take sums of two.
      */
     static float[] polysemous(float[] centroids, int ds, double[] scale) {
+        // projections[c][u]: centroid c on bit u's direction. With fewer than 8 coordinates the extra bits take
+        // sums of neighbouring coordinates (more directions than dimensions, as a tight frame), so no bit is left
+        // without meaning: an unconstrained bit would add noise to every Hamming distance.
+        double[][] proj = new double[256][8];
+        for (int c = 0; c < 256; c++) {
+            for (int u = 0; u < 8; u++) {
+                if (u < ds) {
+                    proj[c][u] = centroids[c * ds + u] * scale[u];
+                } else if (ds > 1) {
+                    int a = (u - ds) % ds;
+                    int b = (a + 1 + (u - ds) / ds) % ds;
+                    proj[c][u] = (centroids[c * ds + a] * scale[a] + centroids[c * ds + b] * scale[b]) / Math.sqrt(2);
+                } else {
+                    proj[c][u] = centroids[c] * scale[0]; // one coordinate: every bit repeats its sign
+                }
+            }
+        }
         double[][] cost = new double[256][256];
-        int nb = Math.min(8, ds);
         for (int c = 0; c < 256; c++) {
             for (int b = 0; b < 256; b++) {
                 double s = 0;
-                for (int u = 0; u < nb; u++) {
-                    double x = centroids[c * ds + u] * scale[u];
-                    s += ((b >>> u) & 1) != 0 ? -x : x; // agreeing with the sign lowers the cost
+                for (int u = 0; u < 8; u++) {
+                    s += ((b >>> u) & 1) != 0 ? -proj[c][u] : proj[c][u]; // agreeing with the sign lowers the cost
                 }
                 cost[c][b] = s;
             }

@@ -164,6 +164,27 @@ class PqEncoderTest {
     }
 
     @Test
+    void defaultLayoutIsPcaqsBytesStartedFromItsGrid() {
+        assertEquals("pcaq-bytes", PQ.params().get("layout"));
+        // each subspace is one pcaq byte: same components, and the fields of a byte add up to at most 8 bits
+        PcaQuantEncoder pcaq = (PcaQuantEncoder) Encoders.fit("pcaq", TRAIN, FitOptions.bits(48));
+        assertEquals(pcaq.fields(), PQ.arrays().get("rotation").length / PQ.dimension());
+        // the grid start: 2 + 3 bits on two coordinates give 32 distinct starting centroids, the rest are NaN (seeded later)
+        float[] pts = new float[200 * 2];
+        Random r = new Random(1);
+        for (int i = 0; i < pts.length; i++) {
+            pts[i] = (float) r.nextGaussian();
+        }
+        float[] init = PqKind.gridInit(pts, 200, 2, new int[] {2, 3});
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (int v = 0; v < 32; v++) {
+            distinct.add(init[2 * v] + "," + init[2 * v + 1]);
+        }
+        assertEquals(32, distinct.size());
+        assertTrue(Float.isNaN(init[2 * 32]) && Float.isNaN(init[2 * 255 + 1]));
+    }
+
+    @Test
     void eigenvalueAllocationBalancesSubspaces() {
         double[] var = {16, 8, 4, 2, 1, 0.5, 0.25, 0.125};
         int[][] g = PqKind.allocate(var, 2);
@@ -193,9 +214,12 @@ class PqEncoderTest {
         assertTrue(e.getMessage().contains("no setting 'weightPower'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(32).with("iterations", "0")));
         assertTrue(e.getMessage().contains("iterations must be 1..1000"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("components", "5")));
+        e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("components", "40")));
+        assertTrue(e.getMessage().contains("balanced=1 only"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("balanced", "1").with("components", "5")));
         assertTrue(e.getMessage().contains("components must be 6..40"), e.getMessage());
-        PqEncoder all = (PqEncoder) Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("components", "40"));
+        PqEncoder all = (PqEncoder) Encoders.fit("pq", TRAIN, FitOptions.bits(48).with("balanced", "1").with("components", "40"));
+        assertEquals("balanced", all.params().get("layout"));
         assertEquals(40 * 40, all.arrays().get("rotation").length);
         assertEquals("40", all.params().get("components"));
     }
@@ -203,7 +227,7 @@ class PqEncoderTest {
     @Test
     void fewerVectorsThanCentroidsStillFit() {
         FloatMatrix small = TestData.clustered(50, 16, 3);
-        Encoder e = Encoders.fit("pq", small, FitOptions.bits(16).with("components", "16"));
+        Encoder e = Encoders.fit("pq", small, FitOptions.bits(16).with("balanced", "1").with("components", "16"));
         // with every component kept, a training vector is reproduced almost exactly: every point can own a centroid
         float[] x = small.row(7);
         assertTrue(sqDist(x, ((PqEncoder) e).decode(e.encode(x), 0)) < 1e-6);
