@@ -31,10 +31,12 @@ import java.util.zip.GZIPInputStream;
  * only, asymmetric and Hamming, against float32 on the same split. No test row is read.
  *
  * <pre>
- * java -Xmx6g -cp "bitsieve-bench/target/classes:bitsieve-bench/target/lib/*" org.bitsieve.bench.InDomainValidation \
+ * mvn -B -ntp -o -q -DskipTests -pl bitsieve-bench -am package
+ * java -Xmx4g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.InDomainValidation \
  *     [kinds=pq,pcaq,witq,itq] [bits=256] [sets=imdb,mr,...] [settings=kind.name=value;...]
  * </pre>
- * Reference embeddings from {@code $BITSIEVE_SHARED/embeddings/all-minilm-l6-v2}; labels from {@code $BITSIEVE_SHARED/data}.
+ * Reference embeddings from {@code $BITSIEVE_SHARED/embeddings/all-minilm-l6-v2} (mpqa has none: not supported here);
+ * labels from {@code $BITSIEVE_SHARED/data}. Results: docs/general-encoders.md, "Ideas tried under the protocol".
  */
 public final class InDomainValidation {
     static final List<String> SETS = List.of("imdb", "mr", "sst2", "trec", "banking77", "emotion", "subj", "cr", "mpqa", "agnews");
