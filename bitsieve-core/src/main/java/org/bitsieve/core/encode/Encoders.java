@@ -20,6 +20,7 @@ public final class Encoders {
 
     static {
         register(new PcaQuantKind());
+        register(new PqKind());
         register(new WitqKind());
         register(new ItqKind());
         register(new SignKind());
@@ -49,7 +50,7 @@ public final class Encoders {
         }
         train.requireFinite("training vectors");
         k.checkBits(options.bits(), train.dim());
-        if (!options.tuning().isEmpty() && !k.name().equals(WitqKind.NAME)) {
+        if (!options.tuning().isEmpty() && !k.name().equals(WitqKind.NAME) && !k.name().equals(PqKind.NAME)) {
             throw new IllegalArgumentException(k.name() + " has no tuning settings; got " + options.tuning().keySet());
         }
         return k.fit(train, options);

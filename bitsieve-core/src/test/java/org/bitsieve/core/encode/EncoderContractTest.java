@@ -24,7 +24,9 @@ class EncoderContractTest {
     static final FloatMatrix TEST = TestData.clustered(50, 48, 2);
 
     static Stream<Arguments> kinds() {
-        return Stream.of(Arguments.of("pcaq", 64), Arguments.of("pcaq", 40), Arguments.of("itq", 32), Arguments.of("witq", 32), Arguments.of("witq", 20),
+        return Stream.of(Arguments.of("pcaq", 64), Arguments.of("pcaq", 40),
+                Arguments.of("pq", 32), Arguments.of("pq", 40), // 40 bits: 5 subspaces of 10, 10, 10, 9 and 9 dimensions
+                Arguments.of("pq,iterations=3", 64), Arguments.of("pq,balanced=1", 32), Arguments.of("itq", 32), Arguments.of("witq", 32), Arguments.of("witq", 20),
                 Arguments.of("witq,factorBits=3", 20), // 17 planes + 3 factor bits: a byte and a word shared by both
                 Arguments.of("sign", 48), Arguments.of("simhash", 100), Arguments.of("kesieve", 0),
                 Arguments.of("kesieve", 16));

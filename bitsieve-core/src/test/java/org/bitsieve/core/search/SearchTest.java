@@ -77,7 +77,7 @@ class SearchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pcaq", "witq", "itq", "sign"})
+    @ValueSource(strings = {"pcaq", "pq", "witq", "itq", "sign"})
     void asymmetricMatchesNaive(String kind) {
         FloatMatrix train = TestData.clustered(3000, 32, 4);
         Encoder e = Encoders.fit(kind, train, FitOptions.bits(kind.equals("pcaq") ? 40 : 32));
