@@ -13,8 +13,17 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
-                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
+                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments,
+                String encoderFile, int autoRefitDocs, int refitDocs) {
     static final int FORMAT = 1;
+    /** Format 2: the encoder is the file {@code encoderFile} names (a refit wrote it); older builds must not open it. */
+    static final int FORMAT_REFIT = 2;
+
+    /** Without the refit fields (format 1): no encoder file named, automatic refit off. */
+    Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
+             String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
+        this(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs, segments, null, 0, 0);
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record SegmentEntry(int number, int docs, String deletes, int deleted) {}
@@ -23,8 +32,23 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
 
     Manifest next(String newWal, int newNextSegment, List<SegmentEntry> newSegments) {
         return new Manifest(format, generation + 1, newWal, newNextSegment, bits, dim, encoderFingerprint, encoderKind, floats,
-                memtableDocs, List.copyOf(newSegments));
+                memtableDocs, List.copyOf(newSegments), encoderFile, autoRefitDocs, refitDocs);
     }
+
+    /** The same state with a refitted encoder stored as {@code file} (format 2). */
+    Manifest withEncoder(long fingerprint, String kind, String file) {
+        return new Manifest(FORMAT_REFIT, generation, wal, nextSegment, bits, dim, fingerprint, kind, floats, memtableDocs, segments,
+                file, autoRefitDocs, refitDocs);
+    }
+
+    /** The same state, recording that a refit (kept or not) looked at {@code docs} documents. */
+    Manifest withRefitDocs(int docs) {
+        return new Manifest(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs,
+                segments, encoderFile, autoRefitDocs, docs);
+    }
+
+    /** The name a refitted encoder is stored under: by fingerprint, so a new one never overwrites the one in use. */
+    static String encoderFileName(long fingerprint) { return String.format("encoder-%016x.bse", fingerprint); }
 
     void write(Path dir) throws IOException {
         byte[] body = Metadata.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
@@ -40,12 +64,17 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
         } catch (IOException e) {
             throw new CorruptCollectionException(p, "manifest content is not valid: " + e.getMessage());
         }
-        if (m.format() != FORMAT) {
+        if (m.format() != FORMAT && m.format() != FORMAT_REFIT) {
             throw new CorruptCollectionException(p, "manifest format " + m.format() + " is not supported (this build reads " + FORMAT + ")");
         }
         if (m.segments() == null || m.wal() == null || !m.wal().matches("wal-\\d{6,18}\\.log") || m.bits() <= 0 || m.dim() <= 0
-                || m.memtableDocs() <= 0) {
+                || m.memtableDocs() <= 0 || m.autoRefitDocs() < 0 || m.refitDocs() < 0) {
             throw new CorruptCollectionException(p, "manifest is incomplete");
+        }
+        if ((m.format() == FORMAT_REFIT) != (m.encoderFile() != null)
+                || m.encoderFile() != null && !m.encoderFile().equals(encoderFileName(m.encoderFingerprint()))) {
+            throw new CorruptCollectionException(p, "manifest names the encoder file '" + m.encoderFile() + "', which does not fit format "
+                    + m.format() + " and fingerprint " + String.format("%016x", m.encoderFingerprint()));
         }
         try {
             m.floatFormat();
@@ -54,4 +83,7 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
         }
         return m;
     }
+
+    /** Whether a file name is a refitted encoder's (removable once no manifest names it). */
+    static boolean isEncoderFile(String n) { return n.matches("encoder-[0-9a-f]{16}\\.bse"); }
 }
