@@ -156,13 +156,22 @@ class RefitTest {
         }
     }
 
-    /** Every stored code is the encoder's code of the stored vector: no document kept a code of the old encoder. */
+    /**
+     * Every stored code is the encoder's code of the stored vector: no document kept a code of the old encoder (which
+     * would differ in about half the bits). A few bits may differ: codes written before a refit were made from the
+     * float32 vector, the stored one is rounded to f16.
+     */
     static void checkCodesMatchEncoder(Collection c) {
         Encoder e = c.encoder();
         int[] n = {0};
         c.snapshot().forEachDoc(d -> {
             float[] v = c.get(d.id()).vector();
-            assertArrayEquals(e.encode(v), d.code(), d.id());
+            long[] want = e.encode(v);
+            int diff = 0;
+            for (int w = 0; w < want.length; w++) {
+                diff += Long.bitCount(want[w] ^ d.code()[w]);
+            }
+            assertTrue(diff <= e.bits() / 16, d.id() + ": " + diff + " bits differ from the encoder's code");
             n[0]++;
         });
         assertEquals(c.count(), n[0]);
