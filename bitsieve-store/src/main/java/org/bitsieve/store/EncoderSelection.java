@@ -68,7 +68,7 @@ public final class EncoderSelection {
             double fit = (System.nanoTime() - f0) / 1e9;
             double[] r = measure(e, db, queries, ref);
             cands.add(new RefitReport.Candidate(kind, e.describe(), r[0], r[1], fit));
-            if (bestR == null || r[0] > bestR[0]) {
+            if (bestR == null || score(r, o) > score(bestR, o)) {
                 best = e;
                 bestR = r;
             }
@@ -77,18 +77,19 @@ public final class EncoderSelection {
             throw new IllegalArgumentException("none of the candidate kinds " + o.kinds() + " can make " + bits + "-bit codes of "
                     + db.dim() + "-d vectors; choose others (e.g. witq or pcaq)");
         }
-        double gain = bestR[0] - cur[0];
+        double gain = score(bestR, o) - score(cur, o);
+        String metric = o.asymmetricOnly() ? "asymmetric recall@10" : "recall@10 (mean of asymmetric and Hamming)";
         boolean wins = current == null || gain >= o.margin();
         boolean changed = wins && !o.dryRun();
         String reason;
         if (current == null) {
-            reason = best.kind() + " has the best recall@10 of the candidates";
+            reason = best.kind() + " has the best " + metric + " of the candidates";
         } else if (wins) {
-            reason = String.format(java.util.Locale.ROOT, "%s gains %.1f points of recall@10 over the current encoder (margin %.1f)%s",
-                    best.kind(), 100 * gain, 100 * o.margin(), o.dryRun() ? "; dry run, nothing written" : "");
+            reason = String.format(java.util.Locale.ROOT, "%s gains %.1f points of %s over the current encoder (margin %.1f)%s",
+                    best.kind(), 100 * gain, metric, 100 * o.margin(), o.dryRun() ? "; dry run, nothing written" : "");
         } else {
-            reason = String.format(java.util.Locale.ROOT, "the best candidate (%s) gains %.1f points of recall@10, less than the %.1f-point margin",
-                    best.kind(), 100 * gain, 100 * o.margin());
+            reason = String.format(java.util.Locale.ROOT, "the best candidate (%s) gains %.1f points of %s, less than the %.1f-point margin",
+                    best.kind(), 100 * gain, metric, 100 * o.margin());
         }
         if (wins && o.dryRun() && current == null) {
             reason += "; dry run, nothing written";
@@ -101,6 +102,8 @@ public final class EncoderSelection {
                 (System.nanoTime() - t0) / 1e9);
         return new Result(best, rep);
     }
+
+    private static double score(double[] r, RefitOptions o) { return o.asymmetricOnly() ? r[0] : (r[0] + r[1]) / 2; }
 
     /** {asymmetric recall@10, Hamming recall@10} of {@code e} against the float reference. */
     static double[] measure(Encoder e, FloatMatrix db, FloatMatrix queries, TopK[] ref) {
