@@ -1,15 +1,11 @@
 package org.bitsieve.store;
 
-import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
-import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.EncoderFiles;
-import org.bitsieve.core.text.Unicode;
 import org.bitsieve.core.io.FileFormatException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
