@@ -670,8 +670,12 @@ public final class Collection implements AutoCloseable {
         }
         try {
             CollectionRefit.refit(this, RefitOptions.defaults());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            recordRefit(live); // e.g. too few documents with floats after deletions: try again once it has doubled
+        } catch (RuntimeException e) {
+            // the write that triggered it is durable and must not fail for it: note it, try again once doubled
+            System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "automatic refit of " + dir + " failed: " + e);
+            if (failure == null) {
+                recordRefit(live);
+            }
         }
     }
 
