@@ -16,8 +16,11 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
                 String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments,
                 String encoderFile, int autoRefitDocs, int refitDocs) {
     static final int FORMAT = 1;
-    /** Format 2: the encoder is the file {@code encoderFile} names (a refit wrote it); older builds must not open it. */
-    static final int FORMAT_REFIT = 2;
+    /**
+     * Format 3: the encoder is the file {@code encoderFile} names (a refit wrote it); older builds must not open it.
+     * (3, not 2: the partitioned collections of the ivf branch use format 2.)
+     */
+    static final int FORMAT_REFIT = 3;
 
     /** Without the refit fields (format 1): no encoder file named, automatic refit off. */
     Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
@@ -35,7 +38,7 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
                 memtableDocs, List.copyOf(newSegments), encoderFile, autoRefitDocs, refitDocs);
     }
 
-    /** The same state with a refitted encoder stored as {@code file} (format 2). */
+    /** The same state with a refitted encoder stored as {@code file} (format 3). */
     Manifest withEncoder(long fingerprint, String kind, String file) {
         return new Manifest(FORMAT_REFIT, generation, wal, nextSegment, bits, dim, fingerprint, kind, floats, memtableDocs, segments,
                 file, autoRefitDocs, refitDocs);
