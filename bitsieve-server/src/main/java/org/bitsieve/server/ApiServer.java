@@ -166,6 +166,7 @@ public final class ApiServer implements AutoCloseable {
         delete("/v1/collections/{name}/documents/{id}", Role.WRITE, api::deleteDocument);
         post("/v1/collections/{name}/search", Role.READ, api::search);
         post("/v1/collections/{name}/classify", Role.READ, api::classify);
+        post("/v1/collections/{name}/refit", Role.WRITE, new RefitEndpoint(colls, cfg.limits().maxBodyBytes())::refit);
 
         app.before(this::authenticate);
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e));

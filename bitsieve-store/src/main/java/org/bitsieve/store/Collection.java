@@ -1,16 +1,12 @@
 package org.bitsieve.store;
 
-import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.coarse.CoarseQuantizer;
 import org.bitsieve.core.encode.Encoder;
-import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.EncoderFiles;
-import org.bitsieve.core.text.Unicode;
 import org.bitsieve.core.io.FileFormatException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,21 +34,20 @@ import java.util.stream.Stream;
  * <p>One process at a time may open a collection (a lock file guards it).
  */
 public final class Collection implements AutoCloseable {
-    private static final int MAX_ID_BYTES = 4096;
-
     private final Path dir;
     private final DirLock lock;
-    private final Encoder encoder;
+    private volatile Encoder encoder; // replaced only by a refit, under the writer's lock
     private final int bits;
     private final int stride;
     private final int dim;
     private final FloatFormat floats;
     private final int memtableDocs;
-    private final boolean normalized;
+    private boolean normalized;
     private final ExecutorService pool;
-    private final Snapshot.Shared shared;
+    private Snapshot.Shared shared;
     /** The coarse quantiser of a partitioned collection, else null. */
     private final CoarseQuantizer coarse;
+    private final int threads;
     /** Guards the id index and the swap of parts; held only for in-memory work, never across an fsync. */
     private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
 
@@ -91,6 +86,7 @@ public final class Collection implements AutoCloseable {
             return th;
         });
         this.coarse = coarse;
+        this.threads = t;
         this.shared = new Snapshot.Shared(encoder, dim, floats, pool, t, coarse);
     }
 
@@ -129,7 +125,8 @@ public final class Collection implements AutoCloseable {
         Wal.create(dir, 1).close();
         Manifest m = new Manifest(q == null ? Manifest.FORMAT : Manifest.FORMAT_PARTITIONED, 1, SegmentFiles.wal(1), 1, encoder.bits(),
                 encoder.dimension(), EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(),
-                List.of(), q == null ? 0 : q.cells(), q == null ? 0L : q.fingerprint());
+                List.of(), q == null ? 0 : q.cells(), q == null ? 0L : q.fingerprint(), null,
+                options.floats() == FloatFormat.NONE ? 0 : options.autoRefitDocs(), 0);
         m.write(dir);
         return open(dir);
     }
@@ -157,7 +154,7 @@ public final class Collection implements AutoCloseable {
         Collection c = null;
         try {
             Manifest m = Manifest.read(dir);
-            Encoder enc = EncoderRef.load(dir);
+            Encoder enc = m.encoderFile() == null ? EncoderRef.load(dir) : EncoderRef.loadCopy(dir.resolve(m.encoderFile()));
             if (!EncoderFiles.matches(enc, m.encoderFingerprint()) || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
             }
@@ -221,24 +218,7 @@ public final class Collection implements AutoCloseable {
      * Deletes a collection folder and everything in it, quarantined bytes included (the collection must not be
      * open; a damaged one may be dropped).
      */
-    public static void drop(Path dir) throws IOException {
-        if (!exists(dir)) {
-            throw new IllegalArgumentException(dir + " is not a bitsieve collection (it has no MANIFEST)");
-        }
-        try (DirLock l = DirLock.acquire(dir)) {
-            // the manifest goes first: a crash mid-drop leaves a folder that is clearly not a collection
-            Files.deleteIfExists(dir.resolve(SegmentFiles.MANIFEST));
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path p : s.toList()) {
-                    if (!p.getFileName().toString().equals(SegmentFiles.LOCK)) {
-                        deleteTree(p);
-                    }
-                }
-            }
-        }
-        Files.deleteIfExists(dir.resolve(SegmentFiles.LOCK));
-        Files.delete(dir);
-    }
+    public static void drop(Path dir) throws IOException { CollectionFolder.drop(dir); }
 
     /**
      * Whether {@code dir} holds a collection, healthy or damaged: it has a MANIFEST, or its segment files or log
@@ -262,17 +242,6 @@ public final class Collection implements AutoCloseable {
      */
     public static RepairReport repair(Path dir) throws IOException { return CollectionRepair.repair(dir); }
 
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(p)) {
-                for (Path c : s.toList()) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.delete(p);
-    }
-
     /** Writes buffered rows as a segment, then releases the folder. */
     @Override
     public synchronized void close() throws IOException {
@@ -282,6 +251,7 @@ public final class Collection implements AutoCloseable {
         try {
             if (failure == null) {
                 flushLocked();
+                maybeAutoRefit();
             }
         } finally {
             closed = true;
@@ -396,7 +366,8 @@ public final class Collection implements AutoCloseable {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest" : n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) ? "encoder"
+                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest"
+                        : n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || Manifest.isEncoderFile(n) ? "encoder"
                         : n.startsWith("wal-") ? "wal" : n.contains(".del-") ? "deletes"
                         : n.startsWith("seg-") ? n.substring(n.indexOf('.') + 1) : null;
                 if (part != null && bytes.containsKey(part)) {
@@ -473,7 +444,7 @@ public final class Collection implements AutoCloseable {
         }
         List<Prepared> ops;
         try {
-            ops = prepare(batch);
+            ops = BatchPrep.prepare(batch, id -> locate(id, Map.of()) != null, encoder, dim, floats, coarse);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause(); // an id lookup met a damaged block: nothing was written
         }
@@ -481,8 +452,9 @@ public final class Collection implements AutoCloseable {
         if (adds > memtableDocs) {
             throw new IllegalArgumentException("a batch may add at most " + memtableDocs + " documents (the collection's memtable size), got " + adds);
         }
+        boolean flushed = adds > mem.remaining();
         try {
-            if (adds > mem.remaining()) {
+            if (flushed) {
                 flushLocked();
             }
         } catch (IOException | RuntimeException e) {
@@ -507,88 +479,18 @@ public final class Collection implements AutoCloseable {
             failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
+        int removed;
         try {
-            return apply(ops);
+            removed = apply(ops);
         } catch (RuntimeException e) {
             // logged but not (fully) applied in memory: refuse further writes; a reopen replays the log
             failure = new IOException(e);
             throw e;
         }
-    }
-
-    /** Validates the batch against the current ids and encodes its vectors (outside any reader-visible lock). */
-    private List<Prepared> prepare(WriteBatch batch) {
-        Map<String, Boolean> overlay = new HashMap<>();
-        List<WriteBatch.Op> ops = batch.ops();
-        int adds = batch.additions();
-        float[] data = new float[adds * dim];
-        int a = 0;
-        for (WriteBatch.Op op : ops) {
-            // before any getBytes: a lone surrogate would become '?' and two ids would collapse into one
-            Unicode.requireWellFormed("id", op.id());
-            if (op.id().getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
-                throw new IllegalArgumentException("id '" + op.id().substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
-            }
-            switch (op.kind()) {
-                case DELETE -> overlay.put(op.id(), false);
-                case ADD, UPSERT -> {
-                    if (op.kind() == WriteBatch.Kind.ADD) {
-                        Boolean e = overlay.get(op.id());
-                        if (e == null ? locate(op.id(), Map.of()) != null : e) {
-                            throw new IllegalArgumentException("document '" + op.id() + "' already exists; use upsert to replace it");
-                        }
-                    }
-                    overlay.put(op.id(), true);
-                    float[] v = op.doc().vector();
-                    if (v == null || v.length != dim) {
-                        throw new IllegalArgumentException("document '" + op.id() + "': vector has dimension "
-                                + (v == null ? "none" : String.valueOf(v.length)) + ", the collection holds dimension " + dim);
-                    }
-                    for (float x : v) {
-                        if (!Float.isFinite(x)) {
-                            throw new IllegalArgumentException("document '" + op.id() + "': vector holds a non-finite value");
-                        }
-                        if (!Float.isFinite(floats.roundTrip(x))) { // e.g. 1e5 in an f16 collection: Infinity on re-rank
-                            throw new IllegalArgumentException("document '" + op.id() + "': vector value " + x + " does not fit the collection's "
-                                    + floats.name().toLowerCase(java.util.Locale.ROOT) + " floats");
-                        }
-                    }
-                    String problem = Vectors.magnitudeProblem(v);
-                    if (problem != null) { // finite values whose norm over- or underflows float32 scoring
-                        throw new IllegalArgumentException("document '" + op.id() + "': vector cannot be scored: " + problem);
-                    }
-                    Unicode.requireWellFormed("document '" + op.id() + "': text", op.doc().text());
-                    Unicode.requireWellFormed("document '" + op.id() + "': metadata", op.doc().metadataJson());
-                    Metadata.check(op.id(), op.doc().metadataJson());
-                    System.arraycopy(v, 0, data, a * dim, dim);
-                    a++;
-                }
-                default -> throw new IllegalStateException();
-            }
+        if (flushed) {
+            maybeAutoRefit(); // after the batch is applied: its codes were made with the encoder a refit replaces
         }
-        PackedCodes codes = adds == 0 ? null : encoder.encodeAll(new FloatMatrix(data, adds, dim));
-        // cells from the vectors as given (before rounding to the stored floats), so live writes and replay agree
-        int[] cellOf = adds == 0 || coarse == null ? null : coarse.assignAll(new FloatMatrix(data, adds, dim));
-        List<Prepared> out = new ArrayList<>(ops.size());
-        a = 0;
-        for (WriteBatch.Op op : ops) {
-            if (op.kind() == WriteBatch.Kind.DELETE) {
-                out.add(new Prepared(op.kind(), op.id(), null, null, null, null));
-                continue;
-            }
-            Doc d = op.doc();
-            float[] v = null;
-            if (floats != FloatFormat.NONE) {
-                v = new float[dim];
-                for (int j = 0; j < dim; j++) {
-                    v[j] = floats.roundTrip(d.vector()[j]);
-                }
-            }
-            int cell = cellOf == null ? -1 : cellOf[a];
-            out.add(new Prepared(op.kind(), op.id(), codes.code(a++), d.text() == null ? null : d.text().getBytes(StandardCharsets.UTF_8),
-                    d.metadataJson() == null ? null : d.metadataJson().getBytes(StandardCharsets.UTF_8), v, cell));
-        }
-        return out;
+        return removed;
     }
 
     private static int additions(List<Prepared> ops) {
@@ -714,6 +616,7 @@ public final class Collection implements AutoCloseable {
             failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
+        maybeAutoRefit();
     }
 
     private void flushLocked() throws IOException {
@@ -810,71 +713,144 @@ public final class Collection implements AutoCloseable {
         try {
             flushLocked();
             boolean anyDeleted = deleted.values().stream().anyMatch(d -> Deletions.cardinality(d) > 0);
-            if (!anyDeleted && segments.size() <= 1) {
-                return;
+            if (anyDeleted || segments.size() > 1) {
+                rewriteLocked(null);
             }
-            int maxDocs = Math.min(1 << 24, (1 << 30) / stride);
-            List<Part> parts = new ArrayList<>();
-            List<Integer> rows = new ArrayList<>();
-            for (Segment s : segments) {
-                long[] d = deleted.get(s.number);
-                for (int r = 0; r < s.count(); r++) {
-                    if (!Deletions.isSet(d, r)) {
-                        parts.add(s);
-                        rows.add(r);
-                    }
-                }
-            }
-            if (coarse != null) {
-                Partitioning.sortByCell(parts, rows, coarse.cells());
-            }
-            int number = manifest.nextSegment();
-            List<Manifest.SegmentEntry> entries = new ArrayList<>();
-            Map<Integer, int[]> offsets = new HashMap<>();
-            for (int from = 0; from < rows.size(); from += maxDocs) {
-                int to = Math.min(rows.size(), from + maxDocs);
-                Part[] pa = parts.subList(from, to).toArray(new Part[0]);
-                int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
-                int[] off = coarse == null ? null : Partitioning.offsets(pa, ra, coarse.cells());
-                SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), bits, manifest.encoderFingerprint(), dim, floats,
-                        off, manifest.coarseFingerprint());
-                entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
-                offsets.put(number, off);
-                number++;
-            }
-            Manifest m = manifest.next(manifest.wal(), number, entries);
-            m.write(dir);
-            manifest = m;
-            List<Segment> fresh = new ArrayList<>();
-            for (Manifest.SegmentEntry e : entries) {
-                Segment s = Segment.open(dir, e.number(), e.docs(), bits, m.encoderFingerprint(), dim, floats, false, null, null);
-                s.setCellOffsets(offsets.get(e.number()));
-                fresh.add(s);
-            }
-            state.writeLock().lock();
-            try {
-                // old segments are not closed: snapshots taken before may still read them; the OS keeps an
-                // unlinked file readable while it is open, and the channels close when collected
-                segments.clear();
-                segments.addAll(fresh);
-                deleted.clear();
-                memIds.clear();
-                mem = newMemTable(m.nextSegment());
-                publish();
-            } finally {
-                state.writeLock().unlock();
-            }
-            removeUnreferenced();
         } catch (IOException | RuntimeException e) {
             failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
     }
 
+    /**
+     * Refits the encoder on the collection's own documents (floats must be kept) and, if a candidate beats the
+     * current encoder by the margin, re-encodes every document and switches atomically ({@link CollectionRefit}).
+     * Writes and searches go on while it measures; writes wait during the re-encode; snapshots taken before keep
+     * their encoder and codes.
+     */
+    public RefitReport refit(RefitOptions options) throws IOException {
+        checkWritable();
+        return CollectionRefit.refit(this, options);
+    }
+
+    /** The switch of a refit: flush, re-encode every live row with {@code next}, commit with one manifest. */
+    synchronized void switchEncoder(Encoder measured, Encoder next, int refitDocs) throws IOException {
+        checkWritable();
+        if (encoder != measured) {
+            throw new IllegalStateException("the encoder of " + dir + " changed while the refit was measuring (another refit?); run it again");
+        }
+        try {
+            flushLocked();
+            manifest = manifest.withRefitDocs(refitDocs);
+            rewriteLocked(next);
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            throw e;
+        }
+    }
+
+    /** Records a refit that kept the encoder, so the automatic one waits until the collection has doubled. */
+    synchronized void recordRefit(int docs) throws IOException {
+        checkWritable();
+        Manifest m = manifest.withRefitDocs(docs).next(manifest.wal(), manifest.nextSegment(), manifest.segments());
+        m.write(dir);
+        manifest = m;
+    }
+
+    /** The automatic refit (CollectionOptions#autoRefitDocs); a failure to improve is recorded, not thrown. */
+    private void maybeAutoRefit() throws IOException {
+        int at = manifest.autoRefitDocs();
+        int live = snapshot.count();
+        if (at == 0 || floats == FloatFormat.NONE || live < Math.max(at, 2L * manifest.refitDocs())) {
+            return;
+        }
+        try {
+            CollectionRefit.refit(this, RefitOptions.defaults());
+        } catch (RuntimeException e) {
+            // the write that triggered it is durable and must not fail for it: note it, try again once doubled
+            System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "automatic refit of " + dir + " failed: " + e);
+            if (failure == null) {
+                recordRefit(live);
+            }
+        }
+    }
+
+    /**
+     * Rewrites all live documents into fresh segments without the deleted rows (with {@code next}: re-encoded by it,
+     * which becomes the collection's encoder), and drops the old segments. Snapshots taken before keep working
+     * (their files stay readable until they are no longer referenced).
+     */
+    private void rewriteLocked(Encoder next) throws IOException {
+        int maxDocs = Math.min(1 << 24, (1 << 30) / stride);
+        List<Part> sources = next == null ? new ArrayList<>(segments) : CollectionRefit.Recoded.of(segments, next);
+        long fp = next == null ? manifest.encoderFingerprint() : EncoderFiles.fingerprint(next);
+        List<Part> parts = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            long[] d = deleted.get(s.number);
+            for (int r = 0; r < s.count(); r++) {
+                if (!Deletions.isSet(d, r)) {
+                    parts.add(sources.get(i));
+                    rows.add(r);
+                }
+            }
+        }
+        if (coarse != null) {
+            Partitioning.sortByCell(parts, rows, coarse.cells());
+        }
+        int number = manifest.nextSegment();
+        List<Manifest.SegmentEntry> entries = new ArrayList<>();
+        Map<Integer, int[]> offsets = new HashMap<>();
+        for (int from = 0; from < rows.size(); from += maxDocs) {
+            int to = Math.min(rows.size(), from + maxDocs);
+            Part[] pa = parts.subList(from, to).toArray(new Part[0]);
+            int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
+            int[] off = coarse == null ? null : Partitioning.offsets(pa, ra, coarse.cells());
+            SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), bits, fp, dim, floats, off, manifest.coarseFingerprint());
+            entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
+            offsets.put(number, off);
+            number++;
+        }
+        Manifest m = manifest.next(manifest.wal(), number, entries);
+        if (next != null) {
+            String file = Manifest.encoderFileName(fp);
+            EncoderFiles.save(next, dir.resolve(file));
+            m = m.withEncoder(fp, next.kind(), file);
+        }
+        m.write(dir);
+        manifest = m;
+        List<Segment> fresh = new ArrayList<>();
+        for (Manifest.SegmentEntry e : entries) {
+            Segment s = Segment.open(dir, e.number(), e.docs(), bits, m.encoderFingerprint(), dim, floats, false, null, null);
+            s.setCellOffsets(offsets.get(e.number()));
+            fresh.add(s);
+        }
+        state.writeLock().lock();
+        try {
+            if (next != null) {
+                encoder = next;
+                normalized = next.inverseNorms(PackedCodes.allocate(1, bits)) != null;
+                shared = new Snapshot.Shared(next, dim, floats, pool, threads, coarse);
+            }
+            // old segments are not closed: snapshots taken before may still read them; the OS keeps an
+            // unlinked file readable while it is open, and the channels close when collected
+            segments.clear();
+            segments.addAll(fresh);
+            deleted.clear();
+            memIds.clear();
+            mem = newMemTable(m.nextSegment());
+            publish();
+        } finally {
+            state.writeLock().unlock();
+        }
+        removeUnreferenced();
+    }
+
     /** Removes files no manifest names: leftovers of a crash mid-flush, superseded segments, deletion sets, logs. */
     private void removeUnreferenced() throws IOException {
-        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, EncoderRef.FILE, SegmentFiles.LOCK, manifest.wal(),
-                Cells.QUANTIZER));
+        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.LOCK, manifest.wal(), Cells.QUANTIZER));
+        keep.addAll(manifest.encoderFile() == null ? List.of(SegmentFiles.ENCODER, EncoderRef.FILE) : List.of(manifest.encoderFile()));
         for (Manifest.SegmentEntry e : manifest.segments()) {
             String b = SegmentFiles.base(e.number());
             keep.addAll(List.of(b + ".codes", b + ".ids", b + ".idh", b + ".payloads", b + ".vectors", b + ".cells"));
@@ -894,7 +870,8 @@ public final class Collection implements AutoCloseable {
 
     private static boolean isStoreFile(String n) {
         return n.startsWith("seg-") || n.startsWith("wal-") || (n.startsWith(".") && n.endsWith(".tmp"))
-                || n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || n.equals(SegmentFiles.LOCK) || n.equals(Cells.QUANTIZER);
+                || n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || n.equals(SegmentFiles.LOCK) || n.equals(Cells.QUANTIZER)
+                || Manifest.isEncoderFile(n);
     }
 
     private void checkOpen() {

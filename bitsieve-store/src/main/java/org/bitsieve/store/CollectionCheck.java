@@ -103,7 +103,7 @@ final class CollectionCheck {
         } catch (CorruptCollectionException e) {
             problems.add(new Problem(mp, -1, e.getMessage().replace(mp + ": ", "")));
         }
-        Path ep = dir.resolve(SegmentFiles.ENCODER);
+        Path ep = dir.resolve(manifest != null && manifest.encoderFile() != null ? manifest.encoderFile() : SegmentFiles.ENCODER);
         try {
             encoder = EncoderFiles.load(ep);
             if (manifest != null && (!EncoderFiles.matches(encoder, manifest.encoderFingerprint()) || encoder.bits() != manifest.bits()

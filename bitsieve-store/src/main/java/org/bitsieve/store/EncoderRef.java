@@ -61,6 +61,11 @@ final class EncoderRef {
             }
             return e;
         }
+        return loadCopy(copy);
+    }
+
+    /** Loads an encoder file of the collection (encoder.bse, or a refit's encoder-<fingerprint>.bse the manifest names). */
+    static Encoder loadCopy(Path copy) throws IOException {
         try {
             return EncoderFiles.load(copy);
         } catch (NoSuchFileException e) {

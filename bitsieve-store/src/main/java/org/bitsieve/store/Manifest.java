@@ -13,18 +13,25 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
-                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments, int cells, long coarseFingerprint) {
+                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments, int cells, long coarseFingerprint,
+                String encoderFile, int autoRefitDocs, int refitDocs) {
     static final int FORMAT = 1;
     /**
      * Format of a partitioned collection (a coarse quantiser, segments sorted by cell with a cells part): builds
      * that read only format 1 refuse it instead of writing unsorted segments into it.
      */
     static final int FORMAT_PARTITIONED = 2;
+    /**
+     * Format 3: the encoder is the file {@code encoderFile} names (a refit wrote it); older builds must not open it.
+     * A format-3 collection may be partitioned too ({@code cells > 0}).
+     */
+    static final int FORMAT_REFIT = 3;
 
-    /** An unpartitioned collection (the form every caller used before cells existed). */
+    /** An unpartitioned collection without the refit fields (format 1): no encoder file named, automatic refit off. */
     Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
              String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
-        this(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs, segments, 0, 0L);
+        this(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs, segments, 0, 0L,
+                null, 0, 0);
     }
 
     boolean partitioned() { return cells > 0; }
@@ -36,8 +43,23 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
 
     Manifest next(String newWal, int newNextSegment, List<SegmentEntry> newSegments) {
         return new Manifest(format, generation + 1, newWal, newNextSegment, bits, dim, encoderFingerprint, encoderKind, floats,
-                memtableDocs, List.copyOf(newSegments), cells, coarseFingerprint);
+                memtableDocs, List.copyOf(newSegments), cells, coarseFingerprint, encoderFile, autoRefitDocs, refitDocs);
     }
+
+    /** The same state with a refitted encoder stored as {@code file} (format 3). */
+    Manifest withEncoder(long fingerprint, String kind, String file) {
+        return new Manifest(FORMAT_REFIT, generation, wal, nextSegment, bits, dim, fingerprint, kind, floats, memtableDocs, segments,
+                cells, coarseFingerprint, file, autoRefitDocs, refitDocs);
+    }
+
+    /** The same state, recording that a refit (kept or not) looked at {@code docs} documents. */
+    Manifest withRefitDocs(int docs) {
+        return new Manifest(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs,
+                segments, cells, coarseFingerprint, encoderFile, autoRefitDocs, docs);
+    }
+
+    /** The name a refitted encoder is stored under: by fingerprint, so a new one never overwrites the one in use. */
+    static String encoderFileName(long fingerprint) { return String.format("encoder-%016x.bse", fingerprint); }
 
     void write(Path dir) throws IOException {
         byte[] body = Metadata.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
@@ -53,16 +75,21 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
         } catch (IOException e) {
             throw new CorruptCollectionException(p, "manifest content is not valid: " + e.getMessage());
         }
-        if (m.format() != FORMAT && m.format() != FORMAT_PARTITIONED) {
+        if (m.format() != FORMAT && m.format() != FORMAT_PARTITIONED && m.format() != FORMAT_REFIT) {
             throw new CorruptCollectionException(p, "manifest format " + m.format() + " is not supported (this build reads " + FORMAT
-                    + " and " + FORMAT_PARTITIONED + ")");
+                    + ", " + FORMAT_PARTITIONED + " and " + FORMAT_REFIT + ")");
         }
-        if ((m.format() == FORMAT_PARTITIONED) != (m.cells() > 0) || m.cells() < 0) {
+        if (m.cells() < 0 || (m.format() == FORMAT && m.cells() != 0) || (m.format() == FORMAT_PARTITIONED && m.cells() == 0)) {
             throw new CorruptCollectionException(p, "manifest format " + m.format() + " does not fit its cell count " + m.cells());
         }
         if (m.segments() == null || m.wal() == null || !m.wal().matches("wal-\\d{6,18}\\.log") || m.bits() <= 0 || m.dim() <= 0
-                || m.memtableDocs() <= 0) {
+                || m.memtableDocs() <= 0 || m.autoRefitDocs() < 0 || m.refitDocs() < 0) {
             throw new CorruptCollectionException(p, "manifest is incomplete");
+        }
+        if ((m.format() == FORMAT_REFIT) != (m.encoderFile() != null)
+                || m.encoderFile() != null && !m.encoderFile().equals(encoderFileName(m.encoderFingerprint()))) {
+            throw new CorruptCollectionException(p, "manifest names the encoder file '" + m.encoderFile() + "', which does not fit format "
+                    + m.format() + " and fingerprint " + String.format("%016x", m.encoderFingerprint()));
         }
         try {
             m.floatFormat();
@@ -71,4 +98,7 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
         }
         return m;
     }
+
+    /** Whether a file name is a refitted encoder's (removable once no manifest names it). */
+    static boolean isEncoderFile(String n) { return n.matches("encoder-[0-9a-f]{16}\\.bse"); }
 }

@@ -38,7 +38,7 @@ class PartitionedRecallTest {
         // about 4 sqrt(N) cells, as planned in docs/scaling.md
         int cells = 512;
         CoarseQuantizer q = CoarseQuantizer.fit(corpus, cells, 64, 12, 1, Progress.NONE);
-        try (Collection c = Collection.create(tmp.resolve("imdb"), enc, new CollectionOptions(FloatFormat.F16, 1 << 15).withCoarse(q))) {
+        try (Collection c = Collection.create(tmp.resolve("imdb"), enc, new CollectionOptions(FloatFormat.F16, 1 << 15).withCoarse(q).withAutoRefitDocs(0))) {
             List<Doc> docs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 docs.add(new Doc("r" + i, corpus.row(i), null, null));

@@ -354,7 +354,7 @@ public final class StoreBench {
             if (Files.exists(c1.resolve("MANIFEST"))) {
                 Collection.drop(c1);
             }
-            try (Collection c = Collection.create(c1, enc, CollectionOptions.defaults().withFloats(ff))) {
+            try (Collection c = Collection.create(c1, enc, CollectionOptions.defaults().withFloats(ff).withAutoRefitDocs(0))) {
                 List<Doc> all = new ArrayList<>();
                 for (int i = 0; i < train.rows(); i++) {
                     all.add(new Doc(String.valueOf(i), train.row(i), "", null));

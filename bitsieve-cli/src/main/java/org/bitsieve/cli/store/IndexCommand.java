@@ -68,6 +68,16 @@ public final class IndexCommand extends StoreCommand {
             + "vectors and partition by it (instead of --coarse).")
     Integer cells;
 
+    @Option(names = "--fit-sample", paramLabel = "FILE", description = "New collection: choose its encoder on this sample of the "
+            + "collection's domain (.npy/.fvecs vectors, or .jsonl/.jsonl.gz texts embedded with --model): candidates fitted on it "
+            + "against the default encoder, by recall@10 on held-out rows (at least 1,000 rows). For codes-only collections, which cannot refit later.")
+    Path fitSample;
+
+    @Option(names = "--auto-refit", paramLabel = "DOCS", description = "New collection with floats kept: refit the encoder on its own "
+            + "documents at the first flush past DOCS documents, and again each time it doubles (0 = off). Default: "
+            + CollectionOptions.DEFAULT_AUTO_REFIT_DOCS + ".")
+    Integer autoRefit;
+
     @Option(names = "--upsert", description = "Replace documents whose id exists instead of failing.")
     boolean upsert;
 
@@ -84,6 +94,19 @@ public final class IndexCommand extends StoreCommand {
         }
         org.bitsieve.cli.Bars.quiet = quiet;
         FloatFormat floats = FloatFormat.parse(keepFloats);
+        if (autoRefit != null && autoRefit < 0) {
+            throw new IllegalArgumentException("--auto-refit must be 0 (off) or a document count, got " + autoRefit);
+        }
+        if (fitSample != null && (encoderFile != null || encoderKind != null)) {
+            throw new IllegalArgumentException("--fit-sample chooses the encoder itself; leave out --encoder and --encoder-kind");
+        }
+        if ((fitSample != null || autoRefit != null) && Collection.exists(collection)) {
+            throw new IllegalArgumentException((fitSample != null ? "--fit-sample" : "--auto-refit") + " applies to a new collection; "
+                    + collection + " exists (run `bitsieve refit " + collection + "` to refit one that keeps floats)");
+        }
+        if (fitSample != null && !java.nio.file.Files.isRegularFile(fitSample)) {
+            throw new IllegalArgumentException("--fit-sample: file not found: " + fitSample);
+        }
         // every record is checked (JSON, id field, ids unique in the file) before minutes of embedding, not after
         java.util.List<String> ids = StoreInputs.checkRecords(docs, idField, textField, !upsert);
         int lines = ids.size();
@@ -177,13 +200,19 @@ public final class IndexCommand extends StoreCommand {
                 }
                 System.out.printf(Locale.ROOT, "using the shipped general encoder of %s: %s%n",
                         org.bitsieve.embed.GeneralEncoders.encoderModel(embedding.model), enc.describe());
+            } else if (fitSample != null) {
+                enc = null; // chosen on the sample below
             } else {
                 String kind = encoderKind != null ? encoderKind : Encoders.DEFAULT;
                 long t0 = System.nanoTime();
                 enc = Encoders.fit(kind, x, FitOptions.bits(bits));
                 System.out.printf(Locale.ROOT, "fitted %s in %.1fs%n", enc.describe(), (System.nanoTime() - t0) / 1e9);
             }
-            c = Collection.create(collection, enc, CollectionOptions.defaults().withFloats(floats).withCoarse(coarse(x)));
+            if (fitSample != null) {
+                enc = FitSample.choose(fitSample, x.dim(), bits, enc, textField, embedding);
+            }
+            CollectionOptions opts = CollectionOptions.defaults().withFloats(floats).withCoarse(coarse(x));
+            c = Collection.create(collection, enc, autoRefit == null ? opts : opts.withAutoRefitDocs(autoRefit));
         }
         long t0 = System.nanoTime();
         int done = 0;

@@ -1,0 +1,85 @@
+package org.bitsieve.server;
+
+import org.bitsieve.core.FloatMatrix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.bitsieve.server.TestServer.vec;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code POST /v1/collections/{name}/refit}: the switch, what search and encode answer after it, and refusals. */
+class RefitEndpointTest {
+    @TempDir
+    Path tmp;
+    TestServer s;
+
+    @BeforeEach
+    void start() throws IOException {
+        s = new TestServer(tmp.resolve("data"), new ServerConfig.Limits(16 << 20, 1000, 2000, 100, 16, 30, 1));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        s.close();
+    }
+
+    @Test
+    void refitSwitchesTheEncoderAndSearchUsesIt() throws IOException {
+        FloatMatrix m = TestServer.trec(1500);
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"own\", \"floats\": \"f16\"}").status());
+        String c = "/v1/collections/own";
+        for (int from = 0; from < m.rows(); from += 500) {
+            StringBuilder b = new StringBuilder("{\"documents\": [");
+            for (int i = from; i < from + 500; i++) {
+                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
+            }
+            TestServer.Res w = s.post(c + "/documents", b.append("]}").toString());
+            assertEquals(200, w.status(), w.toString());
+        }
+        String before = s.get(c).json().get("encoder").asText();
+        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
+        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+
+        TestServer.Res dry = s.post(c + "/refit", "{\"kinds\": [\"pcaq\"], \"force\": true, \"dry_run\": true}");
+        assertEquals(200, dry.status(), dry.toString());
+        assertFalse(dry.json().get("changed").asBoolean());
+        assertEquals(before, s.get(c).json().get("encoder").asText());
+
+        TestServer.Res r = s.post(c + "/refit", "{\"kinds\": [\"pcaq\"], \"force\": true}");
+        assertEquals(200, r.status(), r.toString());
+        assertTrue(r.json().get("changed").asBoolean(), r.toString());
+        assertEquals(1500, r.json().get("documents").asInt());
+        assertEquals(150 * 2, r.json().get("held_out").asInt()); // 10% is 150, below the 300 minimum
+        assertTrue(r.json().get("recall_after").asDouble() > 0);
+        String after = s.get(c).json().get("encoder").asText();
+        assertTrue(after.startsWith("pcaq"), after);
+        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+        // encode with the collection's encoder gives the code the refit stored
+        TestServer.Res enc = s.post("/v1/encode", "{\"collection\": \"own\", \"vectors\": [" + vec(m.row(7)) + "]}");
+        assertEquals(200, enc.status(), enc.toString());
+        assertTrue(enc.json().get("encoder").asText().startsWith("pcaq"), enc.toString());
+        assertEquals(1500, s.get(c).json().get("documents").asInt());
+    }
+
+    @Test
+    void refusesWhatARefitCannotDo() throws IOException {
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"codes\", \"floats\": \"none\"}").status());
+        TestServer.Res r = s.post("/v1/collections/codes/refit", "");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_value", r.code());
+        assertTrue(r.body().contains("keeps no float vectors"), r.toString());
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"few\", \"floats\": \"f16\"}").status());
+        TestServer.Res few = s.post("/v1/collections/few/refit", "{}");
+        assertEquals(400, few.status(), few.toString());
+        assertEquals("invalid_value", s.post("/v1/collections/few/refit", "{\"kinds\": [\"nope\"]}").code());
+        assertEquals("invalid_value", s.post("/v1/collections/few/refit", "{\"margin\": 200}").code());
+        assertEquals("unknown_field", s.post("/v1/collections/few/refit", "{\"bogus\": 1}").code());
+        assertEquals(404, s.post("/v1/collections/none/refit", "{}").status());
+        assertEquals(403, s.call("POST", "/v1/collections/few/refit", "{}", TestServer.READ_KEY).status());
+    }
+}
