@@ -1,0 +1,164 @@
+package org.bitsieve.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Vectors;
+import org.bitsieve.core.text.Unicode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The work of {@link Collection#bulkLoad} that needs no collection state: validating a batch and encoding it in
+ * parallel into a {@link Part} that {@link SegmentWriter} writes directly (no log, no per-document objects).
+ */
+final class BulkLoad {
+    static final int MAX_ID_BYTES = 4096;
+    /** Rows per encoding task: large enough to amortise the encoder's matrix work, small enough to spread. */
+    private static final int CHUNK = 8192;
+
+    private BulkLoad() {}
+
+    /** A validated, encoded batch; {@code superseded} marks rows whose id comes again later in the same batch. */
+    static final class Encoded extends Part {
+        final String[] ids;
+        final long[] words;
+        final float[] vectors;
+        final int dim;
+        final byte[][] texts;
+        final byte[][] metas;
+        final float[] invNorms;
+        final long[] superseded;
+        final int supersededCount;
+
+        Encoded(int number, int stride, String[] ids, long[] words, float[] vectors, int dim, byte[][] texts, byte[][] metas,
+                float[] invNorms, long[] superseded, int supersededCount) {
+            super(number, stride);
+            this.ids = ids;
+            this.words = words;
+            this.vectors = vectors;
+            this.dim = dim;
+            this.texts = texts;
+            this.metas = metas;
+            this.invNorms = invNorms;
+            this.superseded = superseded;
+            this.supersededCount = supersededCount;
+        }
+
+        int count() { return ids.length; }
+
+        @Override
+        long[] words() { return words; }
+
+        @Override
+        String id(int row) { return ids[row]; }
+
+        @Override
+        byte[] textBytes(int row) { return texts == null ? null : texts[row]; }
+
+        @Override
+        byte[] metaBytes(int row) { return metas == null ? null : metas[row]; }
+
+        @Override
+        boolean hasVectors() { return vectors != null; }
+
+        @Override
+        void vector(int row, float[] out) { System.arraycopy(vectors, row * dim, out, 0, dim); }
+
+        @Override
+        float[] inverseNorms(Encoder encoder, int rows) { return invNorms; }
+    }
+
+    /**
+     * Checks every row (the same rules as {@link Collection#write}), then encodes. Throws
+     * {@link IllegalArgumentException} naming the first bad row; nothing is written for the batch then.
+     *
+     * @param keepVectors whether the collection keeps floats (the batch's array is then held until written)
+     */
+    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats, boolean normalized) {
+        int n = b.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("a bulk batch must hold at least one document");
+        }
+        if (b.vectors().length != (long) n * dim) {
+            throw new IllegalArgumentException("bulk batch holds " + n + " ids but " + b.vectors().length + " vector values; the collection"
+                    + " holds dimension " + dim + ", so it needs " + (long) n * dim);
+        }
+        Map<String, Integer> seen = new HashMap<>(n * 2);
+        long[] superseded = new long[(n + 63) >>> 6];
+        int supersededCount = 0;
+        for (int i = 0; i < n; i++) {
+            String id = b.ids()[i];
+            if (id == null || id.isEmpty()) {
+                throw new IllegalArgumentException("bulk row " + i + ": the document id is empty");
+            }
+            if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+                throw new IllegalArgumentException("bulk row " + i + ": id '" + id.substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
+            }
+            Integer prev = seen.put(id, i);
+            if (prev != null) { // upsert inside the batch: the later row wins, as if written one after the other
+                superseded[prev >>> 6] |= 1L << prev;
+                supersededCount++;
+            }
+        }
+        // the per-row checks are independent and as costly as encoding: spread them too
+        IntStream.range(0, n).parallel().forEach(i -> checkRow(b, i, dim, floats));
+        byte[][] texts = utf8(b.texts());
+        byte[][] metas = utf8(b.metadataJson());
+        int stride = PackedCodesStride.of(encoder.bits());
+        int words = stride / 8;
+        long[] codes = new long[n * words];
+        float[] inv = normalized ? new float[n] : null;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int from = c * CHUNK;
+            int rows = Math.min(CHUNK, n - from);
+            float[] x = java.util.Arrays.copyOfRange(b.vectors(), from * dim, (from + rows) * dim);
+            PackedCodes pc = encoder.encodeAll(new FloatMatrix(x, rows, dim));
+            System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
+            if (inv != null) {
+                System.arraycopy(encoder.inverseNorms(pc), 0, inv, from, rows);
+            }
+        });
+        float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
+        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount);
+    }
+
+    private static void checkRow(BulkBatch b, int i, int dim, FloatFormat floats) {
+        String id = b.ids()[i];
+        float[] all = b.vectors();
+        for (int j = i * dim, e = j + dim; j < e; j++) {
+            float x = all[j];
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector holds a non-finite value (" + x + ")");
+            }
+            if (!Float.isFinite(floats.roundTrip(x))) {
+                throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector value " + x + " does not fit the collection's "
+                        + floats.name().toLowerCase(java.util.Locale.ROOT) + " floats");
+            }
+        }
+        String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim));
+        if (problem != null) {
+            throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector cannot be scored: " + problem);
+        }
+        String text = b.texts() == null ? null : b.texts()[i];
+        String meta = b.metadataJson() == null ? null : b.metadataJson()[i];
+        Unicode.requireWellFormed("document '" + id + "': text", text);
+        Unicode.requireWellFormed("document '" + id + "': metadata", meta);
+        Metadata.check(id, meta);
+    }
+
+    private static byte[][] utf8(String[] s) {
+        if (s == null) {
+            return null;
+        }
+        byte[][] out = new byte[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[i] == null ? null : s[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+}
