@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The scale benchmark (docs/scaling.md, "Scale benchmark"); run it through tools/bench-scale.sh:
  * <pre>
  *   java -Xmx6g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.scale.ScaleBench
- *        [--parts similarity,scale] [--sizes 1000000,10000000] [--data /work/scale-data] [--out results/scale]
+ *        [--parts similarity,ingest,scale,report] [--ingest-docs 500000] [--sizes 1000000,10000000] [--data /work/scale-data] [--out results/scale]
  *        [--shared /work/shared] [--seed 42] [--sigma 0.1] [--queries 500] [--batch 1000000]
  *        [--floats-up-to 10000000] [--keep false]
  * </pre>
@@ -85,6 +85,14 @@ public final class ScaleBench {
         }
         ScaleBench b = new ScaleBench(a);
         List<String> parts = List.of(a.getOrDefault("parts", "similarity,scale").split(","));
+        if (parts.contains("report")) { // re-render index.html from scale.json
+            b.save();
+        }
+        if (parts.contains("ingest")) {
+            b.results.put("ingest", IngestCost.run(b.gen, b.encoder, b.data, Integer.parseInt(a.getOrDefault("ingest-docs", "500000")),
+                    Integer.parseInt(a.getOrDefault("batch", "1000000"))));
+            b.save();
+        }
         if (parts.contains("similarity")) {
             b.results.put("similarity", Similarity.run(b.gen, b.encoder, b.data, Integer.parseInt(a.getOrDefault("sample", "50000")), b.queries.rows()));
             b.save();
@@ -109,6 +117,7 @@ public final class ScaleBench {
         System.out.printf(Locale.ROOT, "%n== %,d documents ==%n", n);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("docs", n);
+        r.put("load_average_at_start", loadAverage());
         ExactTopK.Result exact = ExactTopK.compute(gen, queries, n, K, data);
         r.put("exact_float_seconds", exact.seconds());
         long floatsUpTo = Long.parseLong(a.getOrDefault("floats-up-to", "10000000"));
@@ -120,6 +129,8 @@ public final class ScaleBench {
         }
         int batch = Integer.parseInt(a.getOrDefault("batch", "1000000"));
         long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
+        long[] sourceCpu = {0};
         BulkResult br;
         try (Collection c = Collection.create(dir, encoder, CollectionOptions.defaults().withFloats(floats))) {
             long[] next = {0};
@@ -128,6 +139,7 @@ public final class ScaleBench {
                 if (next[0] >= n) {
                     return null;
                 }
+                long c0 = cpuNanos();
                 int m = (int) Math.min(batch, n - next[0]);
                 float[] v = m == batch ? buf : new float[m * MixGenerator.DIM];
                 gen.docs(next[0], m, v);
@@ -136,19 +148,26 @@ public final class ScaleBench {
                     ids[i] = Long.toString(next[0] + i);
                 }
                 next[0] += m;
+                sourceCpu[0] += cpuNanos() - c0; // generation is not ingest: its CPU time is taken out below
                 return new BulkBatch(ids, v, null, null);
             }, done -> System.out.printf(Locale.ROOT, "  bulk: %,d docs, %.0fs%n", done, (System.nanoTime() - t0) / 1e9));
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        double storeCpu = (cpuNanos() - cpu0 - sourceCpu[0]) / 1e9;
         r.put("ingest_docs_per_s", n / br.storeSeconds());
+        // on a shared machine wall time says more about the neighbours than about us; CPU time per document
+        // does not, and docs per CPU-second x cores is what an otherwise idle machine could reach at most
+        r.put("ingest_store_cpu_seconds", storeCpu);
+        r.put("ingest_docs_per_cpu_second", n / storeCpu);
+        r.put("load_average_during_ingest", loadAverage());
         r.put("ingest_wall_docs_per_s_incl_generation", n / wall);
         long bytes;
         try (var w = Files.walk(dir)) {
             bytes = w.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
         r.put("disk_bytes_per_doc", (double) bytes / n);
-        System.out.printf(Locale.ROOT, "ingest %,.0f docs/s in the store (%,.0f docs/s wall with generation), %.1f bytes/doc on disk%n",
-                n / br.storeSeconds(), n / wall, (double) bytes / n);
+        System.out.printf(Locale.ROOT, "ingest %,.0f docs/s in the store (%,.0f docs/s wall with generation; %,.0f docs per CPU-second of the store;"
+                + " load %.1f), %.1f bytes/doc on disk%n", n / br.storeSeconds(), n / wall, n / storeCpu, loadAverage(), (double) bytes / n);
         System.gc();
         long o0 = System.nanoTime();
         try (Collection c = Collection.open(dir)) {
@@ -249,5 +268,10 @@ public final class ScaleBench {
         return -1;
     }
 
-    static long usedHeap() { return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(); }
+    /** CPU time of the whole process (all threads), nanoseconds. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static double loadAverage() { return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(); }
 }
