@@ -81,11 +81,42 @@ public final class FitCommand implements Callable<Integer> {
                     + "models whose query and passage prefixes differ, e.g. e5: symmetric tasks use the query role). Default: ${DEFAULT-VALUE}.")
     String roles;
 
+    @Option(names = "--coarse", description = "Fit a coarse quantiser (.bsq) for partitioned collections instead of an encoder "
+            + "(bitsieve index --coarse FILE).")
+    boolean coarse;
+
+    @Option(names = "--cells", defaultValue = "4096", description = "With --coarse: number of cells. Default: ${DEFAULT-VALUE}.")
+    int cells;
+
+    @Option(names = "--projection", defaultValue = "64", description = "With --coarse: principal components the cells live in. Default: ${DEFAULT-VALUE}.")
+    int projection;
+
+    @Option(names = "--iterations", defaultValue = "10", description = "With --coarse: k-means iterations. Default: ${DEFAULT-VALUE}.")
+    int iterations;
+
     @Mixin
     TextEmbedding embedding;
 
     @Override
     public Integer call() throws Exception {
+        if (coarse) {
+            if (general || vectors == null || output == null) {
+                throw new UserException("give VECTORS and -o FILE.bsq with --coarse");
+            }
+            FloatMatrix x = Inputs.vectors(vectors);
+            if (x.rows() > maxSample) {
+                x = x.select(new SplittableRandom(seed).ints(0, x.rows()).distinct().limit(maxSample).sorted().toArray());
+            }
+            long t0 = System.nanoTime();
+            org.bitsieve.core.coarse.CoarseQuantizer q;
+            try (Bars.Bar bar = Bars.bar("fit coarse", iterations, "iterations")) {
+                q = org.bitsieve.core.coarse.CoarseQuantizer.fit(x, cells, Math.min(projection, x.dim()), iterations, seed, bar);
+            }
+            org.bitsieve.core.coarse.CoarseFiles.save(q, output);
+            System.out.printf(Locale.ROOT, "fitted a coarse quantiser of %d cells (%d projected dimensions) in %.1fs on %d vectors -> %s%n",
+                    q.cells(), q.projection(), (System.nanoTime() - t0) / 1e9, x.rows(), output);
+            return 0;
+        }
         if (general) {
             return fitGeneral();
         }

@@ -397,7 +397,8 @@ final class Api {
         Bodies.Search b = body(ctx, Bodies.Search.class);
         org.bitsieve.store.filter.MetaFilter where = Queries.where(b.where());
         Bodies.SearchResult r = colls.use(ctx.pathParam("name"), h -> {
-            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter()).where(where);
+            SearchRequest req = Queries.nprobe(h, queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter()).where(where),
+                    b.nprobe());
             List<Hit> hits = scanning(() -> Queries.filtering(where, () -> h.coll.search(req)));
             return new Bodies.SearchResult(Queries.hits(hits));
         });
@@ -412,7 +413,8 @@ final class Api {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'label_field' is empty; name the metadata field that holds labels");
         }
         Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
-            SearchRequest req = queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter());
+            SearchRequest req = Queries.nprobe(h, queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter()),
+                    b.nprobe());
             return scanning(() -> Queries.classify(h, req, field));
         });
         metrics.searches.increment();

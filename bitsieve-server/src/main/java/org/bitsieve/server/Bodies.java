@@ -33,9 +33,9 @@ final class Bodies {
 
     record Filter(String field, JsonNode value) {}
 
-    record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, JsonNode where) {}
+    record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, JsonNode where, Integer nprobe) {}
 
-    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField) {}
+    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField, Integer nprobe) {}
 
     // ------------------------------------------------------------------ responses
 

@@ -81,6 +81,24 @@ final class Queries {
         return req;
     }
 
+    /** A request with the body's {@code nprobe} (null: the collection's default), checked against the collection's cells. */
+    static SearchRequest nprobe(CollectionRegistry.Handle h, SearchRequest req, Integer nprobe) {
+        if (nprobe == null) {
+            return req;
+        }
+        org.bitsieve.core.coarse.CoarseQuantizer q = h.coll.coarse();
+        if (q == null && nprobe != 0) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'nprobe': collection '" + h.name + "' is not partitioned, so nprobe must be 0 "
+                    + "(exact) or absent, got " + nprobe);
+        }
+        int max = q == null ? 0 : q.cells();
+        if (nprobe < 0 || nprobe > max) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'nprobe' must be 0.." + max + " (0 = exact; the collection has " + max
+                    + " cells), got " + nprobe);
+        }
+        return req.nprobe(nprobe);
+    }
+
     /** The typed filter of a {@code where} field (its JSON form is {@code MetaFilterJson}'s), or null. */
     static org.bitsieve.store.filter.MetaFilter where(JsonNode where) {
         if (where == null) {

@@ -2,6 +2,7 @@ package org.bitsieve.store;
 
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.coarse.CoarseQuantizer;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.EncoderFiles;
@@ -50,6 +51,8 @@ public final class Collection implements AutoCloseable {
     private final boolean normalized;
     private final ExecutorService pool;
     private final Snapshot.Shared shared;
+    /** The coarse quantiser of a partitioned collection, else null. */
+    private final CoarseQuantizer coarse;
     /** Guards the id index and the swap of parts; held only for in-memory work, never across an fsync. */
     private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
 
@@ -66,7 +69,7 @@ public final class Collection implements AutoCloseable {
     private volatile boolean closed;
     private IOException failure;
 
-    private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, int threads) {
+    private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, CoarseQuantizer coarse, int threads) {
         this.dir = dir;
         this.lock = lock;
         this.manifest = m;
@@ -83,7 +86,8 @@ public final class Collection implements AutoCloseable {
             th.setDaemon(true);
             return th;
         });
-        this.shared = new Snapshot.Shared(encoder, dim, floats, pool, t);
+        this.coarse = coarse;
+        this.shared = new Snapshot.Shared(encoder, dim, floats, pool, t, coarse);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -108,11 +112,20 @@ public final class Collection implements AutoCloseable {
                 }
             }
         }
+        CoarseQuantizer q = options.coarse();
+        if (q != null && q.dimension() != encoder.dimension()) {
+            throw new IllegalArgumentException("the coarse quantiser takes vectors of dimension " + q.dimension() + ", the encoder "
+                    + encoder.dimension() + "; fit the quantiser on vectors of the collection's model");
+        }
         Files.createDirectories(dir);
         EncoderRef.save(dir, encoder);
+        if (q != null) {
+            Cells.saveQuantizer(dir, q);
+        }
         Wal.create(dir, 1).close();
-        Manifest m = new Manifest(Manifest.FORMAT, 1, SegmentFiles.wal(1), 1, encoder.bits(), encoder.dimension(),
-                EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(), List.of());
+        Manifest m = new Manifest(q == null ? Manifest.FORMAT : Manifest.FORMAT_PARTITIONED, 1, SegmentFiles.wal(1), 1, encoder.bits(),
+                encoder.dimension(), EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(),
+                List.of(), q == null ? 0 : q.cells(), q == null ? 0L : q.fingerprint());
         m.write(dir);
         return open(dir);
     }
@@ -144,7 +157,8 @@ public final class Collection implements AutoCloseable {
             if (!EncoderFiles.matches(enc, m.encoderFingerprint()) || enc.bits() != m.bits() || enc.dimension() != m.dim()) {
                 throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "encoder does not match the manifest");
             }
-            c = new Collection(dir, lock, m, enc, threads);
+            CoarseQuantizer q = m.partitioned() ? Cells.loadQuantizer(dir, m, enc.dimension()) : null;
+            c = new Collection(dir, lock, m, enc, q, threads);
             c.load();
             return c;
         } catch (IOException | RuntimeException e) {
@@ -162,6 +176,9 @@ public final class Collection implements AutoCloseable {
         for (Manifest.SegmentEntry e : manifest.segments()) {
             Segment s = Segment.open(dir, e.number(), e.docs(), bits, fp, dim, floats, true, null, null);
             segments.add(s);
+            if (coarse != null) {
+                s.setCellOffsets(Cells.read(dir, e.number(), e.docs(), coarse.cells(), coarse.fingerprint()));
+            }
             if (e.deletes() != null) {
                 long[] d = Deletions.read(dir.resolve(e.deletes()), e.docs());
                 if (Deletions.cardinality(d) != e.deleted()) {
@@ -196,7 +213,7 @@ public final class Collection implements AutoCloseable {
     }
 
     private MemTable newMemTable(int number) {
-        return new MemTable(number, stride, memtableDocs, dim, floats, normalized);
+        return new MemTable(number, stride, memtableDocs, dim, floats, normalized, coarse != null);
     }
 
     /**
@@ -353,6 +370,17 @@ public final class Collection implements AutoCloseable {
     }
 
     public Encoder encoder() { return encoder; }
+
+    /** The coarse quantiser of a partitioned collection, or null (exact search only). */
+    public CoarseQuantizer coarse() { return coarse; }
+
+    /** Live documents per coarse cell (min, median, max), or null for an unpartitioned collection. */
+    public CellBalance cellBalance() {
+        return coarse == null ? null : CellBalance.of(snapshot(), coarse.cells());
+    }
+
+    /** The nprobe a search that leaves it unset uses at the current size (0 = exact). */
+    public int defaultNprobe() { return Partitioning.defaultNprobe(coarse, snapshot().count()); }
 
     public Path dir() { return dir; }
 
@@ -511,6 +539,8 @@ public final class Collection implements AutoCloseable {
             }
         }
         PackedCodes codes = adds == 0 ? null : encoder.encodeAll(new FloatMatrix(data, adds, dim));
+        // cells from the vectors as given (before rounding to the stored floats), so live writes and replay agree
+        int[] cellOf = adds == 0 || coarse == null ? null : coarse.assignAll(new FloatMatrix(data, adds, dim));
         List<Prepared> out = new ArrayList<>(ops.size());
         a = 0;
         for (WriteBatch.Op op : ops) {
@@ -526,8 +556,9 @@ public final class Collection implements AutoCloseable {
                     v[j] = floats.roundTrip(d.vector()[j]);
                 }
             }
+            int cell = cellOf == null ? -1 : cellOf[a];
             out.add(new Prepared(op.kind(), op.id(), codes.code(a++), d.text() == null ? null : d.text().getBytes(StandardCharsets.UTF_8),
-                    d.metadataJson() == null ? null : d.metadataJson().getBytes(StandardCharsets.UTF_8), v));
+                    d.metadataJson() == null ? null : d.metadataJson().getBytes(StandardCharsets.UTF_8), v, cell));
         }
         return out;
     }
@@ -545,7 +576,10 @@ public final class Collection implements AutoCloseable {
     private static long loc(int part, int row) { return ((long) part << 32) | (row & 0xFFFFFFFFL); }
 
     /** Applies a logged batch to memory (live writes and replay share this, so both end in the same state). */
-    private int apply(List<Prepared> ops) {
+    private int apply(List<Prepared> ops) throws CorruptCollectionException {
+        if (coarse != null) {
+            ops = Partitioning.withCells(ops, coarse, wal.path());
+        }
         float[] norms = null;
         int adds = additions(ops);
         if (normalized && adds > 0) {
@@ -570,7 +604,7 @@ public final class Collection implements AutoCloseable {
                     removed++;
                 }
                 if (p.kind() != WriteBatch.Kind.DELETE) {
-                    int row = mem.append(p.id(), p.code(), p.text(), p.meta(), p.vector(), norms == null ? 0f : norms[a]);
+                    int row = mem.append(p.id(), p.code(), p.text(), p.meta(), p.vector(), norms == null ? 0f : norms[a], p.cell());
                     a++;
                     idIndex.put(p.id(), loc(mem.number, row));
                 }
@@ -757,15 +791,22 @@ public final class Collection implements AutoCloseable {
         }
         long gen = manifest.generation() + 1;
         boolean newSegment = mem.size() > 0;
+        // a partitioned collection writes the memtable's live rows sorted by cell (deleted rows are dropped, so the
+        // new segment needs no deletion set); `sorted` maps the segment's rows to memtable rows
+        Cells.Order sorted = coarse != null && newSegment ? Partitioning.liveByCell(mem, deleted.get(mem.number), coarse.cells()) : null;
         if (newSegment) {
-            int[] rows = new int[mem.size()];
+            int[] rows = sorted != null ? sorted.perm() : new int[mem.size()];
             Part[] parts = new Part[rows.length];
             for (int r = 0; r < rows.length; r++) {
-                rows[r] = r;
+                if (sorted == null) {
+                    rows[r] = r;
+                }
                 parts[r] = mem;
             }
-            SegmentWriter.write(dir, mem.number, new SegmentWriter.Rows(parts, rows), bits, manifest.encoderFingerprint(), dim, floats);
+            SegmentWriter.write(dir, mem.number, new SegmentWriter.Rows(parts, rows), bits, manifest.encoderFingerprint(), dim, floats,
+                    sorted == null ? null : sorted.offsets(), manifest.coarseFingerprint());
         }
+        int segRows = sorted != null ? sorted.perm().length : mem.size();
         Map<Integer, String> delFiles = new HashMap<>();
         for (Manifest.SegmentEntry e : manifest.segments()) {
             if (e.deletes() != null) {
@@ -773,7 +814,7 @@ public final class Collection implements AutoCloseable {
             }
         }
         for (int part : dirtyDeletes) {
-            if (part == mem.number && !newSegment) {
+            if (part == mem.number && (!newSegment || sorted != null)) {
                 continue;
             }
             String name = SegmentFiles.deletes(part, gen);
@@ -787,7 +828,8 @@ public final class Collection implements AutoCloseable {
             entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(deleted.get(s.number))));
         }
         if (newSegment) {
-            entries.add(new Manifest.SegmentEntry(mem.number, mem.size(), delFiles.get(mem.number), Deletions.cardinality(deleted.get(mem.number))));
+            entries.add(sorted != null ? new Manifest.SegmentEntry(mem.number, segRows, null, 0)
+                    : new Manifest.SegmentEntry(mem.number, mem.size(), delFiles.get(mem.number), Deletions.cardinality(deleted.get(mem.number))));
         }
         Manifest m = manifest.next(SegmentFiles.wal(gen), newSegment ? mem.number + 1 : manifest.nextSegment(), entries);
         try {
@@ -803,14 +845,25 @@ public final class Collection implements AutoCloseable {
         old.close();
         dirtyDeletes.clear();
         if (newSegment) {
-            Segment s = Segment.open(dir, mem.number, mem.size(), bits, manifest.encoderFingerprint(), dim, floats, false,
-                    java.util.Arrays.copyOf(mem.words(), mem.size() * (stride / 8)), mem.ids(mem.size()));
-            s.setInverseNorms(mem.inverseNorms(encoder, mem.size()));
+            Segment s;
+            if (sorted == null) {
+                s = Segment.open(dir, mem.number, mem.size(), bits, manifest.encoderFingerprint(), dim, floats, false,
+                        java.util.Arrays.copyOf(mem.words(), mem.size() * (stride / 8)), mem.ids(mem.size()));
+                s.setInverseNorms(mem.inverseNorms(encoder, mem.size()));
+            } else {
+                s = Partitioning.openFlushed(dir, mem, sorted, bits, manifest.encoderFingerprint(), dim, floats, encoder);
+            }
             state.writeLock().lock();
             try {
                 long[] d = deleted.remove(mem.number);
-                if (d != null) {
+                if (d != null && sorted == null) {
                     deleted.put(mem.number, java.util.Arrays.copyOf(d, (mem.size() + 63) >>> 6));
+                }
+                if (sorted != null) {
+                    // the rows moved: point the index at their sorted places (deleted rows were not indexed)
+                    for (int r = 0; r < segRows; r++) {
+                        idIndex.put(s.id(r), loc(s.number, r));
+                    }
                 }
                 segments.add(s);
                 mem = newMemTable(m.nextSegment());
@@ -846,14 +899,21 @@ public final class Collection implements AutoCloseable {
                     }
                 }
             }
+            if (coarse != null) {
+                Partitioning.sortByCell(parts, rows, coarse.cells());
+            }
             int number = manifest.nextSegment();
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
+            Map<Integer, int[]> offsets = new HashMap<>();
             for (int from = 0; from < rows.size(); from += maxDocs) {
                 int to = Math.min(rows.size(), from + maxDocs);
                 Part[] pa = parts.subList(from, to).toArray(new Part[0]);
                 int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
-                SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), bits, manifest.encoderFingerprint(), dim, floats);
+                int[] off = coarse == null ? null : Partitioning.offsets(pa, ra, coarse.cells());
+                SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), bits, manifest.encoderFingerprint(), dim, floats,
+                        off, manifest.coarseFingerprint());
                 entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
+                offsets.put(number, off);
                 number++;
             }
             Manifest m = manifest.next(manifest.wal(), number, entries);
@@ -861,7 +921,9 @@ public final class Collection implements AutoCloseable {
             manifest = m;
             List<Segment> fresh = new ArrayList<>();
             for (Manifest.SegmentEntry e : entries) {
-                fresh.add(Segment.open(dir, e.number(), e.docs(), bits, m.encoderFingerprint(), dim, floats, false, null, null));
+                Segment s = Segment.open(dir, e.number(), e.docs(), bits, m.encoderFingerprint(), dim, floats, false, null, null);
+                s.setCellOffsets(offsets.get(e.number()));
+                fresh.add(s);
             }
             state.writeLock().lock();
             try {
@@ -890,10 +952,11 @@ public final class Collection implements AutoCloseable {
 
     /** Removes files no manifest names: leftovers of a crash mid-flush, superseded segments, deletion sets, logs. */
     private void removeUnreferenced() throws IOException {
-        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, EncoderRef.FILE, SegmentFiles.LOCK, manifest.wal()));
+        Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.ENCODER, EncoderRef.FILE, SegmentFiles.LOCK, manifest.wal(),
+                Cells.QUANTIZER));
         for (Manifest.SegmentEntry e : manifest.segments()) {
             String b = SegmentFiles.base(e.number());
-            keep.addAll(List.of(b + ".codes", b + ".ids", b + ".payloads", b + ".vectors"));
+            keep.addAll(List.of(b + ".codes", b + ".ids", b + ".payloads", b + ".vectors", b + ".cells"));
             if (e.deletes() != null) {
                 keep.add(e.deletes());
             }
@@ -910,7 +973,7 @@ public final class Collection implements AutoCloseable {
 
     private static boolean isStoreFile(String n) {
         return n.startsWith("seg-") || n.startsWith("wal-") || (n.startsWith(".") && n.endsWith(".tmp"))
-                || n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || n.equals(SegmentFiles.LOCK);
+                || n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || n.equals(SegmentFiles.LOCK) || n.equals(Cells.QUANTIZER);
     }
 
     private void checkOpen() {

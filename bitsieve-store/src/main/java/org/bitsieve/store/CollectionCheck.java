@@ -122,8 +122,28 @@ final class CollectionCheck {
         for (Manifest.SegmentEntry e : manifest.segments()) {
             segments.add(checkSegment(e));
         }
+        if (manifest.partitioned()) {
+            checkCells();
+        }
         checkIds();
         checkWal(dir.resolve(manifest.wal()), walGeneration(manifest.wal()), manifest.bits(), manifest.dim(), manifest.floatFormat());
+    }
+
+    /** A partitioned collection's quantiser and every segment's cells part (see {@link Cells}). */
+    private void checkCells() {
+        try {
+            Cells.loadQuantizer(dir, manifest, manifest.dim());
+        } catch (IOException | RuntimeException e) {
+            problems.add(new Problem(dir.resolve(Cells.QUANTIZER), -1, String.valueOf(e.getMessage()).replace(dir.resolve(Cells.QUANTIZER) + ": ", "")));
+        }
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            Path p = Cells.path(dir, e.number());
+            try {
+                Cells.read(dir, e.number(), e.docs(), manifest.cells(), manifest.coarseFingerprint());
+            } catch (IOException | RuntimeException x) {
+                problems.add(new Problem(p, -1, String.valueOf(x.getMessage()).replace(p + ": ", "")));
+            }
+        }
     }
 
     static long walGeneration(String name) { return Long.parseLong(name.substring(4, name.length() - 4)); }

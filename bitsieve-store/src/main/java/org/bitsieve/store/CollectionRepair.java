@@ -87,6 +87,11 @@ final class CollectionRepair {
         for (CollectionCheck.Problem p : check.problems) {
             actions.add("found: " + p);
         }
+        if (check.manifest != null && check.manifest.partitioned() || Cells.hasQuantizer(dir)) {
+            // salvaging would rewrite segments without their cells parts; refuse rather than break the partitioning
+            throw new CorruptCollectionException(dir.resolve(Cells.QUANTIZER), "cannot be repaired by this build: the collection is partitioned "
+                    + "(coarse cells); export what `search` still serves, or restore the damaged files from a backup");
+        }
         if (check.encoder == null) {
             throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "cannot be repaired: without the encoder the codes"
                     + " cannot be searched; restore encoder.bse from a backup (its fingerprint is in the MANIFEST)");

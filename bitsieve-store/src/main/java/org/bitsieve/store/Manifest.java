@@ -13,8 +13,21 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
-                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
+                String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments, int cells, long coarseFingerprint) {
     static final int FORMAT = 1;
+    /**
+     * Format of a partitioned collection (a coarse quantiser, segments sorted by cell with a cells part): builds
+     * that read only format 1 refuse it instead of writing unsorted segments into it.
+     */
+    static final int FORMAT_PARTITIONED = 2;
+
+    /** An unpartitioned collection (the form every caller used before cells existed). */
+    Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
+             String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
+        this(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs, segments, 0, 0L);
+    }
+
+    boolean partitioned() { return cells > 0; }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record SegmentEntry(int number, int docs, String deletes, int deleted) {}
@@ -23,7 +36,7 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
 
     Manifest next(String newWal, int newNextSegment, List<SegmentEntry> newSegments) {
         return new Manifest(format, generation + 1, newWal, newNextSegment, bits, dim, encoderFingerprint, encoderKind, floats,
-                memtableDocs, List.copyOf(newSegments));
+                memtableDocs, List.copyOf(newSegments), cells, coarseFingerprint);
     }
 
     void write(Path dir) throws IOException {
@@ -40,8 +53,12 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
         } catch (IOException e) {
             throw new CorruptCollectionException(p, "manifest content is not valid: " + e.getMessage());
         }
-        if (m.format() != FORMAT) {
-            throw new CorruptCollectionException(p, "manifest format " + m.format() + " is not supported (this build reads " + FORMAT + ")");
+        if (m.format() != FORMAT && m.format() != FORMAT_PARTITIONED) {
+            throw new CorruptCollectionException(p, "manifest format " + m.format() + " is not supported (this build reads " + FORMAT
+                    + " and " + FORMAT_PARTITIONED + ")");
+        }
+        if ((m.format() == FORMAT_PARTITIONED) != (m.cells() > 0) || m.cells() < 0) {
+            throw new CorruptCollectionException(p, "manifest format " + m.format() + " does not fit its cell count " + m.cells());
         }
         if (m.segments() == null || m.wal() == null || !m.wal().matches("wal-\\d{6,18}\\.log") || m.bits() <= 0 || m.dim() <= 0
                 || m.memtableDocs() <= 0) {

@@ -31,9 +31,15 @@ final class MemTable extends Part {
     private final float[][] vectorChunks;
     private final boolean normalized;
     private volatile float[] invNorms;
+    /** Coarse cell per row in a partitioned collection, else null. */
+    private volatile int[] cells;
     private int size;
 
     MemTable(int number, int stride, int capacity, int dim, FloatFormat floats, boolean normalized) {
+        this(number, stride, capacity, dim, floats, normalized, false);
+    }
+
+    MemTable(int number, int stride, int capacity, int dim, FloatFormat floats, boolean normalized, boolean partitioned) {
         super(number, stride);
         this.capacity = capacity;
         this.dim = dim;
@@ -46,6 +52,7 @@ final class MemTable extends Part {
         this.vectorChunks = floats == FloatFormat.NONE ? null : new float[(capacity + CHUNK - 1) / CHUNK][];
         this.normalized = normalized;
         this.invNorms = normalized ? new float[rows] : null;
+        this.cells = partitioned ? new int[rows] : null;
     }
 
     int size() { return size; }
@@ -59,6 +66,10 @@ final class MemTable extends Part {
 
     /** Appends a row (writer thread only); visible to readers once a snapshot with the new size is published. */
     int append(String id, long[] code, byte[] text, byte[] meta, float[] vector, float invNorm) {
+        return append(id, code, text, meta, vector, invNorm, -1);
+    }
+
+    int append(String id, long[] code, byte[] text, byte[] meta, float[] vector, float invNorm, int cell) {
         if (size == capacity) {
             throw new IllegalStateException("memtable full");
         }
@@ -82,6 +93,9 @@ final class MemTable extends Part {
         if (invNorms != null) {
             invNorms[r] = invNorm;
         }
+        if (cells != null) {
+            cells[r] = cell;
+        }
         size = r + 1;
         return r;
     }
@@ -96,7 +110,13 @@ final class MemTable extends Part {
         if (normalized) {
             invNorms = Arrays.copyOf(invNorms, rows);
         }
+        if (cells != null) {
+            cells = Arrays.copyOf(cells, rows);
+        }
     }
+
+    @Override
+    int cell(int row) { return cells == null ? -1 : cells[row]; }
 
     @Override
     byte[] textBytes(int row) { return texts[row]; }

@@ -19,11 +19,37 @@ abstract class Part {
     final int number;
     final int stride;
     private final ConcurrentMap<String, String[]> columns = new ConcurrentHashMap<>();
+    /** Row offset of each coarse cell (C + 1 entries) of a segment of a partitioned collection, else null. */
+    private volatile int[] cellOffsets;
     private final ConcurrentMap<String, com.fasterxml.jackson.databind.JsonNode[]> typedColumns = new ConcurrentHashMap<>();
 
     Part(int number, int stride) {
         this.number = number;
         this.stride = stride;
+    }
+
+    int[] cellOffsets() { return cellOffsets; }
+
+    void setCellOffsets(int[] offsets) { cellOffsets = offsets; }
+
+    /** The coarse cell of a row: from the offsets of a sorted segment, else -1 (the memtable overrides this). */
+    int cell(int row) {
+        int[] off = cellOffsets;
+        if (off == null) {
+            return -1;
+        }
+        // the last cell whose start is <= row, skipping empty cells
+        int lo = 0;
+        int hi = off.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (off[mid] <= row) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
     }
 
     /** The codes, row after row. */

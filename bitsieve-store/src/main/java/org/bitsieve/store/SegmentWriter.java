@@ -21,6 +21,15 @@ final class SegmentWriter {
 
     static void write(Path dir, int number, Rows src, int bits, long encoderFingerprint, int dim, FloatFormat floats)
             throws IOException {
+        write(dir, number, src, bits, encoderFingerprint, dim, floats, null, 0L);
+    }
+
+    /**
+     * With {@code cellOffsets} (rows already sorted by coarse cell), also writes the segment's cells part
+     * ({@link Cells}), last: a crash before the manifest names the segment leaves only unreferenced files.
+     */
+    static void write(Path dir, int number, Rows src, int bits, long encoderFingerprint, int dim, FloatFormat floats,
+                      int[] cellOffsets, long coarseFingerprint) throws IOException {
         int stride = PackedCodesStride.of(bits);
         // the segment's number and a nonce go into every block-checksummed part, so a part of another segment
         // (or another collection) put in its place is refused even when its own checksums are fine
@@ -30,6 +39,9 @@ final class SegmentWriter {
         writePayloads(SegmentFiles.payloads(dir, number), src, tag);
         if (floats != FloatFormat.NONE) {
             writeVectors(SegmentFiles.vectors(dir, number), src, dim, floats, tag);
+        }
+        if (cellOffsets != null) {
+            Cells.write(dir, number, cellOffsets, coarseFingerprint, tag);
         }
     }
 

@@ -29,7 +29,8 @@ public final class Snapshot {
     private final long sequence;
 
     /** What every snapshot of one collection shares. */
-    record Shared(Encoder encoder, int dim, FloatFormat floats, ExecutorService pool, int threads) {}
+    record Shared(Encoder encoder, int dim, FloatFormat floats, ExecutorService pool, int threads,
+                  org.bitsieve.core.coarse.CoarseQuantizer coarse) {}
 
     Snapshot(Shared shared, List<View> views, long sequence) {
         this.shared = shared;
@@ -57,7 +58,7 @@ public final class Snapshot {
             th.setDaemon(true);
             return th;
         });
-        Shared sh = new Shared(encoder, encoder.dimension(), FloatFormat.NONE, pool, t);
+        Shared sh = new Shared(encoder, encoder.dimension(), FloatFormat.NONE, pool, t, null);
         return new Snapshot(sh, List.of(new View(new SyntheticPart(codes, stride), rows, null, 0)), 0);
     }
 
@@ -123,7 +124,7 @@ public final class Snapshot {
                         + "(create it with floats f16 or f32, or search with oversample 1)");
             }
         }
-        TopK[] tops = scan(reqs);
+        TopK[] tops = scanAll(reqs);
         List<List<Hit>> out = new ArrayList<>(reqs.size());
         for (int qi = 0; qi < reqs.size(); qi++) {
             SearchRequest req = reqs.get(qi);
@@ -211,6 +212,49 @@ public final class Snapshot {
         }
     }
 
+    /**
+     * The nprobe a request scans with: 0 (every row) or a number of cells.
+     *
+     * @throws IllegalArgumentException when the request's nprobe is outside the collection's range
+     */
+    int nprobeOf(SearchRequest r) {
+        org.bitsieve.core.coarse.CoarseQuantizer q = shared.coarse();
+        int n = r.nprobe();
+        if (n == SearchRequest.NPROBE_DEFAULT) {
+            return Partitioning.defaultNprobe(q, rows);
+        }
+        if (q == null && n != 0) {
+            throw new IllegalArgumentException("nprobe " + n + ": this collection is not partitioned (it has no coarse quantiser), so "
+                    + "nprobe must be 0 (exact) or left unset");
+        }
+        if (q != null && n > q.cells()) {
+            throw new IllegalArgumentException("nprobe must be in 0.." + q.cells() + " (0 = exact; the collection has " + q.cells()
+                    + " cells), got " + n);
+        }
+        return n;
+    }
+
+    /** Exact queries share one batched pass; partitioned ones scan their own cells. */
+    private TopK[] scanAll(List<SearchRequest> reqs) {
+        int[] np = new int[reqs.size()];
+        List<SearchRequest> exact = new ArrayList<>();
+        for (int i = 0; i < np.length; i++) {
+            np[i] = nprobeOf(reqs.get(i));
+            if (np[i] == 0) {
+                exact.add(reqs.get(i));
+            }
+        }
+        if (exact.size() == reqs.size()) {
+            return scan(reqs);
+        }
+        TopK[] ex = exact.isEmpty() ? new TopK[0] : scan(exact);
+        TopK[] out = new TopK[reqs.size()];
+        for (int i = 0, e = 0; i < np.length; i++) {
+            out[i] = np[i] == 0 ? ex[e++] : PartitionedScan.scan(this, reqs.get(i), np[i]);
+        }
+        return out;
+    }
+
     /** Per query, the top {@code k * oversample} snapshot positions by code score, scanned in parallel ranges. */
     TopK[] scan(List<SearchRequest> reqs) {
         int nq = reqs.size();
@@ -293,7 +337,7 @@ public final class Snapshot {
     }
 
     /** A typed filter over one view's rows, reading the per-field columns the part caches. */
-    private static java.util.function.IntPredicate rowFilter(org.bitsieve.store.filter.MetaFilter f, View v) {
+    static java.util.function.IntPredicate rowFilter(org.bitsieve.store.filter.MetaFilter f, View v) {
         Map<String, com.fasterxml.jackson.databind.JsonNode[]> cols = new java.util.HashMap<>();
         for (String field : f.fields()) {
             cols.put(field, v.part().typedColumn(field, v.rows()));

@@ -27,11 +27,15 @@ import java.util.zip.CRC32C;
  * </pre>
  * Version 1 (read, and appended to until the next flush replaces the log): length u32, crc u32, payload
  * (u64 seq, then the same ops). Each batch is one record written with one write and made durable with one fsync
- * before the write is acknowledged (group commit per batch). What recovery does with a bad record is
+ * before the write is acknowledged (group commit per batch). An op's kind byte with bit 7 set ({@link #CELL_FLAG},
+ * written by partitioned collections since 2026-12) is followed after the code by the op's coarse cell (u32);
+ * logs without it read as before. What recovery does with a bad record is
  * {@link WalRecovery}'s policy.
  */
 final class Wal implements AutoCloseable {
     static final int VERSION = 2;
+    /** Set on an op's kind byte when a u32 coarse cell follows its code. */
+    static final int CELL_FLAG = 0x80;
 
     private final Path path;
     private final FileChannel ch;
@@ -168,14 +172,15 @@ final class Wal implements AutoCloseable {
         for (Prepared o : ops) {
             size += 1 + 2 + o.id().length() * 3;
             if (o.kind() != WriteBatch.Kind.DELETE) {
-                size += stride + 8 + (o.text() == null ? 0 : o.text().length) + (o.meta() == null ? 0 : o.meta().length)
+                size += stride + 8 + 4 + (o.text() == null ? 0 : o.text().length) + (o.meta() == null ? 0 : o.meta().length)
                         + dim * floats.bytes();
             }
         }
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(ops.size());
         for (Prepared o : ops) {
-            b.put((byte) o.kind().ordinal());
+            boolean cell = o.kind() != WriteBatch.Kind.DELETE && o.cell() >= 0;
+            b.put((byte) (o.kind().ordinal() | (cell ? CELL_FLAG : 0)));
             byte[] id = o.id().getBytes(StandardCharsets.UTF_8);
             b.putShort((short) id.length).put(id);
             if (o.kind() == WriteBatch.Kind.DELETE) {
@@ -183,6 +188,9 @@ final class Wal implements AutoCloseable {
             }
             for (long w : o.code()) {
                 b.putLong(w);
+            }
+            if (cell) {
+                b.putInt(o.cell());
             }
             putBytes(b, o.text());
             putBytes(b, o.meta());
@@ -230,7 +238,12 @@ final class Wal implements AutoCloseable {
             List<Prepared> ops = new ArrayList<>(n);
             WriteBatch.Kind[] kinds = WriteBatch.Kind.values();
             for (int i = 0; i < n; i++) {
-                WriteBatch.Kind kind = kinds[b.get()];
+                int kb = b.get() & 0xFF;
+                boolean hasCell = (kb & CELL_FLAG) != 0;
+                WriteBatch.Kind kind = kinds[kb & ~CELL_FLAG];
+                if (hasCell && kind == WriteBatch.Kind.DELETE) {
+                    throw new IllegalArgumentException("a delete carries no cell");
+                }
                 byte[] id = new byte[b.getShort() & 0xFFFF];
                 b.get(id);
                 String sid = new String(id, StandardCharsets.UTF_8);
@@ -242,6 +255,10 @@ final class Wal implements AutoCloseable {
                 for (int w = 0; w < words; w++) {
                     code[w] = b.getLong();
                 }
+                int cell = hasCell ? b.getInt() : -1;
+                if (hasCell && cell < 0) {
+                    throw new IllegalArgumentException("negative cell");
+                }
                 byte[] text = getBytes(b);
                 byte[] meta = getBytes(b);
                 float[] v = null;
@@ -251,7 +268,7 @@ final class Wal implements AutoCloseable {
                         v[j] = floats == FloatFormat.F16 ? Half.toFloat(b.getShort()) : b.getFloat();
                     }
                 }
-                ops.add(new Prepared(kind, sid, code, text, meta, v));
+                ops.add(new Prepared(kind, sid, code, text, meta, v, cell));
             }
             if (b.hasRemaining()) {
                 throw new CorruptCollectionException(p, "the record at byte " + offset + " has " + b.remaining() + " unexpected trailing bytes");

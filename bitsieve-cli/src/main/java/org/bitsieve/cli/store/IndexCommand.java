@@ -61,6 +61,14 @@ public final class IndexCommand extends StoreCommand {
             description = "Keep the float vectors for re-ranking: f16, f32 or none (new collections). Default: ${DEFAULT-VALUE}.")
     String keepFloats;
 
+    @Option(names = "--coarse", paramLabel = "FILE.bsq", description = "New collections: partition by this coarse quantiser "
+            + "(bitsieve fit --coarse), so searches scan only the cells nearest the query (--nprobe).")
+    Path coarseFile;
+
+    @Option(names = "--cells", description = "New collections: fit a coarse quantiser with this many cells on the documents' "
+            + "vectors and partition by it (instead of --coarse).")
+    Integer cells;
+
     @Option(names = "--upsert", description = "Replace documents whose id exists instead of failing.")
     boolean upsert;
 
@@ -136,6 +144,28 @@ public final class IndexCommand extends StoreCommand {
         }
     }
 
+    /** The quantiser of a new collection: --coarse, fitted with --cells, or none. */
+    private org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
+        if (coarseFile != null && cells != null) {
+            throw new IllegalArgumentException("give --coarse FILE or --cells N, not both");
+        }
+        if (coarseFile != null) {
+            org.bitsieve.core.coarse.CoarseQuantizer q = org.bitsieve.core.coarse.CoarseFiles.load(coarseFile);
+            if (q.dimension() != x.dim()) {
+                throw new IllegalArgumentException("coarse quantiser " + coarseFile + " takes dimension " + q.dimension() + ", the vectors have " + x.dim());
+            }
+            return q;
+        }
+        if (cells == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        org.bitsieve.core.coarse.CoarseQuantizer q = org.bitsieve.core.coarse.CoarseQuantizer.fit(x, cells, Math.min(64, x.dim()), 10, 42,
+                org.bitsieve.core.encode.Progress.NONE);
+        System.out.printf(Locale.ROOT, "fitted a coarse quantiser of %d cells in %.1fs%n", cells, (System.nanoTime() - t0) / 1e9);
+        return q;
+    }
+
     private int write(FloatMatrix x, boolean exists, FloatFormat floats) throws IOException {
         Collection c;
         if (exists) {
@@ -168,7 +198,7 @@ public final class IndexCommand extends StoreCommand {
                 enc = Encoders.fit(kind, x, FitOptions.bits(bits));
                 System.out.printf(Locale.ROOT, "fitted %s in %.1fs%n", enc.describe(), (System.nanoTime() - t0) / 1e9);
             }
-            c = Collection.create(collection, enc, CollectionOptions.defaults().withFloats(floats));
+            c = Collection.create(collection, enc, CollectionOptions.defaults().withFloats(floats).withCoarse(coarse(x)));
         }
         long t0 = System.nanoTime();
         int done = 0;

@@ -20,6 +20,7 @@ public final class InfoCommand extends StoreCommand {
     int run() throws IOException {
         try (Collection c = Collection.open(collection)) {
             print(c.info());
+            printCells(c);
         }
         return 0;
     }
@@ -46,6 +47,17 @@ public final class InfoCommand extends StoreCommand {
                     + "the index %.3fx, the codes alone %.3fx (1/%.0f)%n", f32, i.documents(), i.dim(), (double) i.totalBytes() / f32,
                     (double) i.indexBytes() / f32, (double) rawCodes / f32, (double) f32 / rawCodes);
         }
+    }
+
+    static void printCells(Collection c) {
+        org.bitsieve.store.CellBalance b = c.cellBalance();
+        if (b == null) {
+            System.out.println("partitioning   none (every search scans all codes)");
+            return;
+        }
+        System.out.printf(Locale.ROOT, "partitioning   %,d coarse cells, %,d projected dimensions; documents per cell min %,d, median %,d, max %,d "
+                + "(%,d empty); default nprobe %s%n", b.cells(), c.coarse().projection(), b.min(), b.median(), b.max(), b.empty(),
+                c.defaultNprobe() == 0 ? "0 (exact at this size)" : String.valueOf(c.defaultNprobe()));
     }
 
     private static String perDoc(long bytes, int docs) {

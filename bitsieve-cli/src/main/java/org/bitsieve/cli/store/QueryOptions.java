@@ -39,9 +39,25 @@ final class QueryOptions {
     @Option(names = "--threads", defaultValue = "0", description = "Scan threads (0 = all cores). Default: ${DEFAULT-VALUE}.")
     int threads;
 
+    @Option(names = "--nprobe", description = "Partitioned collections: coarse cells to scan (1..cells; 0 = every row). "
+            + "Default: exact below 100,000 documents, else the collection's measured default.")
+    Integer nprobe;
+
+    @Option(names = "--exact", description = "Scan every row (the same as --nprobe 0).")
+    boolean exact;
+
     SearchRequest request(Collection c, float[] q) {
         int o = oversample != null ? oversample : c.floats() == FloatFormat.NONE ? 1 : 10;
+        if (exact && nprobe != null && nprobe != 0) {
+            throw new IllegalArgumentException("give --exact or --nprobe " + nprobe + ", not both");
+        }
+        if (nprobe != null && nprobe < 0) {
+            throw new IllegalArgumentException("--nprobe must be 0 (exact) or a number of cells, got " + nprobe);
+        }
         SearchRequest r = SearchRequest.of(q, k).mode(SearchMode.parse(mode)).oversample(o).threads(threads);
+        if (exact || nprobe != null) {
+            r = r.nprobe(exact ? 0 : nprobe);
+        }
         String[] f = StoreInputs.filter(filter);
         return f == null ? r : r.filter(f[0], f[1]);
     }

@@ -1,0 +1,323 @@
+package org.bitsieve.core.coarse;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Progress;
+import org.bitsieve.core.linalg.Pca;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * A coarse quantiser for partitioned (IVF) search: k-means cells in a low-dimensional PCA projection of the
+ * unit-normalised vectors. It is self-contained (its own mean and basis, not the collection encoder's), so a
+ * collection's cells survive a refit of its encoder. Assigning a vector costs {@code dim * proj} multiply-adds
+ * for the projection plus {@code cells * proj} for the nearest centroid.
+ *
+ * <p>Cells are compared by squared Euclidean distance in the projected space; since vectors are normalised
+ * first, this ranks cells by cosine up to the projection's loss.
+ */
+public final class CoarseQuantizer {
+    /** Rows projected and assigned together: the centroid block stays in cache across them. */
+    private static final int BLOCK_ROWS = 64;
+
+    private final int dim;
+    private final int proj;
+    private final int cells;
+    private final float[] mean;      // dim
+    private final float[] basis;     // proj x dim, row-major
+    private final float[] centroids; // cells x proj, row-major
+    private final float[] halfNorms; // 0.5 * |c|^2 per cell
+    private volatile long fingerprint;
+
+    public CoarseQuantizer(int dim, int proj, int cells, float[] mean, float[] basis, float[] centroids) {
+        if (dim < 1 || proj < 1 || proj > dim || cells < 1) {
+            throw new IllegalArgumentException("coarse quantiser needs 1 <= proj <= dim and cells >= 1; got dim " + dim
+                    + ", proj " + proj + ", cells " + cells);
+        }
+        if (mean.length != dim || basis.length != (long) proj * dim || centroids.length != (long) cells * proj) {
+            throw new IllegalArgumentException("coarse quantiser arrays do not match dim " + dim + ", proj " + proj + ", cells " + cells);
+        }
+        for (float[] a : new float[][] {mean, basis, centroids}) {
+            for (float x : a) {
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException("coarse quantiser holds a non-finite value");
+                }
+            }
+        }
+        this.dim = dim;
+        this.proj = proj;
+        this.cells = cells;
+        this.mean = mean;
+        this.basis = basis;
+        this.centroids = centroids;
+        this.halfNorms = new float[cells];
+        for (int c = 0; c < cells; c++) {
+            double s = 0;
+            for (int j = 0; j < proj; j++) {
+                s += (double) centroids[c * proj + j] * centroids[c * proj + j];
+            }
+            halfNorms[c] = (float) (0.5 * s);
+        }
+    }
+
+    public int dimension() { return dim; }
+
+    public int projection() { return proj; }
+
+    public int cells() { return cells; }
+
+    float[] mean() { return mean; }
+
+    float[] basis() { return basis; }
+
+    float[] centroids() { return centroids; }
+
+    /** SHA-256 based, like encoder fingerprints: the first 8 bytes of the hash of the file bytes. */
+    public long fingerprint() {
+        long f = fingerprint;
+        if (f == 0) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(CoarseFiles.toBytes(this));
+                f = java.nio.ByteBuffer.wrap(h).getLong();
+            } catch (java.security.NoSuchAlgorithmException x) {
+                throw new IllegalStateException("every Java platform has SHA-256", x);
+            }
+            fingerprint = f;
+        }
+        return f;
+    }
+
+    /**
+     * Fits {@code cells} k-means cells on the first {@code proj} principal components of the normalised rows of
+     * {@code x}. Initial centroids are distinct random rows; an empty cell is re-seeded from a point of the largest.
+     */
+    public static CoarseQuantizer fit(FloatMatrix x, int cells, int proj, int iterations, long seed, Progress progress) {
+        int n = x.rows();
+        int d = x.dim();
+        if (cells < 1 || cells > n) {
+            throw new IllegalArgumentException("cannot fit " + cells + " cells on " + n + " vectors; use fewer cells or more vectors");
+        }
+        if (proj < 1 || proj > d) {
+            throw new IllegalArgumentException("projection must be in 1.." + d + ", got " + proj);
+        }
+        x.requireFinite("training vectors");
+        float[] unit = normalizedCopy(x);
+        Pca pca = Pca.fit(new FloatMatrix(unit, n, d));
+        float[] basis = new float[proj * d];
+        for (int p = 0; p < proj; p++) {
+            double[] c = pca.component(p);
+            for (int j = 0; j < d; j++) {
+                basis[p * d + j] = (float) c[j];
+            }
+        }
+        float[] mean = pca.mean().clone();
+        float[] y = project(unit, n, d, mean, basis, proj);
+        Random rnd = new Random(seed);
+        int[] perm = IntStream.range(0, n).toArray();
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        float[] cent = new float[cells * proj];
+        for (int c = 0; c < cells; c++) {
+            System.arraycopy(y, perm[c] * proj, cent, c * proj, proj);
+        }
+        int[] assign = new int[n];
+        for (int it = 0; it < iterations; it++) {
+            CoarseQuantizer q = new CoarseQuantizer(d, proj, cells, mean, basis, cent.clone());
+            q.nearestProjected(y, n, assign);
+            double[] sum = new double[cells * proj];
+            int[] count = new int[cells];
+            for (int i = 0; i < n; i++) {
+                int c = assign[i];
+                count[c]++;
+                for (int j = 0; j < proj; j++) {
+                    sum[c * proj + j] += y[i * proj + j];
+                }
+            }
+            for (int c = 0; c < cells; c++) {
+                if (count[c] > 0) {
+                    for (int j = 0; j < proj; j++) {
+                        cent[c * proj + j] = (float) (sum[c * proj + j] / count[c]);
+                    }
+                }
+            }
+            for (int c = 0; c < cells; c++) {
+                if (count[c] == 0) {
+                    // split the largest cell: a member point, slightly moved, becomes the new centroid
+                    int big = 0;
+                    for (int b = 1; b < cells; b++) {
+                        if (count[b] > count[big]) {
+                            big = b;
+                        }
+                    }
+                    int pick = -1;
+                    for (int tries = 0; tries < 4 * n && pick < 0; tries++) {
+                        int i = rnd.nextInt(n);
+                        if (assign[i] == big) {
+                            pick = i;
+                        }
+                    }
+                    for (int j = 0; j < proj; j++) {
+                        float v = pick < 0 ? cent[big * proj + j] : y[pick * proj + j];
+                        cent[c * proj + j] = v + (float) (1e-4 * rnd.nextGaussian());
+                    }
+                    count[c] = count[big] / 2;
+                    count[big] -= count[c];
+                }
+            }
+            progress.update(it + 1, iterations);
+        }
+        return new CoarseQuantizer(d, proj, cells, mean, basis, cent);
+    }
+
+    private static float[] normalizedCopy(FloatMatrix x) {
+        int n = x.rows();
+        int d = x.dim();
+        float[] out = x.data().clone();
+        for (int i = 0; i < n; i++) {
+            normalize(out, i * d, d);
+        }
+        return out;
+    }
+
+    private static void normalize(float[] a, int off, int d) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            s += (double) a[off + j] * a[off + j];
+        }
+        if (s > 0) {
+            float inv = (float) (1 / Math.sqrt(s));
+            for (int j = 0; j < d; j++) {
+                a[off + j] *= inv;
+            }
+        }
+    }
+
+    /** Rows of {@code unit} (already normalised) minus the mean, times the basis: n x proj. */
+    private static float[] project(float[] unit, int n, int d, float[] mean, float[] basis, int proj) {
+        float[] y = new float[n * proj];
+        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            float[] row = new float[d];
+            int to = Math.min(n, (b + 1) * BLOCK_ROWS);
+            for (int i = b * BLOCK_ROWS; i < to; i++) {
+                for (int j = 0; j < d; j++) {
+                    row[j] = unit[i * d + j] - mean[j];
+                }
+                for (int p = 0; p < proj; p++) {
+                    y[i * proj + p] = dot(row, 0, basis, p * d, d);
+                }
+            }
+        });
+        return y;
+    }
+
+    /** Four accumulators so the JIT can keep the multiply-adds in flight. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[ao + j] * b[bo + j];
+            s1 += a[ao + j + 1] * b[bo + j + 1];
+            s2 += a[ao + j + 2] * b[bo + j + 2];
+            s3 += a[ao + j + 3] * b[bo + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[ao + j] * b[bo + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Projects one vector (normalised first). */
+    public float[] project(float[] v) {
+        if (v.length != dim) {
+            throw new IllegalArgumentException("vector has dimension " + v.length + ", the coarse quantiser takes " + dim);
+        }
+        float[] u = v.clone();
+        normalize(u, 0, dim);
+        return project(u, 1, dim, mean, basis, proj);
+    }
+
+    /** The cell of one vector. */
+    public int assign(float[] v) {
+        int[] out = new int[1];
+        nearestProjected(project(v), 1, out);
+        return out[0];
+    }
+
+    /**
+     * The cells of all rows: projected in blocks, then each block of rows scored against every centroid as a
+     * small matrix product (centroid c beats the best when {@code y.c - |c|^2/2} is larger).
+     */
+    public int[] assignAll(FloatMatrix x) {
+        if (x.dim() != dim) {
+            throw new IllegalArgumentException("vectors have dimension " + x.dim() + ", the coarse quantiser takes " + dim);
+        }
+        int n = x.rows();
+        float[] y = project(normalizedCopy(x), n, dim, mean, basis, proj);
+        int[] out = new int[n];
+        nearestProjected(y, n, out);
+        return out;
+    }
+
+    private void nearestProjected(float[] y, int n, int[] out) {
+        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        IntStream range = IntStream.range(0, blocks);
+        (blocks > 1 ? range.parallel() : range).forEach(b -> {
+            int from = b * BLOCK_ROWS;
+            int to = Math.min(n, from + BLOCK_ROWS);
+            float[] best = new float[to - from];
+            Arrays.fill(best, Float.NEGATIVE_INFINITY);
+            for (int c = 0; c < cells; c++) {
+                int co = c * proj;
+                float h = halfNorms[c];
+                for (int i = from; i < to; i++) {
+                    float s = dot(y, i * proj, centroids, co, proj) - h;
+                    if (s > best[i - from]) {
+                        best[i - from] = s;
+                        out[i] = c;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The {@code nprobe} cells nearest to a query, nearest first (ties: the lower cell number first).
+     *
+     * @throws IllegalArgumentException when nprobe is outside 1..cells
+     */
+    public int[] probe(float[] query, int nprobe) {
+        if (nprobe < 1 || nprobe > cells) {
+            throw new IllegalArgumentException("nprobe must be in 1.." + cells + " (the quantiser's cells), got " + nprobe);
+        }
+        float[] y = project(query);
+        float[] score = new float[cells];
+        for (int c = 0; c < cells; c++) {
+            score[c] = dot(y, 0, centroids, c * proj, proj) - halfNorms[c];
+        }
+        // a bounded selection: keep the best nprobe in a sorted array (nprobe is small next to cells)
+        int[] best = new int[nprobe];
+        float[] bs = new float[nprobe];
+        int size = 0;
+        for (int c = 0; c < cells; c++) {
+            float s = score[c];
+            if (size == nprobe && !(s > bs[size - 1])) {
+                continue;
+            }
+            int at = size == nprobe ? size - 1 : size++;
+            while (at > 0 && s > bs[at - 1]) {
+                bs[at] = bs[at - 1];
+                best[at] = best[at - 1];
+                at--;
+            }
+            bs[at] = s;
+            best[at] = c;
+        }
+        return best;
+    }
+}
