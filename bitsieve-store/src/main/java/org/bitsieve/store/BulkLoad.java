@@ -22,7 +22,11 @@ final class BulkLoad {
 
     private BulkLoad() {}
 
-    /** A validated, encoded batch; {@code superseded} marks rows whose id comes again later in the same batch. */
+    /**
+     * A validated, encoded batch. {@code superseded} marks rows whose id comes again later in the same batch (they
+     * are not written); {@code order} lists the rows to write in segment order (by coarse cell, stably, in a
+     * partitioned collection; {@code cellOffsets} then holds each cell's first segment row).
+     */
     static final class Encoded extends Part {
         final String[] ids;
         final long[] words;
@@ -33,9 +37,12 @@ final class BulkLoad {
         final float[] invNorms;
         final long[] superseded;
         final int supersededCount;
+        final int[] cells;
+        final int[] order;
+        final int[] cellOffsets;
 
         Encoded(int number, int stride, String[] ids, long[] words, float[] vectors, int dim, byte[][] texts, byte[][] metas,
-                float[] invNorms, long[] superseded, int supersededCount) {
+                float[] invNorms, long[] superseded, int supersededCount, int[] cells, int numCells) {
             super(number, stride);
             this.ids = ids;
             this.words = words;
@@ -46,9 +53,72 @@ final class BulkLoad {
             this.invNorms = invNorms;
             this.superseded = superseded;
             this.supersededCount = supersededCount;
+            this.cells = cells;
+            int live = ids.length - supersededCount;
+            int[] rowOf = new int[live];
+            for (int r = 0, i = 0; r < ids.length; r++) {
+                if (!Deletions.isSet(superseded, r)) {
+                    rowOf[i++] = r;
+                }
+            }
+            if (cells == null) {
+                order = rowOf;
+                cellOffsets = null;
+            } else {
+                int[] cellOf = new int[live];
+                for (int i = 0; i < live; i++) {
+                    cellOf[i] = cells[rowOf[i]];
+                }
+                Cells.Order o = Cells.order(cellOf, numCells);
+                int[] perm = o.perm();
+                for (int i = 0; i < live; i++) {
+                    perm[i] = rowOf[perm[i]];
+                }
+                order = perm;
+                cellOffsets = o.offsets();
+            }
         }
 
+        /** Rows in the batch (superseded ones included). */
         int count() { return ids.length; }
+
+        /** Rows the segment gets. */
+        int live() { return order.length; }
+
+        /** The codes of the written rows, in segment order (the batch's own array when nothing moved). */
+        long[] segmentWords() {
+            if (order.length == ids.length && cells == null) {
+                return words;
+            }
+            int w = stride / 8;
+            long[] out = new long[order.length * w];
+            for (int i = 0; i < order.length; i++) {
+                System.arraycopy(words, order[i] * w, out, i * w, w);
+            }
+            return out;
+        }
+
+        String[] segmentIds() {
+            String[] out = new String[order.length];
+            for (int i = 0; i < order.length; i++) {
+                out[i] = ids[order[i]];
+            }
+            return out;
+        }
+
+        float[] segmentInverseNorms() {
+            if (invNorms == null) {
+                return null;
+            }
+            float[] out = new float[order.length];
+            for (int i = 0; i < order.length; i++) {
+                out[i] = invNorms[order[i]];
+            }
+            return out;
+        }
+
+        @Override
+        int cell(int row) { return cells == null ? -1 : cells[row]; }
 
         @Override
         long[] words() { return words; }
@@ -78,7 +148,8 @@ final class BulkLoad {
      *
      * @param keepVectors whether the collection keeps floats (the batch's array is then held until written)
      */
-    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats, boolean normalized) {
+    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats, boolean normalized,
+                           org.bitsieve.core.coarse.CoarseQuantizer coarse) {
         int n = b.size();
         if (n == 0) {
             throw new IllegalArgumentException("a bulk batch must hold at least one document");
@@ -112,19 +183,25 @@ final class BulkLoad {
         int words = stride / 8;
         long[] codes = new long[n * words];
         float[] inv = normalized ? new float[n] : null;
+        int[] cells = coarse == null ? null : new int[n];
         int chunks = (n + CHUNK - 1) / CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = c * CHUNK;
             int rows = Math.min(CHUNK, n - from);
             float[] x = java.util.Arrays.copyOfRange(b.vectors(), from * dim, (from + rows) * dim);
-            PackedCodes pc = encoder.encodeAll(new FloatMatrix(x, rows, dim));
+            FloatMatrix xm = new FloatMatrix(x, rows, dim);
+            PackedCodes pc = encoder.encodeAll(xm);
+            if (cells != null) { // cells from the vectors as given, as live writes assign them
+                System.arraycopy(coarse.assignAll(xm), 0, cells, from, rows);
+            }
             System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
             if (inv != null) {
                 System.arraycopy(encoder.inverseNorms(pc), 0, inv, from, rows);
             }
         });
         float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
-        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount);
+        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount, cells,
+                coarse == null ? 0 : coarse.cells());
     }
 
     private static void checkRow(BulkBatch b, int i, int dim, FloatFormat floats) {

@@ -687,7 +687,7 @@ public final class Collection implements AutoCloseable {
             if (b == null) {
                 break;
             }
-            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, normalized);
+            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, normalized, coarse);
             try {
                 replaced += commitBulk(e);
             } catch (IOException | RuntimeException ex) {
@@ -703,21 +703,22 @@ public final class Collection implements AutoCloseable {
         return new BulkResult(docs, replaced, batches, (System.nanoTime() - t0 - inSource) / 1e9);
     }
 
-    /** Writes one encoded bulk batch as a segment plus the deletions it causes, commits them with one manifest. */
+    /**
+     * Writes one encoded bulk batch as a segment (its live rows, by cell in a partitioned collection) plus the
+     * deletions it causes, and commits them with one manifest.
+     */
     private int commitBulk(BulkLoad.Encoded e) throws IOException {
         int number = manifest.nextSegment();
-        int n = e.count();
+        int n = e.live();
         long fp = manifest.encoderFingerprint();
         long gen = manifest.generation() + 1;
         Part[] pa = new Part[n];
         java.util.Arrays.fill(pa, e);
-        int[] rows = new int[n];
-        java.util.Arrays.setAll(rows, r -> r);
-        SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, rows), bits, fp, dim, floats);
+        SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, e.order), bits, fp, dim, floats, e.cellOffsets, manifest.coarseFingerprint());
         Map<Integer, long[]> touched = new HashMap<>();
         int removed = e.supersededCount;
-        for (int r = 0; r < n; r++) {
-            Long old = Deletions.isSet(e.superseded, r) ? null : idIndex.get(e.ids[r]);
+        for (int r : e.order) {
+            Long old = idIndex.get(e.ids[r]);
             if (old != null) {
                 markDeleted(old, touched);
                 removed++;
@@ -734,35 +735,28 @@ public final class Collection implements AutoCloseable {
             Deletions.write(dir.resolve(name), t.getValue(), rowsOf(t.getKey()));
             delFiles.put(t.getKey(), name);
         }
-        long[] own = e.supersededCount > 0 ? e.superseded : null;
-        if (own != null) {
-            String name = SegmentFiles.deletes(number, gen);
-            Deletions.write(dir.resolve(name), own, n);
-            delFiles.put(number, name);
-        }
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
         for (Segment s : segments) {
             long[] d = touched.containsKey(s.number) ? touched.get(s.number) : deleted.get(s.number);
             entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(d)));
         }
-        entries.add(new Manifest.SegmentEntry(number, n, delFiles.get(number), Deletions.cardinality(own)));
+        entries.add(new Manifest.SegmentEntry(number, n, null, 0));
         Manifest m = manifest.next(manifest.wal(), number + 1, entries);
         m.write(dir);
         // committed: from here on only memory changes
         manifest = m;
-        Segment s = Segment.open(dir, number, n, bits, fp, dim, floats, false, e.words, e.ids);
-        s.setInverseNorms(e.invNorms);
+        String[] ids = e.segmentIds();
+        Segment s = Segment.open(dir, number, n, bits, fp, dim, floats, false, e.segmentWords(), ids);
+        s.setInverseNorms(e.segmentInverseNorms());
+        if (e.cellOffsets != null) {
+            s.setCellOffsets(e.cellOffsets);
+        }
         state.writeLock().lock();
         try {
             for (int r = 0; r < n; r++) {
-                if (!Deletions.isSet(own, r)) {
-                    idIndex.put(e.ids[r], loc(number, r));
-                }
+                idIndex.put(ids[r], loc(number, r));
             }
             deleted.putAll(touched);
-            if (own != null) {
-                deleted.put(number, own);
-            }
             segments.add(s);
             mem = newMemTable(m.nextSegment());
             sequence++;

@@ -123,6 +123,42 @@ class BulkLoadTest {
     }
 
     @Test
+    void partitionedCollectionGetsCellSortedSegmentsLikeFlushes() throws Exception {
+        var enc = TestVectors.encoder("pcaq", 64);
+        var q = PartitionedCollectionTest.quantizer(PartitionedCollectionTest.CELLS);
+        CollectionOptions o = CollectionOptions.defaults().withFloats(FloatFormat.F16).withCoarse(q);
+        try (Collection a = Collection.create(tmp.resolve("a"), enc, o); Collection b = Collection.create(tmp.resolve("b"), enc, o)) {
+            for (long s = 0; s < 1500; s += 500) {
+                WriteBatch w = new WriteBatch();
+                for (long i = s; i < s + 500; i++) {
+                    Doc d = TestVectors.doc(i);
+                    w.add(new Doc(d.id(), d.vector(), "text of " + i, d.metadataJson()));
+                }
+                a.write(w);
+                a.flush();
+            }
+            b.bulkLoad(source(0, 1500, 500), null);
+            for (long qq = 0; qq < 20; qq++) {
+                for (int nprobe : new int[] {0, 1, 3, PartitionedCollectionTest.CELLS}) {
+                    SearchRequest r = SearchRequest.of(TestVectors.vector(950_000 + qq), 10).nprobe(nprobe);
+                    assertEquals(a.search(r), b.search(r), "nprobe " + nprobe);
+                    assertEquals(a.search(r.mode(SearchMode.HAMMING)), b.search(r.mode(SearchMode.HAMMING)), "hamming nprobe " + nprobe);
+                }
+            }
+            assertEquals(a.cellBalance(), b.cellBalance());
+        }
+        try (Stream<Path> s = Files.list(tmp.resolve("b"))) {
+            assertEquals(3, s.filter(p -> p.toString().endsWith(".cells")).count());
+        }
+        try (Collection b = Collection.open(tmp.resolve("b"))) {
+            assertEquals(1500, b.count());
+            assertEquals("text of 77", b.get("d77").text());
+            b.compact();
+            assertEquals(1500, b.count());
+        }
+    }
+
+    @Test
     void codesOnlyCollection() throws Exception {
         Path dir = tmp.resolve("n");
         try (Collection c = Collection.create(dir, TestVectors.encoder("pcaq", 64), CollectionOptions.defaults())) {
