@@ -182,7 +182,9 @@ final class BulkLoad {
         int stride = PackedCodesStride.of(encoder.bits());
         int words = stride / 8;
         long[] codes = new long[n * words];
-        float[] inv = normalized ? new float[n] : null;
+        // inverse code norms are not computed here: a segment computes them on its first search (as after any open),
+        // and a load that ends the process (the CLI) never needs them; they cost half as much as encoding
+        float[] inv = null;
         int[] cells = coarse == null ? null : new int[n];
         int chunks = (n + CHUNK - 1) / CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> {
@@ -195,9 +197,6 @@ final class BulkLoad {
                 System.arraycopy(coarse.assignAll(xm), 0, cells, from, rows);
             }
             System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
-            if (inv != null) {
-                System.arraycopy(encoder.inverseNorms(pc), 0, inv, from, rows);
-            }
         });
         float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
         return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount, cells,
@@ -207,18 +206,22 @@ final class BulkLoad {
     private static void checkRow(BulkBatch b, int i, int dim, FloatFormat floats) {
         String id = b.ids()[i];
         float[] all = b.vectors();
+        double ss = 0; // the same sum as Vectors.magnitudeProblem, in one pass with the other checks and no copy
         for (int j = i * dim, e = j + dim; j < e; j++) {
             float x = all[j];
             if (!Float.isFinite(x)) {
                 throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector holds a non-finite value (" + x + ")");
             }
-            if (!Float.isFinite(floats.roundTrip(x))) {
+            // only values beyond f16's largest finite one can round to infinity: skip the conversion for the rest
+            if (Math.abs(x) > 65504f && !Float.isFinite(floats.roundTrip(x))) {
                 throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector value " + x + " does not fit the collection's "
                         + floats.name().toLowerCase(java.util.Locale.ROOT) + " floats");
             }
+            ss += (double) x * x;
         }
-        String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim));
-        if (problem != null) {
+        double norm = Math.sqrt(ss);
+        if (norm < Vectors.MIN_NORM || norm > Vectors.MAX_NORM) {
+            String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim));
             throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector cannot be scored: " + problem);
         }
         String text = b.texts() == null ? null : b.texts()[i];
