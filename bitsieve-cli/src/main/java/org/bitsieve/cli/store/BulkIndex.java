@@ -60,8 +60,15 @@ final class BulkIndex {
         checkValues(cmd, dim, floats);
         boolean folderExisted = java.nio.file.Files.exists(cmd.collection);
         try {
-            Collection c = exists ? Collection.open(cmd.collection)
-                    : Collection.create(cmd.collection, encoder(cmd, dim), CollectionOptions.defaults().withFloats(floats));
+            Collection c;
+            if (exists) {
+                c = Collection.open(cmd.collection);
+            } else {
+                FloatMatrix sample = sample(cmd, dim);
+                // --coarse FILE or --cells N partition a new collection, as on the write path
+                c = Collection.create(cmd.collection, encoder(cmd, dim, sample),
+                        CollectionOptions.defaults().withFloats(floats).withCoarse(cmd.coarse(sample)));
+            }
             return load(cmd, c, rows, dim, batch);
         } catch (IOException | RuntimeException e) {
             if (!exists && !folderExisted) {
@@ -148,7 +155,17 @@ final class BulkIndex {
         }
     }
 
-    private static Encoder encoder(IndexCommand cmd, int dim) throws IOException {
+    /** The first rows of the file, for fitting a new collection's encoder or coarse quantiser. */
+    private static FloatMatrix sample(IndexCommand cmd, int dim) throws IOException {
+        try (VectorStream vs = VectorStream.open(cmd.vectors)) {
+            int n = (int) Math.min(FIT_SAMPLE, vs.rows);
+            float[] x = new float[n * dim];
+            vs.read(x, n);
+            return new FloatMatrix(x, n, dim);
+        }
+    }
+
+    private static Encoder encoder(IndexCommand cmd, int dim, FloatMatrix sample) throws IOException {
         Encoder enc;
         if (cmd.encoderFile != null) {
             enc = EncoderFiles.load(cmd.encoderFile);
@@ -160,14 +177,9 @@ final class BulkIndex {
                     org.bitsieve.embed.GeneralEncoders.encoderModel(cmd.embedding.model), enc.describe());
         } else {
             String kind = cmd.encoderKind != null ? cmd.encoderKind : Encoders.DEFAULT;
-            try (VectorStream vs = VectorStream.open(cmd.vectors)) {
-                int n = (int) Math.min(FIT_SAMPLE, vs.rows);
-                float[] x = new float[n * dim];
-                vs.read(x, n);
-                long t0 = System.nanoTime();
-                enc = Encoders.fit(kind, new FloatMatrix(x, n, dim), FitOptions.bits(cmd.bits));
-                System.out.printf(Locale.ROOT, "fitted %s on the first %d vectors in %.1fs%n", enc.describe(), n, (System.nanoTime() - t0) / 1e9);
-            }
+            long t0 = System.nanoTime();
+            enc = Encoders.fit(kind, sample, FitOptions.bits(cmd.bits));
+            System.out.printf(Locale.ROOT, "fitted %s on the first %d vectors in %.1fs%n", enc.describe(), sample.rows(), (System.nanoTime() - t0) / 1e9);
         }
         return enc;
     }

@@ -145,7 +145,7 @@ public final class IndexCommand extends StoreCommand {
     }
 
     /** The quantiser of a new collection: --coarse, fitted with --cells, or none. */
-    private org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
+    org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
         if (coarseFile != null && cells != null) {
             throw new IllegalArgumentException("give --coarse FILE or --cells N, not both");
         }

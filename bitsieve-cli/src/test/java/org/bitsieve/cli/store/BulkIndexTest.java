@@ -87,7 +87,7 @@ class BulkIndexTest {
         Path coll = tmp.resolve("c");
         Path v = npy("v.npy", vectors(500, 2), DIM);
         StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--docs", docs("d.jsonl", 500, "first ").toString(),
-                "--bulk", "--general", "-q");
+                "--bulk", "--general", "--cells", "4", "-q");
         assertEquals(0, r.code(), r.err());
         r = StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--docs", docs("d2.jsonl", 500, "second ").toString(), "--bulk", "-q");
         assertEquals(0, r.code(), r.err());
@@ -96,6 +96,9 @@ class BulkIndexTest {
             assertEquals("second 42", c.get("doc-42").text());
             assertEquals("{\"n\":42}", c.get("doc-42").metadataJson());
             assertNotNull(c.get("doc-42").vector(), "f16 floats kept by default");
+            assertNotNull(c.coarse(), "--cells partitions a bulk-loaded collection too");
+            assertEquals(4, c.cellBalance().cells());
+            assertEquals(500, c.search(org.bitsieve.store.SearchRequest.of(vectors(1, 9), 500).nprobe(4)).size());
         }
     }
 
