@@ -20,12 +20,23 @@ class BulkCrashTest {
 
     @Test
     void bulkLoadSurvivesKillDashNineAtTheLastCommittedBatch() throws Exception {
+        run(CollectionOptions.defaults().withFloats(FloatFormat.F16), ROUNDS);
+    }
+
+    /** The same in a partitioned collection: segments sorted by cell with their cells part, written before the manifest. */
+    @Test
+    void partitionedBulkLoadSurvivesKillDashNine() throws Exception {
+        run(CollectionOptions.defaults().withFloats(FloatFormat.F16).withCoarse(PartitionedCollectionTest.quantizer(PartitionedCollectionTest.CELLS)),
+                Math.max(1, ROUNDS * 2 / 3));
+    }
+
+    private void run(CollectionOptions options, int rounds) throws Exception {
         Path dir = tmp.resolve("bulk");
-        Collection.create(dir, TestVectors.encoder("pcaq", 64), CollectionOptions.defaults().withFloats(FloatFormat.F16)).close();
+        Collection.create(dir, TestVectors.encoder("pcaq", 64), options).close();
         Random rnd = new Random(20261206);
         int next = 0;
         int inFlight = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             ChildJvm w = ChildJvm.start(BulkCrashWriter.class, dir.toString(), String.valueOf(next));
             w.startReading();
             w.awaitLines("ACK ", 1, 30_000);
@@ -48,12 +59,15 @@ class BulkCrashTest {
                     inFlight++;
                 }
                 verify(c, applied, round);
+                if (options.coarse() != null) {
+                    assertEquals(c.count(), c.search(SearchRequest.of(TestVectors.vector(7), c.count()).nprobe(PartitionedCollectionTest.CELLS)).size());
+                }
                 CollectionTest.abandon(c);
             }
             next = applied + 1;
         }
         assertTrue(Collection.verify(dir).healthy(), Collection.verify(dir).problems().toString());
-        System.out.println("bulk crash test: " + ROUNDS + " kills, " + next + " batches applied, in-flight batch applied " + inFlight + " times");
+        System.out.println("bulk crash test" + (options.coarse() != null ? " (partitioned)" : "") + ": " + rounds + " kills, " + next + " batches applied, in-flight batch applied " + inFlight + " times");
     }
 
     static void verify(Collection c, int last, int round) {
