@@ -14,9 +14,17 @@ final class ScaleReport {
     static String html(Map<String, Object> res) {
         StringBuilder h = new StringBuilder("<!doctype html><meta charset=utf-8><title>bitsieve scale benchmark</title>"
                 + "<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}"
-                + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}svg{margin:0 1em 1em 0;border:1px solid #ddd}</style>"
+                + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}svg{margin:0 1em 1em 0;border:1px solid #ddd}pre{white-space:pre-wrap}</style>"
                 + "<h1>bitsieve scale benchmark</h1>");
         h.append("<pre>").append(esc(String.valueOf(res.get("setup")))).append("</pre>");
+        if (res.get("notes") instanceof List<?> notes) {
+            h.append("<ul>");
+            notes.forEach(n -> h.append("<li>").append(esc(String.valueOf(n))));
+            h.append("</ul>");
+        }
+        if (res.get("ingest") != null) {
+            h.append("<h2>Bulk-load cost</h2><pre>").append(esc(String.valueOf(res.get("ingest")))).append("</pre>");
+        }
         if (res.get("similarity") != null) {
             h.append("<h2>Generator vs real vectors (equal samples)</h2><pre>").append(esc(String.valueOf(res.get("similarity")))).append("</pre>");
         }
@@ -50,6 +58,24 @@ final class ScaleReport {
         h.append("</table><h2>Curves</h2>");
         h.append(chart("p50 latency (ms)", p50, true)).append(chart("recall@10 vs exact float", rec, false));
         h.append(chart("ingest docs/s (store time)", Map.of("bulk load", ingest), false));
+        // the partitioned search's own curve: recall and latency against nprobe, per size
+        for (var e : bySize.entrySet()) {
+            Map<String, List<double[]>> rn = new TreeMap<>();
+            Map<String, List<double[]>> ln = new TreeMap<>();
+            for (Map<String, Object> m : (List<Map<String, Object>>) e.getValue().get("modes")) {
+                double np = num(m, "nprobe");
+                if (np > 0) {
+                    rn.computeIfAbsent(String.valueOf(m.get("mode")), k -> new ArrayList<>()).add(new double[] {np, num(m, "recall_at_10_vs_exact_float")});
+                    ln.computeIfAbsent(String.valueOf(m.get("mode")), k -> new ArrayList<>()).add(new double[] {np, num(m, "p50_ms")});
+                }
+            }
+            if (!rn.isEmpty()) {
+                h.append(chart(String.format(Locale.ROOT, "%,d docs: recall@10 vs exact float by nprobe", e.getKey()), rn, false)
+                        .replace("docs (log scale)", "nprobe (log scale)"));
+                h.append(chart(String.format(Locale.ROOT, "%,d docs: p50 ms by nprobe", e.getKey()), ln, true)
+                        .replace("docs (log scale)", "nprobe (log scale)"));
+            }
+        }
         h.append(chart("disk bytes per document", Map.of("all files", disk), false));
         return h.toString();
     }
