@@ -175,8 +175,8 @@ hook.ready = (async () => {
 hook.ready.catch(() => {});
 
 /** For tests and benchmarks: search a given vector, returning ids, scores and times. */
-hook.searchVector = async (vector, mode, k = 10) => {
-  const r = await engine.searchVector(vector, { mode, k });
+hook.searchVector = async (vector, mode, k = 10, where = null) => {
+  const r = await engine.searchVector(vector, { mode, k, where });
   if (hook.firstResultMs === null) {
     hook.firstResultMs = performance.now() - t0;
   }

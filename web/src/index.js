@@ -2,10 +2,16 @@
 // query text in the page. The embedder (onnxruntime-web + tokenizers.js) is imported only when the bundle
 // carries a model, so a codes-only page loads no WebAssembly.
 import { BundleError, loadIndex, loadModelFiles, readManifest } from './bundle.js';
+import { compileFilter, filterMask } from './filter.js';
+import { parseFilterText } from './filter-text.js';
 
 export { modelBytes } from './bundle.js';
 
 export { BundleError } from './bundle.js';
+
+export { compileFilter, FilterError } from './filter.js';
+
+export { parseFilterText } from './filter-text.js';
 
 export class BitsieveSearch {
   /**
@@ -49,6 +55,7 @@ export class BitsieveSearch {
     this.embedder = null;
     this.pending = new Map();
     this.seq = 0;
+    this.masks = new Map(); // filter (as JSON text) -> row mask, so a repeated filter is evaluated once
   }
 
   get count() { return this.manifest.documents; }
@@ -106,10 +113,14 @@ export class BitsieveSearch {
   /**
    * Exact top-k for a query vector. Results: [{row, id, score, text, metadata}], best first; ties go to the
    * earlier document in the collection's storage order, as in the Java search.
+   * @param where optional metadata filter: the HTTP API's JSON form ({"field": "year", "op": "gte", "value": 2020},
+   *   in / notIn / contains / and / or / not) or the CLI's text form ("year >= 2020 && genre == 'drama'"); the top k
+   *   is over matching documents. A malformed filter rejects with a FilterError naming the spot.
    */
-  async searchVector(vector, { mode = 'asymmetric', k = 10 } = {}) {
+  async searchVector(vector, { mode = 'asymmetric', k = 10, where = null } = {}) {
     const t0 = performance.now();
-    const r = await this.call({ type: 'search', vector: Array.from(vector), mode, k });
+    const filter = where === null || where === undefined ? null : this.filterFor(where);
+    const r = await this.call({ type: 'search', vector: Array.from(vector), mode, k, filter });
     const results = r.rows.map((row, i) => ({
       row,
       id: this.docs.ids[row],
@@ -118,6 +129,19 @@ export class BitsieveSearch {
       metadata: this.docs.metadata ? this.docs.metadata[row] : null,
     }));
     return { results, scanMs: r.ms, totalMs: performance.now() - t0 };
+  }
+
+  /** The row mask of a filter (JSON form or text), evaluated over the bundle's metadata once and cached. */
+  filterFor(where) {
+    const json = typeof where === 'string' ? parseFilterText(where) : where;
+    const key = JSON.stringify(json);
+    let f = this.masks.get(key);
+    if (!f) {
+      f = filterMask(compileFilter(json), this.docs.metadata || null, this.count);
+      if (this.masks.size >= 32) this.masks.clear();
+      this.masks.set(key, f);
+    }
+    return f;
   }
 
   /** Embeds the text, then searches; timings for both. */

@@ -35,6 +35,17 @@ class Top {
   }
 }
 
+/**
+ * Whether a candidate row passes the filter mask (null: no filter). A row whose filter evaluation threw (2) is an
+ * error only now that it would rank, as the Java scan asks its filter only about heap candidates.
+ */
+function passes(filter, row) {
+  if (filter === null) return true;
+  const m = filter.mask[row];
+  if (m === 2) throw new Error(filter.error);
+  return m === 1;
+}
+
 function popcount(x) {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -46,8 +57,9 @@ function popcount(x) {
  * Top-k by Hamming distance; score = -distance (as in Java).
  * @param codes Uint32Array of all codes, `words32` halves per code
  * @param query Uint32Array of `words32` halves
+ * @param filter null, or {mask: Uint8Array (1 pass, 0 fail, 2 error), error: message} from filter.js's filterMask
  */
-export function hammingTopK(codes, words32, count, query, k) {
+export function hammingTopK(codes, words32, count, query, k, filter = null) {
   const top = new Top(k);
   let limit = Infinity; // a row enters when its distance is below the k-th distance
   if (words32 === 8) {
@@ -57,7 +69,7 @@ export function hammingTopK(codes, words32, count, query, k) {
       const d = popcount(codes[o] ^ q0) + popcount(codes[o + 1] ^ q1) + popcount(codes[o + 2] ^ q2)
         + popcount(codes[o + 3] ^ q3) + popcount(codes[o + 4] ^ q4) + popcount(codes[o + 5] ^ q5)
         + popcount(codes[o + 6] ^ q6) + popcount(codes[o + 7] ^ q7);
-      if (d < limit) {
+      if (d < limit && passes(filter, i)) {
         top.offer(0 - d, i); // 0 - d: a distance of 0 scores +0, as in Java
         if (top.size === k) limit = -top.worst;
       }
@@ -68,7 +80,7 @@ export function hammingTopK(codes, words32, count, query, k) {
       for (let w = 0; w < words32; w++) {
         d += popcount(codes[o + w] ^ query[w]);
       }
-      if (d < limit) {
+      if (d < limit && passes(filter, i)) {
         top.offer(0 - d, i); // 0 - d: a distance of 0 scores +0, as in Java
         if (top.size === k) limit = -top.worst;
       }
@@ -84,8 +96,9 @@ export function hammingTopK(codes, words32, count, query, k) {
  * @param bytes Uint8Array of all codes, `stride` bytes per code (whole 64-bit words)
  * @param codeBytes bytes that carry bits ((bits + 7) / 8)
  * @param norms Float32Array of inverse norms, or null
+ * @param filter null, or a filter mask as for hammingTopK
  */
-export function asymmetricTopK(bytes, stride, codeBytes, count, table, norms, k) {
+export function asymmetricTopK(bytes, stride, codeBytes, count, table, norms, k, filter = null) {
   const top = new Top(k);
   const fullWords = codeBytes >>> 3;
   for (let i = 0, o = 0; i < count; i++, o += stride) {
@@ -109,7 +122,7 @@ export function asymmetricTopK(bytes, stride, codeBytes, count, table, norms, k)
     if (norms !== null) {
       s = f(s * norms[i]);
     }
-    if (s > top.worst) {
+    if (s > top.worst && passes(filter, i)) {
       top.offer(s, i);
     }
   }

@@ -1,5 +1,6 @@
 // The search worker: holds the codes, encodes the query (Hamming) or builds its lookup table (asymmetric) and
-// scans, off the page's main thread. Messages: {type: 'init', ...} once, then {type: 'search', id, vector, mode, k}.
+// scans, off the page's main thread. Messages: {type: 'init', ...} once, then {type: 'search', id, vector, mode, k, filter?}
+// (filter: a mask of the rows passing a `where`, computed in the page, which holds the metadata).
 import { WebEncoder } from './encoder.js';
 import { asymmetricTopK, hammingTopK } from './search.js';
 
@@ -24,10 +25,10 @@ function search(msg) {
   let top;
   if (msg.mode === 'hamming') {
     const code = enc.encode(vector);
-    top = hammingTopK(u32, stride >>> 2, count, code, msg.k);
+    top = hammingTopK(u32, stride >>> 2, count, code, msg.k, msg.filter || null);
   } else if (msg.mode === 'asymmetric') {
     const table = enc.table(vector);
-    top = asymmetricTopK(u8, stride, enc.bytes, count, table, enc.normalized ? norms : null, msg.k);
+    top = asymmetricTopK(u8, stride, enc.bytes, count, table, enc.normalized ? norms : null, msg.k, msg.filter || null);
   } else {
     throw new Error(`unknown search mode '${msg.mode}' (use hamming or asymmetric)`);
   }

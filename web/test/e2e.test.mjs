@@ -2,7 +2,8 @@
 // export-web, serve them on loopback, search in the page and compare with the Java search:
 // - vector queries (reference embeddings): top-10 ids and float32 scores identical to `bitsieve search --json`,
 //   both modes, for a witq collection (normalised scores), a simhash one (100 bits: partial bytes and words) and a
-//   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8);
+//   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8); with a metadata filter (text and
+//   JSON form) against `bitsieve search --filter`;
 // - typed text queries: the page's vector vs the Java embedder's (cosine >= 0.999), and the page's top-10 vs the
 //   Java search run on the page's own vector (identical ids and scores);
 // - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer) show a clear
@@ -149,6 +150,33 @@ describe('vector queries: the page ranks exactly as the Java search', { skip: SH
       await page.close();
     });
   }
+});
+
+describe('filtered vector queries: the page filters exactly as the Java search', { skip: SHARED_SKIP }, () => {
+  it('simhash collection, --filter / where in both forms, both modes', async () => {
+    const sst2 = join(SHARED, 'embeddings/all-minilm-l6-v2/sst2/test.npy');
+    const rows = readNpy(sst2);
+    const expr = 'label == 1';
+    const cases = [0, 42].flatMap((row) => MODES.map((mode) => ({ row, mode })));
+    const java = await limited(1, cases.map((c) => async () => {
+      const out = await bitsieve('search', coll.simhash, '--vector-file', sst2, '--row', String(c.row), '-k', String(K),
+        '--mode', c.mode, '--oversample', '1', '--json', '--filter', expr);
+      return out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)).map((h) => ({ id: h.id, score: Math.fround(h.score) }));
+    }));
+    const { page, errors } = await openPage('simhash');
+    for (let i = 0; i < cases.length; i++) {
+      const { row, mode } = cases[i];
+      for (const where of [expr, { field: 'label', op: 'eq', value: 1 }]) {
+        const got = await page.evaluate(([v, m, w]) => window.bitsieveDemo.searchVector(v, m, 10, w), [Array.from(rows[row]), mode, where]);
+        assertSameRanking(got, java[i], `filtered row ${row} ${mode} ${JSON.stringify(where)}`);
+      }
+    }
+    const bad = await page.evaluate(() => window.bitsieveDemo.searchVector(new Array(384).fill(0.1), 'hamming', 10, "label == 'x'")
+      .then(() => 'no error', (e) => e.message));
+    assert.match(bad, /type mismatch/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
 
 describe('typed text queries embedded in the page', { skip: SHARED_SKIP }, () => {

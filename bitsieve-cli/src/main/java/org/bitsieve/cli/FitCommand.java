@@ -99,8 +99,8 @@ public final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (coarse) {
-            if (general || vectors == null || output == null) {
+        if (coarse && !general) {
+            if (vectors == null || output == null) {
                 throw new UserException("give VECTORS and -o FILE.bsq with --coarse");
             }
             FloatMatrix x = Inputs.vectors(vectors);
@@ -170,6 +170,28 @@ public final class FitCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s: %d sentences (sha256 %s), embedding a seeded sample of %d sentences and %d passages with %s%n",
                 src.getFileName(), all.size(), sha.substring(0, 16), plan.sentences(), plan.passages(), model);
         FloatMatrix x = embedSample(embedding, texts, roles);
+        if (coarse) {
+            // validation queries: sentences outside the sample (the sample takes the first ones of the same shuffle)
+            int[] order = sample(all.size(), all.size(), seed);
+            List<String> held = new ArrayList<>();
+            for (int i = plan.sentences(); i < order.length && held.size() < 1000; i++) {
+                held.add(all.get(order[i]));
+            }
+            FloatMatrix hx = embedding.embed(held, TextRole.QUERY, "held-out validation sentences");
+            ObjectNode p = Inputs.JSON.createObjectNode();
+            p.put("model", model);
+            p.put("corpus", "general_sentences/train.jsonl.gz");
+            p.put("corpusSha256", sha);
+            p.put("sample", texts.size());
+            p.put("sampleSentences", plan.sentences());
+            p.put("samplePassages", plan.passages());
+            p.put("passageShare", passageShare);
+            p.put("seed", seed);
+            p.put("command", "bitsieve fit --general --coarse -m " + model + " --cells " + cells + " --projection " + projection
+                    + " --iterations " + iterations + " --seed " + seed + " --max-sample " + maxSample + " --passage-share " + passageShare);
+            CoarseFit.fitGeneral(x, hx, cells, projection, iterations, seed, outputDir, model, p);
+            return 0;
+        }
         for (int b : budgets) {
             Encoders.kind(encoder).checkBits(b, x.dim());
             long t0 = System.nanoTime();

@@ -38,7 +38,7 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  *
  * <p>Adding an id that exists replaces that document. Ids are any non-blank strings (generated ones are UUIDs).
  */
-public final class BitsieveEmbeddingStore implements EmbeddingStore<TextSegment>, AutoCloseable {
+public final class BitsieveEmbeddingStore extends BitsieveStoreBase implements AutoCloseable {
     private final Collection collection;
     private final boolean owned;
     private final int oversample;
@@ -72,49 +72,11 @@ public final class BitsieveEmbeddingStore implements EmbeddingStore<TextSegment>
     public Collection collection() { return collection; }
 
     @Override
-    public String add(Embedding embedding) {
-        String id = generateIds(1).get(0);
-        add(id, embedding);
-        return id;
-    }
-
-    @Override
-    public void add(String id, Embedding embedding) {
-        addAll(List.of(id), List.of(embedding), null);
-    }
-
-    @Override
-    public String add(Embedding embedding, TextSegment segment) {
-        String id = generateIds(1).get(0);
-        addAll(List.of(id), List.of(embedding), List.of(segment));
-        return id;
-    }
-
-    @Override
-    public List<String> addAll(List<Embedding> embeddings) {
-        List<String> ids = generateIds(embeddings.size());
-        addAll(ids, embeddings, null);
-        return ids;
-    }
-
-    @Override
-    public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
-        ensureNotNull(ids, "ids");
-        ensureNotNull(embeddings, "embeddings");
-        if (ids.size() != embeddings.size() || (segments != null && segments.size() != ids.size())) {
-            throw new IllegalArgumentException("ids, embeddings and segments must have the same size");
+    void upsert(List<Row> rows) {
+        List<Doc> docs = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            docs.add(new Doc(r.id(), r.vector(), r.text(), r.metadataJson()));
         }
-        List<Doc> docs = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("id cannot be null or blank");
-            }
-            TextSegment s = segments == null ? null : segments.get(i);
-            Embedding e = ensureNotNull(embeddings.get(i), "embedding");
-            docs.add(new Doc(id, e.vector(), s == null ? null : s.text(), MetadataCodec.encode(s)));
-        }
-        // everything was converted and checked above: one atomic batch, so bad input writes nothing
         try {
             collection.upsert(docs);
         } catch (IOException e) {

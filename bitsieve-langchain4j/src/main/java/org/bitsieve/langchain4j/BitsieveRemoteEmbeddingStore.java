@@ -28,7 +28,7 @@ import static dev.langchain4j.internal.ValidationUtils.ensureNotNull;
  * cosine. Filter errors (type mismatches) are the server's 400 {@code invalid_value}, thrown here as
  * {@link IllegalArgumentException}.
  */
-public final class BitsieveRemoteEmbeddingStore implements EmbeddingStore<TextSegment> {
+public final class BitsieveRemoteEmbeddingStore extends BitsieveStoreBase {
     private final BitsieveClient client;
     private final String collection;
     private final int oversample;
@@ -48,45 +48,10 @@ public final class BitsieveRemoteEmbeddingStore implements EmbeddingStore<TextSe
     public static Builder builder() { return new Builder(); }
 
     @Override
-    public String add(Embedding embedding) {
-        String id = generateIds(1).get(0);
-        add(id, embedding);
-        return id;
-    }
-
-    @Override
-    public void add(String id, Embedding embedding) { addAll(List.of(id), List.of(embedding), null); }
-
-    @Override
-    public String add(Embedding embedding, TextSegment segment) {
-        String id = generateIds(1).get(0);
-        addAll(List.of(id), List.of(embedding), List.of(segment));
-        return id;
-    }
-
-    @Override
-    public List<String> addAll(List<Embedding> embeddings) {
-        List<String> ids = generateIds(embeddings.size());
-        addAll(ids, embeddings, null);
-        return ids;
-    }
-
-    @Override
-    public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
-        ensureNotNull(ids, "ids");
-        ensureNotNull(embeddings, "embeddings");
-        if (ids.size() != embeddings.size() || (segments != null && segments.size() != ids.size())) {
-            throw new IllegalArgumentException("ids, embeddings and segments must have the same size");
-        }
-        List<BitsieveClient.Document> docs = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            if (id == null || id.isBlank()) {
-                throw new IllegalArgumentException("id cannot be null or blank");
-            }
-            TextSegment s = segments == null ? null : segments.get(i);
-            docs.add(new BitsieveClient.Document(id, s == null ? null : s.text(),
-                    ensureNotNull(embeddings.get(i), "embedding").vector(), MetadataCodec.encode(s)));
+    void upsert(List<Row> rows) {
+        List<BitsieveClient.Document> docs = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            docs.add(new BitsieveClient.Document(r.id(), r.text(), r.vector(), r.metadataJson()));
         }
         run(() -> client.upsert(collection, docs));
     }

@@ -412,10 +412,11 @@ final class Api {
         if (field.isEmpty()) {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'label_field' is empty; name the metadata field that holds labels");
         }
+        org.bitsieve.store.filter.MetaFilter where = Queries.where(b.where());
         Bodies.ClassifyResult r = colls.use(ctx.pathParam("name"), h -> {
             SearchRequest req = Queries.nprobe(h, queries.request(h, b.text(), b.vector(), b.k(), b.mode(), b.oversample(), b.filter()),
-                    b.nprobe());
-            return scanning(() -> Queries.classify(h, req, field));
+                    b.nprobe()).where(where);
+            return scanning(() -> Queries.filtering(where, () -> Queries.classify(h, req, field)));
         });
         metrics.searches.increment();
         reply(ctx, 200, r);

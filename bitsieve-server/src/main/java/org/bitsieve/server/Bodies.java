@@ -35,7 +35,8 @@ final class Bodies {
 
     record Search(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, JsonNode where, Integer nprobe) {}
 
-    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField, Integer nprobe) {}
+    record Classify(String text, float[] vector, Integer k, String mode, Integer oversample, Filter filter, String labelField, JsonNode where,
+                    Integer nprobe) {}
 
     // ------------------------------------------------------------------ responses
 

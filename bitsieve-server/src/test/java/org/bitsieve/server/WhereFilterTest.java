@@ -14,7 +14,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The typed filter ("where") in search and in documents/delete: results, errors, nothing written on error. */
+/** The typed filter ("where") in search, classify and documents/delete: results, errors, nothing written on error. */
 class WhereFilterTest {
     @TempDir
     static Path tmp;
@@ -80,6 +80,32 @@ class WhereFilterTest {
             assertTrue(res.json().get("error").get("message").asText().contains("where"), res.toString());
         }
         assertEquals("unknown_field", s.post(C + "/documents/get", "{\"ids\": [\"d1\"], \"where\": {\"field\": \"n\", \"op\": \"eq\", \"value\": 1}}").code());
+    }
+
+    @Test
+    void classifyVotesOnlyAmongMatchingDocuments() {
+        String v = vec(new Random(99));
+        TestServer.Res all = s.post(C + "/classify", "{\"vector\": " + v + ", \"k\": 15, \"label_field\": \"kind\"}");
+        assertEquals(200, all.status(), all.toString());
+        assertEquals("other", all.json().get("label").asText(), "three of four documents are 'other'");
+        TestServer.Res four = s.post(C + "/classify", "{\"vector\": " + v + ", \"k\": 15, \"label_field\": \"kind\", "
+                + "\"where\": {\"or\": [{\"field\": \"kind\", \"op\": \"eq\", \"value\": \"four\"}, {\"field\": \"n\", \"in\": [1, 2]}]}}");
+        assertEquals(200, four.status(), four.toString());
+        assertEquals(15, four.json().get("neighbours").size());
+        for (JsonNode h : four.json().get("neighbours")) {
+            int n = Integer.parseInt(h.get("id").asText().substring(1));
+            assertTrue(n % 4 == 0 || n == 1 || n == 2, h.toString());
+        }
+        assertTrue(four.json().get("votes").get("four").asDouble() >= 13, four.toString());
+        TestServer.Res none = s.post(C + "/classify", "{\"vector\": " + v + ", \"label_field\": \"kind\", \"where\": {\"field\": \"n\", \"op\": \"lt\", \"value\": -1}}");
+        assertEquals(200, none.status(), none.toString());
+        assertTrue(none.json().get("label").isNull(), "no matching neighbour, no vote: " + none);
+        for (String where : List.of("{\"field\": \"kind\", \"op\": \"gt\", \"value\": 3}", "{\"field\": \"n\", \"op\": \"like\", \"value\": 1}")) {
+            TestServer.Res bad = s.post(C + "/classify", "{\"vector\": " + v + ", \"label_field\": \"kind\", \"where\": " + where + "}");
+            assertEquals(400, bad.status(), bad.toString());
+            assertEquals("invalid_value", bad.code(), bad.toString());
+            assertTrue(bad.json().get("error").get("message").asText().startsWith("field 'where'"), bad.toString());
+        }
     }
 
     @Test

@@ -11,13 +11,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.bitsieve.core.encode.Encoder;
-import org.bitsieve.store.Hit;
+import org.bitsieve.store.KnnVote;
 import org.bitsieve.store.SearchMode;
 import org.bitsieve.store.SearchRequest;
 import org.bitsieve.store.Snapshot;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,46 +113,10 @@ public final class KnnClassify implements Serializable {
         return new Prepared(Snapshot.ofCodes(enc, r.codes, r.count, 1), r.labels);
     }
 
-    /** {@code Snapshot.classify}'s vote, with labels looked up by reference row (ids of a code snapshot are "s" + row). */
+    /** {@code Snapshot.classify}'s vote ({@link KnnVote}), with labels looked up by reference row (ids of a code snapshot are "s" + row). */
     static String classify(Prepared p, SearchRequest req) {
-        Snapshot snap = p.snapshot();
-        List<Hit> hits = snap.search(req);
-        int k = req.k();
-        List<Hit> voters = hits;
-        double share = 1;
-        float kth = Float.NaN;
-        if (req.mode() == SearchMode.HAMMING && hits.size() == k) {
-            kth = hits.get(k - 1).score();
-            int kk = k;
-            while (voters.size() == kk && voters.get(kk - 1).score() == kth && kk < snap.count()) {
-                kk = (int) Math.min(snap.count(), 2L * kk);
-                voters = snap.search(req.k(kk));
-            }
-            int nearer = 0;
-            int tied = 0;
-            for (Hit h : voters) {
-                if (h.score() > kth) {
-                    nearer++;
-                } else if (h.score() == kth) {
-                    tied++;
-                }
-            }
-            voters = voters.subList(0, nearer + tied);
-            share = (double) (k - nearer) / tied;
-        }
-        Map<String, Double> votes = new LinkedHashMap<>();
-        for (Hit h : voters) {
-            String l = p.labels()[Integer.parseInt(h.id().substring(1))];
-            if (l != null) {
-                votes.merge(l, h.score() == kth ? share : 1.0, Double::sum);
-            }
-        }
-        String winner = null;
-        for (Map.Entry<String, Double> e : votes.entrySet()) {
-            if (winner == null || e.getValue() > votes.get(winner) + 1e-9) {
-                winner = e.getKey();
-            }
-        }
-        return winner; // null when no neighbour carries the label field
+        String[] labels = p.labels();
+        // null when no neighbour carries the label field
+        return KnnVote.classify(p.snapshot(), req, h -> labels[Integer.parseInt(h.id().substring(1))]).label();
     }
 }

@@ -1,11 +1,10 @@
 package org.bitsieve.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.store.Collection;
+import org.bitsieve.store.KnnVote;
 import org.bitsieve.store.StoredDoc;
 
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.util.List;
  */
 public final class KnnReference implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     final byte[] encoder;
     final long[] codes;
@@ -45,7 +43,7 @@ public final class KnnReference implements Serializable {
             List<String> labels = new ArrayList<>();
             c.snapshot().forEachDoc((StoredDoc d) -> {
                 codes.add(d.code());
-                labels.add(label(d.metadataJson(), labelField));
+                labels.add(KnnVote.labelText(d.metadataJson(), labelField));
             });
             long[] packed = new long[codes.size() * words];
             for (int i = 0; i < codes.size(); i++) {
@@ -58,22 +56,6 @@ public final class KnnReference implements Serializable {
     /** {@link #fromCollection(Path, String)} for callers without java.nio (PySpark through Py4J). */
     public static KnnReference fromCollection(String dir, String labelField) throws IOException {
         return fromCollection(Path.of(dir), labelField);
-    }
-
-    /** The metadata field as text, as the store's classify reads it (numbers as written, strings unquoted). */
-    static String label(String json, String field) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            JsonNode v = JSON.readTree(json).get(field);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            return v.isValueNode() ? v.asText() : v.toString();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     public int count() { return count; }

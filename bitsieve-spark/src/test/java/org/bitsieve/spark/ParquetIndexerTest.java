@@ -92,6 +92,35 @@ class ParquetIndexerTest {
     }
 
     @Test
+    void aTaskRetriedInsideTheJobLeavesEveryRowExactlyOnce(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        String victim = mr.ids.get(1500);
+        String failedMark = tmp.resolve("attempt-0-failed").toString();
+        // the first attempt of the task holding the victim dies after writing part of its rows; Spark retries it
+        // (the test session allows two attempts per task, as a cluster's spark.task.maxFailures does)
+        UDF1<String, String> dieOnFirstAttempt = id -> {
+            org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+            if (id.equals(victim) && tc != null && tc.attemptNumber() == 0) {
+                Files.write(Path.of(failedMark), new byte[0]); // proof that the first attempt did fail
+                throw new IllegalStateException("simulated executor loss in attempt 0");
+            }
+            return id;
+        };
+        Dataset<Row> flaky = mr.frame(4).withColumn("id", udf(dieOnFirstAttempt, DataTypes.StringType).apply(col("id")));
+        assertEquals(mr.ids.size(), job(flaky, out), "the job succeeds through the retry");
+        assertTrue(Files.exists(Path.of(failedMark)), "a first attempt failed, so the retry was exercised");
+        // the committed output holds every row once: the failed attempt's partial file was discarded
+        Dataset<Row> written = TestSpark.get().read().parquet(out.toString());
+        assertEquals(mr.ids.size(), written.count());
+        assertEquals(mr.ids.size(), written.select("id").distinct().count());
+        Path coll = tmp.resolve("coll");
+        ParquetIndexer.Result r = new ParquetIndexer().index(TestSpark.get(), out, coll);
+        assertEquals(mr.ids.size(), r.rows());
+        assertEquals(mr.ids.size(), r.docs());
+        assertEquals(new HashSet<>(mr.ids), ParquetIndexer.ids(List.of(coll)));
+    }
+
+    @Test
     void anIndexerKilledMidwayIsFinishedByRunningItAgain(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
         job(mr.frame(2), out);

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * One local Spark session for every test class of the module (surefire runs them in one JVM): starting Spark
- * takes seconds, and the machine is shared. Two cores, few shuffle partitions, no UI, loopback only.
+ * takes seconds, and the machine is shared. Two cores, two attempts per task (local[2] alone allows one, so a
+ * retried task could not be tested), few shuffle partitions, no UI, loopback only.
  */
 final class TestSpark {
     private static SparkSession session;
@@ -19,7 +20,7 @@ final class TestSpark {
             try {
                 Path warehouse = Files.createTempDirectory("bitsieve-spark-warehouse");
                 session = SparkSession.builder()
-                        .master("local[2]")
+                        .master("local[2,2]")
                         .appName("bitsieve-spark-tests")
                         .config("spark.ui.enabled", "false")
                         .config("spark.driver.host", "127.0.0.1")

@@ -22,6 +22,7 @@ abstract class Part {
     /** Row offset of each coarse cell (C + 1 entries) of a segment of a partitioned collection, else null. */
     private volatile int[] cellOffsets;
     private final ConcurrentMap<String, com.fasterxml.jackson.databind.JsonNode[]> typedColumns = new ConcurrentHashMap<>();
+    private final ConcurrentMap<org.bitsieve.store.filter.MetaFilter, FilterBits> filterBits = new ConcurrentHashMap<>();
 
     Part(int number, int stride) {
         this.number = number;
@@ -120,6 +121,18 @@ abstract class Part {
         }
         typedColumns.put(field, built);
         return built;
+    }
+
+    /** The cached rows passing a typed filter ({@link FilterBits}), or null. */
+    FilterBits filterBits(org.bitsieve.store.filter.MetaFilter f) {
+        return filterBits.get(f);
+    }
+
+    void cacheFilterBits(org.bitsieve.store.filter.MetaFilter f, FilterBits bits) {
+        if (filterBits.size() >= FilterBits.MAX_CACHED) {
+            filterBits.clear(); // bounded memory; a filter asked again is rebuilt from the cached columns
+        }
+        filterBits.put(f, bits);
     }
 
     /** Metadata of rows {@code [0, rows)}; parts on disk override this to read in bulk. */

@@ -7,7 +7,6 @@ import org.bitsieve.core.search.QuantizedLut;
 import org.bitsieve.core.search.TopK;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -146,59 +145,15 @@ public final class Snapshot {
 
     /**
      * kNN classification: the k nearest neighbours (as {@link #search} finds them) vote with the text value of
-     * their {@code labelField}; neighbours without it do not vote. A tie goes to the tied label seen nearest.
-     *
-     * <p>In Hamming mode without re-ranking, distances are small integers and the k-th nearest is usually tied with
-     * other codes, which a top k would cut by position. The vote then follows the core's {@code HammingVote}: the
-     * neighbours nearer than the k-th distance count 1, and every code at exactly that distance shares the
-     * remaining {@code k - nearer} votes equally (the expected vote over every order of the ties), so the label
-     * does not depend on insertion order. {@link Classification#votes()} holds these weights; the neighbours
-     * listed are the k of the search.
+     * their {@code labelField}; neighbours without it do not vote. Ties and Hamming mode: see {@link KnnVote}.
+     * {@link Classification#votes()} holds the vote weights; the neighbours listed are the k of the search.
      */
     public Classification classify(SearchRequest req, String labelField) {
-        List<Hit> hits = search(req);
-        int k = req.k();
-        List<Hit> voters = hits;
-        double share = 1;
-        float kth = Float.NaN;
-        if (req.mode() == SearchMode.HAMMING && req.oversample() == 1 && hits.size() == k) {
-            kth = hits.get(k - 1).score();
-            // widen the search until a code farther than the k-th distance shows up or nothing is left
-            int kk = k;
-            while (voters.size() == kk && voters.get(kk - 1).score() == kth && kk < count()) {
-                kk = (int) Math.min(count(), 2L * kk);
-                voters = search(req.k(kk));
-            }
-            int nearer = 0;
-            int tied = 0;
-            for (Hit h : voters) {
-                if (h.score() > kth) {
-                    nearer++;
-                } else if (h.score() == kth) {
-                    tied++;
-                }
-            }
-            voters = voters.subList(0, nearer + tied);
-            share = (double) (k - nearer) / tied;
+        Classification c = KnnVote.classify(this, req, h -> Metadata.fieldText(h.metadataJson(), labelField));
+        if (c.label() == null) {
+            throw new IllegalArgumentException("none of the " + c.neighbours().size() + " neighbours has the label field '" + labelField + "'");
         }
-        Map<String, Double> votes = new LinkedHashMap<>(); // labels in the order first seen, i.e. nearest first
-        for (Hit h : voters) {
-            String l = Metadata.fieldText(h.metadataJson(), labelField);
-            if (l != null) {
-                votes.merge(l, h.score() == kth ? share : 1.0, Double::sum);
-            }
-        }
-        if (votes.isEmpty()) {
-            throw new IllegalArgumentException("none of the " + hits.size() + " neighbours has the label field '" + labelField + "'");
-        }
-        // the largest weight wins; equal weights (to rounding of the shares) go to the label seen nearest
-        String winner = null;
-        for (Map.Entry<String, Double> e : votes.entrySet()) {
-            if (winner == null || e.getValue() > votes.get(winner) + 1e-9) {
-                winner = e.getKey();
-            }
-        }
-        return new Classification(winner, votes, hits);
+        return c;
     }
 
     private void checkVector(float[] q) {
@@ -264,7 +219,7 @@ public final class Snapshot {
             return empty;
         }
         int threads = reqs.get(0).threads() > 0 ? reqs.get(0).threads() : shared.threads();
-        int tasks = Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_TASK));
+        int tasks = Math.max(1, Math.min(threads, FilterBits.scanWork(views, reqs, rows) / MIN_ROWS_PER_TASK));
         // query encoding and scorer tables are shared by all ranges (read-only)
         Encoder enc = shared.encoder();
         long[][] codes = new long[nq][];
@@ -319,19 +274,30 @@ public final class Snapshot {
             heaps[i] = new FloatHeap((int) Math.min(Integer.MAX_VALUE - 8, (long) r.k() * r.oversample()));
             qs[i] = new Scan.Query(codes[i], luts[i], r.filterValue(), heaps[i]);
         }
+        boolean useBits = FilterBits.enabled();
         for (View v : views) {
             int a = Math.max(from, v.base()) - v.base();
             int b = Math.min(to, v.base() + v.rows()) - v.base();
             if (a >= b) {
                 continue;
             }
+            List<Scan.Query> full = new ArrayList<>(nq);
             for (int i = 0; i < nq; i++) {
                 SearchRequest r = reqs.get(i);
                 qs[i].column = r.filterField() == null ? null : v.part().column(r.filterField(), v.rows());
-                qs[i].where = r.where() == null ? null : rowFilter(r.where(), v);
                 qs[i].invNorms = scorers[i] != null && scorers[i].normalized() ? v.part().inverseNorms(shared.encoder(), v.rows()) : null;
+                FilterBits bits = r.where() == null || !useBits ? null : FilterBits.of(v.part(), r.where(), v.rows());
+                if (bits != null && bits.sparse()) {
+                    qs[i].where = null;
+                    bits.scanSparse(v, a, b, qs[i]); // a selective filter: score only its rows
+                    continue;
+                }
+                qs[i].where = bits != null ? bits::test : r.where() == null ? null : rowFilter(r.where(), v);
+                full.add(qs[i]);
             }
-            Scan.range(v, a, b, qs);
+            if (!full.isEmpty()) {
+                Scan.range(v, a, b, full.size() == nq ? qs : full.toArray(new Scan.Query[0]));
+            }
         }
         return heaps;
     }

@@ -23,14 +23,24 @@ class CrashTest {
 
     @Test
     void acknowledgedWritesSurviveKillDashNine() throws Exception {
+        killRounds(new CollectionOptions(FloatFormat.F16, 200), ROUNDS);
+    }
+
+    /** The same on a partitioned collection: kills land in flushes and compactions that sort rows by cell. */
+    @Test
+    void acknowledgedWritesOfAPartitionedCollectionSurviveKillDashNine() throws Exception {
+        killRounds(new CollectionOptions(FloatFormat.F16, 200).withCoarse(PartitionedCollectionTest.quantizer(16)), ROUNDS / 2);
+    }
+
+    private void killRounds(CollectionOptions options, int rounds) throws Exception {
         Path dir = tmp.resolve("crash");
         // small memtable: a flush every ~5 batches, so kills also land mid-flush
-        Collection.create(dir, TestVectors.encoder("pcaq", 64), new CollectionOptions(FloatFormat.F16, 200)).close();
+        Collection.create(dir, TestVectors.encoder("pcaq", 64), options).close();
         Random rnd = new Random(20261128);
         int next = 0;
         int totalAcks = 0;
         int inFlightApplied = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < rounds; round++) {
             ChildJvm w = ChildJvm.start(CrashWriter.class, dir.toString(), String.valueOf(next));
             w.startReading();
             // usually let it write a while after its first ack; sometimes kill it during start-up or recovery
@@ -65,12 +75,13 @@ class CrashTest {
                     inFlightApplied++;
                 }
                 verify(c, applied, round);
+                PartitionedCollectionTest.checkSorted(c);
                 CollectionTest.abandon(c); // reopen next round as after a crash: no flush on close
             }
             next = applied + 1;
         }
-        assertTrue(totalAcks > ROUNDS, "too few acknowledged batches: " + totalAcks);
-        System.out.println("crash test: " + ROUNDS + " kills, " + totalAcks + " acknowledged batches, " + next
+        assertTrue(totalAcks > rounds, "too few acknowledged batches: " + totalAcks);
+        System.out.println("crash test: " + rounds + " kills, " + totalAcks + " acknowledged batches, " + next
                 + " batches applied, in-flight batch applied " + inFlightApplied + " times");
     }
 

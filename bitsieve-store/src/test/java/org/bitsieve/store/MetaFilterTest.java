@@ -69,7 +69,8 @@ class MetaFilterTest {
         assertThrows(IllegalArgumentException.class, () -> eq("i", "7").test(m));
         assertThrows(IllegalArgumentException.class, () -> contains("i", "7").test(m));
         assertThrows(IllegalArgumentException.class, () -> eq("s", U).test(m));
-        assertThrows(IllegalArgumentException.class, () -> eq("s", true));
+        assertThrows(IllegalArgumentException.class, () -> eq("s", true).test(m), "a boolean against a string field");
+        assertThrows(IllegalArgumentException.class, () -> eq("s", new Object()));
         assertThrows(IllegalArgumentException.class, () -> eq("s", null));
         assertThrows(IllegalArgumentException.class, () -> eq(" ", 1));
         assertThrows(IllegalArgumentException.class, () -> in("s", List.of()));
@@ -148,7 +149,7 @@ class MetaFilterTest {
         assertTrue(back.test(m));
         assertFalse(org.bitsieve.store.filter.MetaFilterJson.parse("{\"field\":\"f\",\"op\":\"gt\",\"value\":0.1}").test(m));
         for (String bad : List.of("[]", "{}", "{\"field\":\"a\",\"op\":\"like\",\"value\":1}",
-                "{\"field\":\"a\",\"op\":\"eq\",\"value\":true}", "{\"field\":\"a\",\"in\":[]}",
+                "{\"field\":\"a\",\"op\":\"eq\",\"value\":null}", "{\"field\":\"a\",\"in\":[]}",
                 "{\"and\":[{\"field\":\"a\",\"op\":\"eq\",\"value\":1}]}", "{\"field\":\"a\",\"contains\":3}",
                 "{\"field\":\"a\",\"op\":\"eq\",\"value\":1,\"extra\":2}", "{\"not\":[]}", "{nope")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -227,6 +227,33 @@ class PartitionedCollectionTest {
         }
     }
 
+    /** Enough rows that a partitioned scan is split between two threads: the merged answer still equals the exact scan. */
+    @Test
+    void aScanSplitBetweenThreadsEqualsTheExactScan() throws IOException {
+        try (Collection c = Collection.create(tmp.resolve("big"), pcaq, new CollectionOptions(FloatFormat.NONE, 50_000).withCoarse(quantizer(CELLS)))) {
+            for (int from = 0; from < 110_000; from += 10_000) {
+                c.add(docs(from, 10_000));
+            }
+            c.delete(List.of("d17", "d60001"));
+            for (long s = 0; s < 12; s++) {
+                float[] v = TestVectors.vector(920_000 + s);
+                for (SearchRequest r : List.of(SearchRequest.of(v, 10).threads(2), SearchRequest.of(v, 10).threads(2).mode(SearchMode.HAMMING))) {
+                    assertSameHits(c.search(r.nprobe(0)), c.search(r.nprobe(CELLS)), "split scan " + r.mode());
+                    assertSameHits(c.search(r.nprobe(3).threads(1)), c.search(r.nprobe(3)), "one thread or two, nprobe 3 " + r.mode());
+                }
+            }
+            assertEquals(1, c.defaultNprobe()); // 110k rows: past the exact threshold, 16 cells / 32 rounded up
+        }
+    }
+
+    @Test
+    void defaultNprobeIsExactBelowTheThresholdThenAShareOfTheCells() {
+        CoarseQuantizer q = quantizer(CELLS);
+        assertEquals(0, Partitioning.defaultNprobe(null, 10_000_000));
+        assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1));
+        assertEquals(1, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW)); // 16 / 32, rounded up
+    }
+
     @Test
     void badNprobeIsRefusedNamingTheRange() throws IOException {
         try (Collection part = Collection.create(tmp.resolve("p"), pcaq, new CollectionOptions(FloatFormat.NONE, 400).withCoarse(quantizer(CELLS)));

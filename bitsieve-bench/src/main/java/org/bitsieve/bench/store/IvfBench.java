@@ -65,9 +65,11 @@ public final class IvfBench {
             queries[q] = generate(real, qr);
         }
         long t0 = System.nanoTime();
-        Encoder enc = Encoders.fit(Encoders.DEFAULT, sampleOf(real, 20_000, 3), FitOptions.bits(256));
+        int encSample = Integer.parseInt(a.getOrDefault("encoder-sample", "20000"));
+        Encoder enc = Encoders.fit(Encoders.DEFAULT, sampleOf(real, encSample, 3), FitOptions.bits(256));
         FloatMatrix fitSample = generated(real, sample, 777);
         CoarseQuantizer cq = CoarseQuantizer.fit(fitSample, cells, proj, 8, 5, (d, t) -> System.out.printf("  k-means %d/%d%n", d, t));
+        System.out.flush();
         System.out.printf(Locale.ROOT, "fitted %s and %d cells (%d-d) on %,d generated vectors in %.1f s%n", enc.describe(), cells, proj, sample,
                 (System.nanoTime() - t0) / 1e9);
         if (Files.exists(dir)) {

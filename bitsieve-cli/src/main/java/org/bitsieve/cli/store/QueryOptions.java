@@ -33,7 +33,9 @@ final class QueryOptions {
             + "(default 10 when the collection keeps floats, else 1 = no re-ranking).")
     Integer oversample;
 
-    @Option(names = "--filter", paramLabel = "FIELD=VALUE", description = "Only documents whose metadata field equals the value.")
+    @Option(names = "--filter", paramLabel = "EXPR", description = {"Only documents whose metadata passes EXPR, e.g. "
+            + "\"genre == 'drama' && year >= 2020\" (==, !=, >, >=, <, <=, in [..], nin [..], contains, &&, ||, !, "
+            + "parentheses; docs/store.md). The older FIELD=VALUE form (text equality) still works."})
     String filter;
 
     @Option(names = "--threads", defaultValue = "0", description = "Scan threads (0 = all cores). Default: ${DEFAULT-VALUE}.")
@@ -58,8 +60,11 @@ final class QueryOptions {
         if (exact || nprobe != null) {
             r = r.nprobe(exact ? 0 : nprobe);
         }
-        String[] f = StoreInputs.filter(filter);
-        return f == null ? r : r.filter(f[0], f[1]);
+        if (filter == null) {
+            return r;
+        }
+        String[] legacy = StoreInputs.legacyFilter(filter);
+        return legacy != null ? r.filter(legacy[0], legacy[1]) : r.where(StoreInputs.whereFilter(filter));
     }
 
     QueryOptions withText(String t) {

@@ -24,7 +24,7 @@ import java.util.Locale;
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"Search a collection line by line with the model loaded once: each line of standard input is a query,",
                 "answered in tens of milliseconds. Lines starting with ':' change settings: :k N, :mode hamming|asymmetric,",
-                ":oversample N, :filter FIELD=VALUE (or :filter off), :help, :quit. End with Ctrl-D."})
+                ":oversample N, :filter EXPR (e.g. :filter label == 1 && year > 2000; :filter off), :help, :quit. End with Ctrl-D."})
 public final class ShellCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
     Path collection;
@@ -97,11 +97,14 @@ public final class ShellCommand extends StoreCommand {
                     query.mode = arg;
                 }
                 case "filter" -> {
-                    query.filter = arg.equals("off") || arg.isEmpty() ? null : arg;
-                    StoreInputs.filter(query.filter);
+                    String f = arg.equals("off") || arg.isEmpty() ? null : arg;
+                    if (f != null && StoreInputs.legacyFilter(f) == null) {
+                        StoreInputs.whereFilter(f); // a malformed expression is refused here, not at the next query
+                    }
+                    query.filter = f;
                 }
                 case "help", "h", "?" -> {
-                    System.out.println(":k N | :mode hamming|asymmetric | :oversample N | :filter FIELD=VALUE | :filter off | :quit");
+                    System.out.println(":k N | :mode hamming|asymmetric | :oversample N | :filter EXPR | :filter off | :quit");
                     return true;
                 }
                 default -> throw new IllegalArgumentException("unknown setting '" + p[0] + "'; :help lists them");

@@ -91,16 +91,30 @@ final class StoreInputs {
         return new Record(id.asText(), t, o.isEmpty() ? null : o.toString());
     }
 
-    /** Parses {@code field=value}. */
-    static String[] filter(String spec) {
-        if (spec == null) {
+    /**
+     * The older {@code --filter field=value} form (text equality), or null when {@code spec} is an expression:
+     * it is the older form only when it does not parse as an expression and has one '=' that is no operator's.
+     */
+    static String[] legacyFilter(String spec) {
+        if (spec == null || !spec.matches("\\s*[A-Za-z_][A-Za-z0-9_.\\-]*=[^=]*")) {
             return null;
         }
-        int eq = spec.indexOf('=');
-        if (eq <= 0) {
-            throw new IllegalArgumentException("--filter must look like field=value, got '" + spec + "'");
+        try {
+            org.bitsieve.store.filter.MetaFilterText.parse(spec);
+            return null;
+        } catch (IllegalArgumentException e) {
+            int eq = spec.indexOf('=');
+            return new String[] {spec.substring(0, eq).strip(), spec.substring(eq + 1)};
         }
-        return new String[] {spec.substring(0, eq), spec.substring(eq + 1)};
+    }
+
+    /** A {@code --filter} expression; a malformed one is an error naming the position. */
+    static org.bitsieve.store.filter.MetaFilter whereFilter(String spec) {
+        try {
+            return org.bitsieve.store.filter.MetaFilterText.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--filter " + e.getMessage() + " (in: " + spec + ")");
+        }
     }
 
     /** One line of text for a terminal. */

@@ -300,6 +300,21 @@ public final class CoarseQuantizer {
         for (int c = 0; c < cells; c++) {
             score[c] = dot(y, 0, centroids, c * proj, proj) - halfNorms[c];
         }
+        if (nprobe > 64) {
+            // many cells: sort them all by (score descending, cell ascending) packed into one long each
+            long[] keys = new long[cells];
+            for (int c = 0; c < cells; c++) {
+                int b = Float.floatToIntBits(score[c]);
+                b ^= (b >> 31) & 0x7fffffff; // ordered like the float
+                keys[c] = ((long) ~b << 32) | c;
+            }
+            Arrays.sort(keys);
+            int[] out = new int[nprobe];
+            for (int i = 0; i < nprobe; i++) {
+                out[i] = (int) keys[i];
+            }
+            return out;
+        }
         // a bounded selection: keep the best nprobe in a sorted array (nprobe is small next to cells)
         int[] best = new int[nprobe];
         float[] bs = new float[nprobe];

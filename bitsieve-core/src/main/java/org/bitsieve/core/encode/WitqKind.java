@@ -32,7 +32,7 @@ final class WitqKind implements EncoderKind {
      * one bit. The ITQ alternation can then pull two columns onto the same direction (a fixed point: equal columns
      * give equal signs), which on small dimensions it does already at 1.5 bits per dimension (16-d, see
      * WitqEncoderTest), and on the shipped 512-bit encoders for bge (1 pair) and e5 (23 pairs) but not all-MiniLM
-     * (no pair above |cos| 0.18; tools/experiments/Par.java). Budgets beyond 2 bits per dimension are refused.
+     * (no pair above |cos| 0.18; Par in results/experiments/README.md). Budgets beyond 2 bits per dimension are refused.
      */
     static final int MAX_BITS_PER_DIMENSION = 2;
     /** A thermometer of at most 8 bits (9 levels): the study found 9 levels as good as 256 (docs/general-encoders.md). */

@@ -165,10 +165,10 @@ public final class QuantizedLut {
      * three masked popcounts per code word. The step is set by the bulk of the weights, not the largest:
      * {@code delta} is the 85th percentile of {@code |w|} over 7, and the few larger weights saturate at level 7
      * (still a lower bound). With held-out IMDB queries on the shipped 256-bit witq, about 1% of codes pass
-     * (tools/experiments/AsymBound.java) and get the exact float score; the earlier levels of {@code max / 15}
+     * (AsymBound in results/experiments/README.md) and get the exact float score; the earlier levels of {@code max / 15}
      * let 7% pass their top three planes. Same popcount count, data-dependent speed (library against library,
      * docs/store.md): on the load test's 100,000 distinct documents 16.8 / 13.1 ns per code before and 10.6 / 10.8
-     * after (tools/experiments/ScanPlanes.java, "mixed"), on AsymmetricCompare's near-copies 10% slower. Why not the per-byte table: the distance to the best code
+     * after (ScanPlanes in results/experiments/README.md, "mixed"), on AsymmetricCompare's near-copies 10% slower. Why not the per-byte table: the distance to the best code
      * weighs every byte's mismatches against the whole query at once (17% of codes pass the byte table's bound
      * after two words). Tried and measured slower: a first stage on two planes (8 popcounts, 12% pass), two rows
      * per step, and (scratch variants, not kept) two weight-rank groups and a call-free block loop. Tried and
@@ -455,7 +455,7 @@ public final class QuantizedLut {
             long b2 = best[2];
             long b3 = best[3];
             // the masks as locals: with the exact call in the loop body the JIT reloads array elements on every
-            // row; locals measured 7.25 against 8.36 ns per code (median of three runs each, tools/experiments/ScanLib.java)
+            // row; locals measured 7.25 against 8.36 ns per code (median of three runs each, ScanLib in results/experiments/README.md)
             long m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5];
             long m6 = m[6], m7 = m[7], m8 = m[8], m9 = m[9], m10 = m[10], m11 = m[11];
             for (int r = from, o = from * 4; r < to; r++, o += 4) {
@@ -491,7 +491,7 @@ public final class QuantizedLut {
      * {@link #scanPlanes} for codes wider than 4 words whose later words carry no weight (264 bits: 256 planes and
      * witq's 8-bit factor, which acts through the inverse norms): the 4-word loop with the code's own stride. The
      * generic loop measured 12.2-15.4 ns per code here, this one 7.8-8.1 against 6.7-7.5 for 256-bit codes
-     * (tools/experiments/ScanWidth.java). A separate copy because a variable stride in the 4-word loop cost
+     * (ScanWidth in results/experiments/README.md). A separate copy because a variable stride in the 4-word loop cost
      * 256-bit codes 4-5% (ScanLib: 7.14-7.43 against 6.79-7.02 ns per code).
      */
     private void scanPlanesFirstFour(long[] a, int words, int from, int to, float[] inv, FloatHeap heap, int idBase,

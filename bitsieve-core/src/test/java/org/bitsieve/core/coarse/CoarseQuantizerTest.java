@@ -39,6 +39,11 @@ class CoarseQuantizerTest {
         int[] p = q.probe(x.row(0), q.cells());
         assertEquals(q.cells(), Arrays.stream(p).distinct().count());
         assertArrayEquals(Arrays.copyOf(p, 5), q.probe(x.row(0), 5));
+        // the sorted path for many cells agrees with the bounded selection
+        CoarseQuantizer big = CoarseQuantizer.fit(TestData.clustered(3000, 32, 3), 300, 8, 3, 1, Progress.NONE);
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(big.probe(x.row(i), 64), Arrays.copyOf(big.probe(x.row(i), 300), 64), "row " + i);
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.probe(x.row(0), 17));
         assertTrue(e.getMessage().contains("1..16"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> q.probe(x.row(0), 0));

@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * A typed predicate over a document's metadata object: comparisons, in / not in, contains-string and
- * and / or / not. Values are strings, UUIDs (compared with string fields) or numbers (int, long, float, double,
+ * and / or / not. Values are strings, UUIDs (compared with string fields), booleans (false &lt; true) or numbers (int, long, float, double,
  * compared exactly as decimals with number fields). Comparing a number with a string field, or a string with a
  * number field, is an error ({@link IllegalArgumentException}), not a silent non-match: a filter that can never
  * match because of a typo in its type should say so.
@@ -204,11 +204,11 @@ public sealed interface MetaFilter {
     }
 
     private static void checkValue(String field, Object v) {
-        if (!(v instanceof String || v instanceof UUID || v instanceof Integer || v instanceof Long
+        if (!(v instanceof String || v instanceof UUID || v instanceof Boolean || v instanceof Integer || v instanceof Long
                 || v instanceof Float || v instanceof Double || v instanceof BigDecimal)) {
             throw new IllegalArgumentException("filter on '" + field + "': unsupported value "
                     + (v == null ? "null" : v.getClass().getSimpleName() + " " + v)
-                    + " (use a string, UUID, int, long, float or double)");
+                    + " (use a string, UUID, boolean, int, long, float or double)");
         }
         if ((v instanceof Float f && !Float.isFinite(f)) || (v instanceof Double d && !Double.isFinite(d))) {
             throw new IllegalArgumentException("filter on '" + field + "': numbers must be finite, got " + v);
@@ -242,6 +242,12 @@ public sealed interface MetaFilter {
 
         /** Sign of (stored - wanted); a type mismatch throws. */
         static int compare(String field, JsonNode stored, Object wanted) {
+            if (wanted instanceof Boolean b) {
+                if (!stored.isBoolean()) {
+                    throw mismatch(field, stored, "boolean");
+                }
+                return Boolean.compare(stored.booleanValue(), b);
+            }
             if (wanted instanceof Number n) {
                 if (!stored.isNumber()) {
                     throw mismatch(field, stored, "number");

@@ -22,7 +22,7 @@ import java.util.UUID;
  * {"field": "title", "contains": "java"}
  * {"and": [f, f, ...]}  {"or": [f, f, ...]}  {"not": f}
  * </pre>
- * Values are JSON strings or numbers (integers read as long, decimals exactly); UUIDs travel as strings, which
+ * Values are JSON strings, booleans or numbers (integers read as long, decimals exactly); UUIDs travel as strings, which
  * compare equal to UUID fields stored as strings. Anything else is a clear error naming where it is.
  */
 public final class MetaFilterJson {
@@ -107,11 +107,14 @@ public final class MetaFilterJson {
     }
 
     private static Object value(JsonNode v, String at) {
-        if (v == null || !(v.isTextual() || v.isNumber())) {
-            throw new IllegalArgumentException(at + ": a value must be a JSON string or number");
+        if (v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())) {
+            throw new IllegalArgumentException(at + ": a value must be a JSON string, number or boolean");
         }
         if (v.isTextual()) {
             return v.textValue();
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
         }
         return v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.longValue() : v.decimalValue();
     }
@@ -149,6 +152,12 @@ public final class MetaFilterJson {
     private static JsonNode valueNode(Object v) {
         if (v instanceof String || v instanceof UUID) {
             return JSON.getNodeFactory().textNode(v.toString());
+        }
+        if (v instanceof Boolean b) {
+            return JSON.getNodeFactory().booleanNode(b);
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return JSON.getNodeFactory().numberNode(((Number) v).longValue()); // reads back as the long it was
         }
         return JSON.getNodeFactory().numberNode(v instanceof BigDecimal b ? b : new BigDecimal(v.toString()));
     }
