@@ -607,6 +607,121 @@ public final class Collection implements AutoCloseable {
         snapshot = new Snapshot(shared, views, sequence);
     }
 
+    /**
+     * Loads precomputed vectors at full speed: each batch of the source is validated, encoded in parallel and
+     * written directly as one segment (no write-ahead log, no per-document objects), then made durable in one step
+     * (segment files fsynced, then one atomic manifest update). Ids already in the collection are replaced
+     * (upsert; the earlier copy is deleted in the same step), and so are earlier rows of the same id within a batch.
+     * A crash leaves the collection as of the last committed batch. Pending writes are flushed first.
+     *
+     * <p>A batch that fails validation throws {@link IllegalArgumentException} with nothing of it written; batches
+     * before it stay committed and the collection stays usable.
+     *
+     * @param progress called with the number of documents committed after each batch (may be null)
+     */
+    public synchronized BulkResult bulkLoad(BulkSource source, java.util.function.LongConsumer progress) throws IOException {
+        checkWritable();
+        long t0 = System.nanoTime();
+        long inSource = 0;
+        long docs = 0;
+        long replaced = 0;
+        int batches = 0;
+        try {
+            flushLocked(); // the log is empty from here on: bulk segments come after everything written before
+        } catch (IOException | RuntimeException ex) {
+            failure = ex instanceof IOException io ? io : new IOException(ex);
+            throw ex;
+        }
+        while (true) {
+            long t = System.nanoTime();
+            BulkBatch b = source.next();
+            inSource += System.nanoTime() - t;
+            if (b == null) {
+                break;
+            }
+            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, normalized, coarse);
+            try {
+                replaced += commitBulk(e);
+            } catch (IOException | RuntimeException ex) {
+                failure = ex instanceof IOException io ? io : new IOException(ex);
+                throw ex;
+            }
+            docs += e.count();
+            batches++;
+            if (progress != null) {
+                progress.accept(docs);
+            }
+        }
+        return new BulkResult(docs, replaced, batches, (System.nanoTime() - t0 - inSource) / 1e9);
+    }
+
+    /**
+     * Writes one encoded bulk batch as a segment (its live rows, by cell in a partitioned collection) plus the
+     * deletions it causes, and commits them with one manifest.
+     */
+    private int commitBulk(BulkLoad.Encoded e) throws IOException {
+        int number = manifest.nextSegment();
+        int n = e.live();
+        long fp = manifest.encoderFingerprint();
+        long gen = manifest.generation() + 1;
+        Part[] pa = new Part[n];
+        java.util.Arrays.fill(pa, e);
+        SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, e.order), bits, fp, dim, floats, e.cellOffsets, manifest.coarseFingerprint());
+        Map<Integer, long[]> touched = new HashMap<>();
+        int removed = e.supersededCount;
+        for (int r : e.order) {
+            Long old; // earlier copies only: the new segment is not among the segments yet
+            try {
+                old = locate(e.ids[r], touched);
+            } catch (java.io.UncheckedIOException x) {
+                throw x.getCause(); // a damaged id block: this batch's segment is not committed
+            }
+            if (old != null) {
+                markDeleted(old, touched);
+                removed++;
+            }
+        }
+        Map<Integer, String> delFiles = new HashMap<>();
+        for (Manifest.SegmentEntry s : manifest.segments()) {
+            if (s.deletes() != null) {
+                delFiles.put(s.number(), s.deletes());
+            }
+        }
+        for (Map.Entry<Integer, long[]> t : touched.entrySet()) {
+            String name = SegmentFiles.deletes(t.getKey(), gen);
+            Deletions.write(dir.resolve(name), t.getValue(), rowsOf(t.getKey()));
+            delFiles.put(t.getKey(), name);
+        }
+        List<Manifest.SegmentEntry> entries = new ArrayList<>();
+        for (Segment s : segments) {
+            long[] d = touched.containsKey(s.number) ? touched.get(s.number) : deleted.get(s.number);
+            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(d)));
+        }
+        entries.add(new Manifest.SegmentEntry(number, n, null, 0));
+        Manifest m = manifest.next(manifest.wal(), number + 1, entries);
+        m.write(dir);
+        // committed: from here on only memory changes
+        manifest = m;
+        // ids are found through the segment's own hash table (seg-N.idh), so no ids are handed over (lean bookkeeping)
+        Segment s = Segment.open(dir, number, n, bits, fp, dim, floats, false, e.segmentWords(), null);
+        s.setInverseNorms(e.segmentInverseNorms());
+        if (e.cellOffsets != null) {
+            s.setCellOffsets(e.cellOffsets);
+        }
+        state.writeLock().lock();
+        try {
+            deleted.putAll(touched);
+            segments.add(s);
+            mem = newMemTable(m.nextSegment());
+            sequence++;
+            publish();
+        } finally {
+            state.writeLock().unlock();
+        }
+        removeUnreferenced();
+        return removed;
+    }
+
     /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
     public synchronized void flush() throws IOException {
         checkWritable();

@@ -33,7 +33,8 @@ public final class IndexCommand extends StoreCommand {
     @picocli.CommandLine.Mixin
     org.bitsieve.cli.TextEmbedding embedding;
 
-    @Option(names = "--docs", required = true, description = "Documents, one JSON object per line (.jsonl or .jsonl.gz).")
+    @Option(names = "--docs", description = "Documents, one JSON object per line (.jsonl or .jsonl.gz). Optional with --vectors"
+            + " (bulk load): without it the ids are the row numbers 0, 1, 2, ... and there is no text or metadata.")
     Path docs;
 
     @Option(names = "--id-field", defaultValue = "id", description = "Field holding the unique document id. Default: ${DEFAULT-VALUE}.")
@@ -84,6 +85,14 @@ public final class IndexCommand extends StoreCommand {
     @Option(names = "--batch", defaultValue = "10000", description = "Documents per durable batch. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    @Option(names = "--bulk", description = "With --vectors and --docs: load on the bulk path (large batches written directly as segments,"
+            + " upsert by id). Implied when --vectors is given without --docs.")
+    boolean bulk;
+
+    @Option(names = "--bulk-batch", defaultValue = "262144", description = "Documents per durable batch (one segment each) on the bulk path."
+            + " Default: ${DEFAULT-VALUE}.")
+    int bulkBatch;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -106,6 +115,16 @@ public final class IndexCommand extends StoreCommand {
         }
         if (fitSample != null && !java.nio.file.Files.isRegularFile(fitSample)) {
             throw new IllegalArgumentException("--fit-sample: file not found: " + fitSample);
+        }
+        if (vectors != null && (docs == null || bulk)) {
+            if (fitSample != null) {
+                throw new IllegalArgumentException("--fit-sample is not available with a bulk load; give --encoder FILE (e.g. from "
+                        + "`bitsieve fit`) or index with --docs and without --bulk");
+            }
+            return BulkIndex.run(this, floats);
+        }
+        if (docs == null) {
+            throw new IllegalArgumentException("--docs is required (it may be left out only with --vectors, for a bulk load with row numbers as ids)");
         }
         // every record is checked (JSON, id field, ids unique in the file) before minutes of embedding, not after
         java.util.List<String> ids = StoreInputs.checkRecords(docs, idField, textField, !upsert);
@@ -153,7 +172,7 @@ public final class IndexCommand extends StoreCommand {
     }
 
     /** The quantiser of a new collection: --coarse, fitted with --cells, or none. */
-    private org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
+    org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
         if (coarseFile != null && cells != null) {
             throw new IllegalArgumentException("give --coarse FILE or --cells N, not both");
         }
@@ -254,7 +273,7 @@ public final class IndexCommand extends StoreCommand {
         return 0;
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (var walk = java.nio.file.Files.walk(dir)) {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 java.nio.file.Files.deleteIfExists(p);

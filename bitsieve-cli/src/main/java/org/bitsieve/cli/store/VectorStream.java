@@ -1,0 +1,105 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.core.io.FileFormatException;
+import org.bitsieve.core.io.Half;
+import org.bitsieve.core.io.Npy;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads a .npy (float32/float16, C order) or .fvecs file row block by row block, so a bulk load never holds the
+ * whole file in memory. The header (rows, dimension) is validated on open against the file length.
+ */
+final class VectorStream implements AutoCloseable {
+    final Path path;
+    final int dim;
+    final long rows;
+    private final boolean fvecs;
+    private final int bytesPerValue;
+    private final DataInputStream in;
+    private final byte[] rowBytes;
+    private long row;
+
+    private VectorStream(Path path, int dim, long rows, boolean fvecs, int bytesPerValue, long skip) throws IOException {
+        this.path = path;
+        this.dim = dim;
+        this.rows = rows;
+        this.fvecs = fvecs;
+        this.bytesPerValue = bytesPerValue;
+        InputStream raw = Files.newInputStream(path);
+        raw.skipNBytes(skip);
+        this.in = new DataInputStream(new BufferedInputStream(raw, 1 << 20));
+        this.rowBytes = new byte[(fvecs ? 4 : 0) + dim * bytesPerValue];
+    }
+
+    static VectorStream open(Path p) throws IOException {
+        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".npy")) {
+            Npy.Header h = Npy.readHeader(p);
+            return new VectorStream(p, h.dim(), h.rows(), false, h.bytesPerValue(), h.dataOffset());
+        }
+        if (name.endsWith(".fvecs")) {
+            long size = Files.size(p);
+            if (size < 4) {
+                throw new FileFormatException(p, "file is too short to hold an .fvecs vector");
+            }
+            int dim;
+            try (InputStream s = Files.newInputStream(p)) {
+                dim = ByteBuffer.wrap(s.readNBytes(4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            }
+            if (dim <= 0 || dim > 1 << 16) {
+                throw new FileFormatException(p, "first vector claims dimension " + dim + "; not an .fvecs file");
+            }
+            long rec = 4L + 4L * dim;
+            if (size % rec != 0) {
+                throw new FileFormatException(p, "file length " + size + " is not a multiple of the record size " + rec
+                        + " for dimension " + dim + " (truncated?)");
+            }
+            return new VectorStream(p, dim, size / rec, true, 4, 0);
+        }
+        throw new IllegalArgumentException(p + ": bulk loading reads .npy or .fvecs vectors; convert other formats first");
+    }
+
+    /** Reads up to {@code max} rows into {@code out} (row-major); returns how many (0 at the end). */
+    int read(float[] out, int max) throws IOException {
+        int n = (int) Math.min(max, rows - row);
+        ByteBuffer b = ByteBuffer.wrap(rowBytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            try {
+                in.readFully(rowBytes);
+            } catch (EOFException e) {
+                throw new FileFormatException(path, "file ended at row " + row + " of " + rows);
+            }
+            b.clear();
+            if (fvecs) {
+                int d = b.getInt();
+                if (d != dim) {
+                    throw new FileFormatException(path, "vector " + row + " has dimension " + d + ", the first has " + dim);
+                }
+            }
+            int o = i * dim;
+            if (bytesPerValue == 2) {
+                for (int j = 0; j < dim; j++) {
+                    out[o + j] = Half.toFloat(b.getShort());
+                }
+            } else {
+                for (int j = 0; j < dim; j++) {
+                    out[o + j] = b.getFloat();
+                }
+            }
+            row++;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException { in.close(); }
+}

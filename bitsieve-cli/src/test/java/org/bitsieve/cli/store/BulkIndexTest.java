@@ -1,0 +1,132 @@
+package org.bitsieve.cli.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.io.Npy;
+import org.bitsieve.store.Collection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** index --vectors on the bulk path: row-number ids or --docs, codes-only, upsert, and bad input refused with nothing written. */
+class BulkIndexTest {
+    static final int DIM = 384;
+
+    @TempDir
+    Path tmp;
+
+    static float[] vectors(int rows, long seed) { return vectors(rows, DIM, seed); }
+
+    static float[] vectors(int rows, int dim, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[rows * dim];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    Path npy(String name, float[] v, int dim) throws Exception {
+        Path p = tmp.resolve(name);
+        Npy.write(p, new FloatMatrix(v, v.length / dim, dim));
+        return p;
+    }
+
+    Path docs(String name, int rows, String prefix) throws Exception {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            s.append("{\"id\": \"doc-").append(i).append("\", \"text\": \"").append(prefix).append(i).append("\", \"n\": ").append(i).append("}\n");
+        }
+        Path p = tmp.resolve(name);
+        Files.writeString(p, s);
+        return p;
+    }
+
+    @Test
+    void vectorsAloneGiveRowNumberIdsAndCodesOnly() throws Exception {
+        float[] v = vectors(3000, 1);
+        Path coll = tmp.resolve("c");
+        StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("v.npy", v, DIM).toString(), "--general",
+                "--keep-floats", "none", "--bulk-batch", "1000", "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("bulk-loaded 3000 documents") && r.out().contains("ids are row numbers"), r.out());
+        try (Collection c = Collection.open(coll); Stream<Path> files = Files.list(coll)) {
+            assertEquals(3000, c.count());
+            assertNotNull(c.get("2999"));
+            assertNull(c.get("17").vector(), "codes only");
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".vectors")));
+            assertEquals(3, c.info().segments(), "one segment per --bulk-batch");
+        }
+        // .fvecs of the same rows appended as an upsert of rows 0..9: the count stays
+        ByteBuffer b = ByteBuffer.allocate(10 * (4 + 4 * DIM)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 10; i++) {
+            b.putInt(DIM);
+            for (int j = 0; j < DIM; j++) {
+                b.putFloat(v[i * DIM + j]);
+            }
+        }
+        Path fv = tmp.resolve("v.fvecs");
+        Files.write(fv, b.array());
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", fv.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("10 replaced"), r.out());
+        try (Collection c = Collection.open(coll)) {
+            assertEquals(3000, c.count());
+        }
+    }
+
+    @Test
+    void docsGiveIdsTextAndMetadataAndALaterLoadUpserts() throws Exception {
+        Path coll = tmp.resolve("c");
+        Path v = npy("v.npy", vectors(500, 2), DIM);
+        StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--docs", docs("d.jsonl", 500, "first ").toString(),
+                "--bulk", "--general", "--cells", "4", "-q");
+        assertEquals(0, r.code(), r.err());
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--docs", docs("d2.jsonl", 500, "second ").toString(), "--bulk", "-q");
+        assertEquals(0, r.code(), r.err());
+        try (Collection c = Collection.open(coll)) {
+            assertEquals(500, c.count());
+            assertEquals("second 42", c.get("doc-42").text());
+            assertEquals("{\"n\":42}", c.get("doc-42").metadataJson());
+            assertNotNull(c.get("doc-42").vector(), "f16 floats kept by default");
+            assertNotNull(c.coarse(), "--cells partitions a bulk-loaded collection too");
+            assertEquals(4, c.cellBalance().cells());
+            assertEquals(500, c.search(org.bitsieve.store.SearchRequest.of(vectors(1, 9), 500).nprobe(4)).size());
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithNothingWritten() throws Exception {
+        Path coll = tmp.resolve("c");
+        Path v = npy("v.npy", vectors(300, 3), DIM);
+        StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--docs", docs("d.jsonl", 299, "x").toString(),
+                "--bulk", "--general", "-q");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds 299 documents but") && r.err().contains("holds 300 vectors"), r.err());
+        assertFalse(Files.exists(coll), "no half-made collection");
+
+        float[] bad = vectors(300, 3);
+        bad[123 * DIM + 7] = Float.NaN;
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("nan.npy", bad, DIM).toString(), "--general", "-q", "--bulk-batch", "100");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("row 123 holds a non-finite value"), r.err());
+        assertFalse(Files.exists(coll), "no half-made collection");
+
+        assertEquals(0, StoreCliTest.run("index", coll.toString(), "--vectors", v.toString(), "--general", "-q").code());
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("d100.npy", vectors(10, 100, 4), 100).toString(), "-q");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("dimension 100") && r.err().contains("expects 384"), r.err());
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("nan2.npy", bad, DIM).toString(), "-q", "--bulk-batch", "100");
+        assertEquals(2, r.code());
+        try (Collection c = Collection.open(coll)) {
+            assertEquals(300, c.count(), "the existing collection is untouched");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package org.bitsieve.store;
+
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.PackedCodes;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.Vectors;
+import org.bitsieve.core.text.Unicode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The work of {@link Collection#bulkLoad} that needs no collection state: validating a batch and encoding it in
+ * parallel into a {@link Part} that {@link SegmentWriter} writes directly (no log, no per-document objects).
+ */
+final class BulkLoad {
+    static final int MAX_ID_BYTES = 4096;
+    /** Rows per encoding task: large enough to amortise the encoder's matrix work, small enough to spread. */
+    private static final int CHUNK = 8192;
+
+    private BulkLoad() {}
+
+    /**
+     * A validated, encoded batch. {@code superseded} marks rows whose id comes again later in the same batch (they
+     * are not written); {@code order} lists the rows to write in segment order (by coarse cell, stably, in a
+     * partitioned collection; {@code cellOffsets} then holds each cell's first segment row).
+     */
+    static final class Encoded extends Part {
+        final String[] ids;
+        final long[] words;
+        final float[] vectors;
+        final int dim;
+        final byte[][] texts;
+        final byte[][] metas;
+        final float[] invNorms;
+        final long[] superseded;
+        final int supersededCount;
+        final int[] cells;
+        final int[] order;
+        final int[] cellOffsets;
+
+        Encoded(int number, int stride, String[] ids, long[] words, float[] vectors, int dim, byte[][] texts, byte[][] metas,
+                float[] invNorms, long[] superseded, int supersededCount, int[] cells, int numCells) {
+            super(number, stride);
+            this.ids = ids;
+            this.words = words;
+            this.vectors = vectors;
+            this.dim = dim;
+            this.texts = texts;
+            this.metas = metas;
+            this.invNorms = invNorms;
+            this.superseded = superseded;
+            this.supersededCount = supersededCount;
+            this.cells = cells;
+            int live = ids.length - supersededCount;
+            int[] rowOf = new int[live];
+            for (int r = 0, i = 0; r < ids.length; r++) {
+                if (!Deletions.isSet(superseded, r)) {
+                    rowOf[i++] = r;
+                }
+            }
+            if (cells == null) {
+                order = rowOf;
+                cellOffsets = null;
+            } else {
+                int[] cellOf = new int[live];
+                for (int i = 0; i < live; i++) {
+                    cellOf[i] = cells[rowOf[i]];
+                }
+                Cells.Order o = Cells.order(cellOf, numCells);
+                int[] perm = o.perm();
+                for (int i = 0; i < live; i++) {
+                    perm[i] = rowOf[perm[i]];
+                }
+                order = perm;
+                cellOffsets = o.offsets();
+            }
+        }
+
+        /** Rows in the batch (superseded ones included). */
+        int count() { return ids.length; }
+
+        /** Rows the segment gets. */
+        int live() { return order.length; }
+
+        /** The codes of the written rows, in segment order (the batch's own array when nothing moved). */
+        long[] segmentWords() {
+            if (order.length == ids.length && cells == null) {
+                return words;
+            }
+            int w = stride / 8;
+            long[] out = new long[order.length * w];
+            for (int i = 0; i < order.length; i++) {
+                System.arraycopy(words, order[i] * w, out, i * w, w);
+            }
+            return out;
+        }
+
+        String[] segmentIds() {
+            String[] out = new String[order.length];
+            for (int i = 0; i < order.length; i++) {
+                out[i] = ids[order[i]];
+            }
+            return out;
+        }
+
+        float[] segmentInverseNorms() {
+            if (invNorms == null) {
+                return null;
+            }
+            float[] out = new float[order.length];
+            for (int i = 0; i < order.length; i++) {
+                out[i] = invNorms[order[i]];
+            }
+            return out;
+        }
+
+        @Override
+        int cell(int row) { return cells == null ? -1 : cells[row]; }
+
+        @Override
+        long[] words() { return words; }
+
+        @Override
+        String id(int row) { return ids[row]; }
+
+        @Override
+        byte[] textBytes(int row) { return texts == null ? null : texts[row]; }
+
+        @Override
+        byte[] metaBytes(int row) { return metas == null ? null : metas[row]; }
+
+        @Override
+        boolean hasVectors() { return vectors != null; }
+
+        @Override
+        void vector(int row, float[] out) { System.arraycopy(vectors, row * dim, out, 0, dim); }
+
+        @Override
+        float[] inverseNorms(Encoder encoder, int rows) { return invNorms; }
+    }
+
+    /**
+     * Checks every row (the same rules as {@link Collection#write}), then encodes. Throws
+     * {@link IllegalArgumentException} naming the first bad row; nothing is written for the batch then.
+     *
+     * @param keepVectors whether the collection keeps floats (the batch's array is then held until written)
+     */
+    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats, boolean normalized,
+                           org.bitsieve.core.coarse.CoarseQuantizer coarse) {
+        int n = b.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("a bulk batch must hold at least one document");
+        }
+        if (b.vectors().length != (long) n * dim) {
+            throw new IllegalArgumentException("bulk batch holds " + n + " ids but " + b.vectors().length + " vector values; the collection"
+                    + " holds dimension " + dim + ", so it needs " + (long) n * dim);
+        }
+        Map<String, Integer> seen = new HashMap<>(n * 2);
+        long[] superseded = new long[(n + 63) >>> 6];
+        int supersededCount = 0;
+        for (int i = 0; i < n; i++) {
+            String id = b.ids()[i];
+            if (id == null || id.isEmpty()) {
+                throw new IllegalArgumentException("bulk row " + i + ": the document id is empty");
+            }
+            if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+                throw new IllegalArgumentException("bulk row " + i + ": id '" + id.substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
+            }
+            Integer prev = seen.put(id, i);
+            if (prev != null) { // upsert inside the batch: the later row wins, as if written one after the other
+                superseded[prev >>> 6] |= 1L << prev;
+                supersededCount++;
+            }
+        }
+        // the per-row checks are independent and as costly as encoding: spread them too
+        IntStream.range(0, n).parallel().forEach(i -> checkRow(b, i, dim, floats));
+        byte[][] texts = utf8(b.texts());
+        byte[][] metas = utf8(b.metadataJson());
+        int stride = PackedCodesStride.of(encoder.bits());
+        int words = stride / 8;
+        long[] codes = new long[n * words];
+        // inverse code norms are not computed here: a segment computes them on its first search (as after any open),
+        // and a load that ends the process (the CLI) never needs them; they cost half as much as encoding
+        float[] inv = null;
+        int[] cells = coarse == null ? null : new int[n];
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int from = c * CHUNK;
+            int rows = Math.min(CHUNK, n - from);
+            float[] x = java.util.Arrays.copyOfRange(b.vectors(), from * dim, (from + rows) * dim);
+            FloatMatrix xm = new FloatMatrix(x, rows, dim);
+            PackedCodes pc = encoder.encodeAll(xm);
+            if (cells != null) { // cells from the vectors as given, as live writes assign them
+                System.arraycopy(coarse.assignAll(xm), 0, cells, from, rows);
+            }
+            System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
+        });
+        float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
+        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount, cells,
+                coarse == null ? 0 : coarse.cells());
+    }
+
+    private static void checkRow(BulkBatch b, int i, int dim, FloatFormat floats) {
+        String id = b.ids()[i];
+        float[] all = b.vectors();
+        double ss = 0; // the same sum as Vectors.magnitudeProblem, in one pass with the other checks and no copy
+        for (int j = i * dim, e = j + dim; j < e; j++) {
+            float x = all[j];
+            if (!Float.isFinite(x)) {
+                throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector holds a non-finite value (" + x + ")");
+            }
+            // only values beyond f16's largest finite one can round to infinity: skip the conversion for the rest
+            if (Math.abs(x) > 65504f && !Float.isFinite(floats.roundTrip(x))) {
+                throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector value " + x + " does not fit the collection's "
+                        + floats.name().toLowerCase(java.util.Locale.ROOT) + " floats");
+            }
+            ss += (double) x * x;
+        }
+        double norm = Math.sqrt(ss);
+        if (norm < Vectors.MIN_NORM || norm > Vectors.MAX_NORM) {
+            String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim));
+            throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector cannot be scored: " + problem);
+        }
+        String text = b.texts() == null ? null : b.texts()[i];
+        String meta = b.metadataJson() == null ? null : b.metadataJson()[i];
+        Unicode.requireWellFormed("document '" + id + "': text", text);
+        Unicode.requireWellFormed("document '" + id + "': metadata", meta);
+        Metadata.check(id, meta);
+    }
+
+    private static byte[][] utf8(String[] s) {
+        if (s == null) {
+            return null;
+        }
+        byte[][] out = new byte[s.length][];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[i] == null ? null : s[i].getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+}
