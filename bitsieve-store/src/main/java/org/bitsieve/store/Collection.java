@@ -44,6 +44,16 @@ public final class Collection implements AutoCloseable {
     private final int memtableDocs;
     private boolean normalized;
     private final ExecutorService pool;
+    /**
+     * Runs automatic refits (one at a time) off the writer's thread: measuring takes minutes at 20,000 documents, and
+     * the write or flush that crossed the size must not wait for it. The switch itself takes the writer's lock.
+     */
+    private final ExecutorService refitter = Executors.newSingleThreadExecutor(r -> {
+        Thread th = new Thread(r, "bitsieve-refit");
+        th.setDaemon(true);
+        return th;
+    });
+    private java.util.concurrent.Future<?> autoRefit;
     private Snapshot.Shared shared;
     /** The coarse quantiser of a partitioned collection, else null. */
     private final CoarseQuantizer coarse;
@@ -250,8 +260,7 @@ public final class Collection implements AutoCloseable {
         }
         try {
             if (failure == null) {
-                flushLocked();
-                maybeAutoRefit();
+                flushLocked(); // no automatic refit now: the next open's first flush past the size starts it
             }
         } finally {
             closed = true;
@@ -261,6 +270,7 @@ public final class Collection implements AutoCloseable {
 
     private void closeResources() {
         closed = true;
+        refitter.shutdownNow(); // a refit still measuring stops; one switching holds the lock close() waited for
         pool.shutdownNow();
         try {
             if (wal != null) {
@@ -872,20 +882,52 @@ public final class Collection implements AutoCloseable {
         manifest = m;
     }
 
-    /** The automatic refit (CollectionOptions#autoRefitDocs); a failure to improve is recorded, not thrown. */
-    private void maybeAutoRefit() throws IOException {
+    /**
+     * Starts the automatic refit (CollectionOptions#autoRefitDocs) in the background when the collection has reached
+     * the size (and doubled since the last refit), unless one is running. A refit that fails is logged and recorded,
+     * never thrown: the write that triggered it is durable and must not fail or wait for it.
+     */
+    private void maybeAutoRefit() {
         int at = manifest.autoRefitDocs();
         int live = snapshot.count();
-        if (at == 0 || floats == FloatFormat.NONE || live < Math.max(at, 2L * manifest.refitDocs())) {
+        if (at == 0 || floats == FloatFormat.NONE || live < Math.max(at, 2L * manifest.refitDocs())
+                || (autoRefit != null && !autoRefit.isDone())) {
             return;
         }
-        try {
-            CollectionRefit.refit(this, RefitOptions.defaults());
-        } catch (RuntimeException e) {
-            // the write that triggered it is durable and must not fail for it: note it, try again once doubled
-            System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "automatic refit of " + dir + " failed: " + e);
-            if (failure == null) {
-                recordRefit(live);
+        autoRefit = refitter.submit(() -> {
+            try {
+                CollectionRefit.refit(this, RefitOptions.defaults());
+            } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    return; // stopped by close(): the next open tries again
+                }
+                System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "automatic refit of " + dir + " failed: " + e);
+                try {
+                    synchronized (this) {
+                        if (failure == null && !closed) {
+                            recordRefit(live); // try again once the collection has doubled
+                        }
+                    }
+                } catch (IOException | RuntimeException again) {
+                    System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "recording the failed refit of " + dir + ": " + again);
+                }
+            }
+        });
+    }
+
+    /** Waits for a running automatic refit to end (tests; a server never needs to). */
+    void awaitAutoRefit() throws InterruptedException {
+        java.util.concurrent.Future<?> f;
+        synchronized (this) {
+            f = autoRefit;
+        }
+        if (f != null) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (java.util.concurrent.CancellationException ignored) {
+                // cancelled by close()
             }
         }
     }

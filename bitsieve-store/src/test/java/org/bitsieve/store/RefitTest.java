@@ -178,7 +178,7 @@ class RefitTest {
     }
 
     @Test
-    void refitsAutomaticallyPastTheSizeAndOnlyOnceUntilDoubled() throws IOException {
+    void refitsAutomaticallyPastTheSizeAndOnlyOnceUntilDoubled() throws Exception {
         Path dir = tmp.resolve("auto");
         Encoder bad = TestVectors.encoder("simhash", 64);
         try (Collection c = Collection.create(dir, bad, new CollectionOptions(FloatFormat.F16, 1000, 1500))) {
@@ -190,17 +190,22 @@ class RefitTest {
                 c.add(docs);
                 if (b == 0) {
                     c.flush();
+                    c.awaitAutoRefit();
                     assertEquals("simhash", c.encoder().kind(), "1,000 documents: below the size");
                 }
             }
             assertEquals("simhash", c.encoder().kind(), "2,000 documents, not flushed yet");
-            c.add(List.of(TestVectors.doc(5000))); // finds the memtable full: its flush (2,000 past 1,500) refits
+            c.add(List.of(TestVectors.doc(5000))); // finds the memtable full: its flush (2,000 past 1,500) starts a refit
+            c.add(List.of(TestVectors.doc(5002))); // the writer does not wait for it
+            c.awaitAutoRefit();
             assertNotEquals("simhash", c.encoder().kind());
+            assertEquals("text of 5002", c.get("d5002").text());
             assertEquals("text of 5000", c.get("d5000").text());
             checkCodesMatchEncoder(c);
             String refitted = c.encoder().describe();
             c.add(List.of(TestVectors.doc(5001)));
             c.flush();
+            c.awaitAutoRefit();
             assertEquals(refitted, c.encoder().describe(), "not again until the collection has doubled");
             checkCodesMatchEncoder(c);
         }
@@ -215,6 +220,7 @@ class RefitTest {
             }
             c.add(docs);
             c.flush();
+            c.awaitAutoRefit();
             assertEquals("simhash", c.encoder().kind(), "automatic refit turned off");
         }
     }
