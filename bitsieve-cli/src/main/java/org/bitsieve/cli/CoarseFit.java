@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  * the cells alone (exact float cosine inside the probed cells) against the exact float top 10, per nprobe.
  */
 final class CoarseFit {
-    static final int[] PROBES = {1, 2, 4, 8, 16, 32, 64, 128};
+    static final int[] PROBES = {1, 2, 4, 8, 16, 32, 64, 128, 192, 256};
 
     private CoarseFit() {}
 

@@ -80,6 +80,27 @@ public final class GeneralEncoders {
         }
     }
 
+    /** Cells of the shipped coarse quantisers (docs/scaling.md, "IVF as built"). */
+    public static final int COARSE_CELLS = 1024;
+
+    /**
+     * The shipped coarse quantiser (partitioned search) for a bundled model, fitted on the general corpora like the
+     * encoders; empty when none is shipped for it (today: all-MiniLM-L6-v2 only).
+     */
+    public static Optional<org.bitsieve.core.coarse.CoarseQuantizer> coarse(String model) {
+        String name;
+        try {
+            name = FOLDER + encoderModel(model) + "-coarse-" + COARSE_CELLS + ".bsq";
+        } catch (EmbeddingException e) {
+            return Optional.empty();
+        }
+        try (InputStream in = resource(name)) {
+            return in == null ? Optional.empty() : Optional.of(org.bitsieve.core.coarse.CoarseFiles.load(in, name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("shipped coarse quantiser " + name + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * The shipped encoder for a bundled model and budget.
      *

@@ -38,6 +38,21 @@ class GeneralEncodersTest {
         }
     }
 
+    /** The shipped coarse quantiser (partitioned search without a fitting step): all-MiniLM only, for now. */
+    @Test
+    void theDefaultModelShipsACoarseQuantiser() {
+        org.bitsieve.core.coarse.CoarseQuantizer q = GeneralEncoders.coarse(Models.DEFAULT).orElseThrow();
+        assertEquals(GeneralEncoders.COARSE_CELLS, q.cells());
+        assertEquals(384, q.dimension());
+        float[] v = new float[384];
+        v[3] = 1;
+        int cell = q.assign(v);
+        assertTrue(cell >= 0 && cell < q.cells());
+        assertEquals(cell, q.probe(v, 4)[0], "the nearest probed cell is the assigned one");
+        assertTrue(GeneralEncoders.coarse("bge-small-en-v1.5").isEmpty(), "none shipped for bge yet");
+        assertTrue(GeneralEncoders.coarse("no-such-model").isEmpty());
+    }
+
     /**
      * Every bundled model ships every budget, and each record describes its file: kind and fingerprint (the kind
      * differs by model: itq measured better than witq at 128 and 256 bits on bge and e5, docs/general-encoders.md).

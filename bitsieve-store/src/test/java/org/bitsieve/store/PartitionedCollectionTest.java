@@ -264,7 +264,7 @@ class PartitionedCollectionTest {
                     assertSameHits(c.search(r.nprobe(3).threads(1)), c.search(r.nprobe(3)), "one thread or two, nprobe 3 " + r.mode());
                 }
             }
-            assertEquals(1, c.defaultNprobe()); // 110k rows: past the exact threshold, 16 cells / 32 rounded up
+            assertEquals(3, c.defaultNprobe()); // 110k rows: past the exact threshold, 16 cells x 3/16
         }
     }
 
@@ -273,7 +273,7 @@ class PartitionedCollectionTest {
         CoarseQuantizer q = quantizer(CELLS);
         assertEquals(0, Partitioning.defaultNprobe(null, 10_000_000));
         assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1));
-        assertEquals(1, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW)); // 16 / 32, rounded up
+        assertEquals(3, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW)); // 16 x 3/16
     }
 
     @Test

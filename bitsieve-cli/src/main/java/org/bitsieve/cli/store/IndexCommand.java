@@ -61,8 +61,9 @@ public final class IndexCommand extends StoreCommand {
             description = "Keep the float vectors for re-ranking: f16, f32 or none (new collections). Default: ${DEFAULT-VALUE}.")
     String keepFloats;
 
-    @Option(names = "--coarse", paramLabel = "FILE.bsq", description = "New collections: partition by this coarse quantiser "
-            + "(bitsieve fit --coarse), so searches scan only the cells nearest the query (--nprobe).")
+    @Option(names = "--coarse", paramLabel = "FILE.bsq|general", description = "New collections: partition by this coarse quantiser "
+            + "(bitsieve fit --coarse), so searches scan only the cells nearest the query (--nprobe); `general`: the one shipped "
+            + "for the model (1,024 cells fitted on the general corpora, no fitting step).")
     Path coarseFile;
 
     @Option(names = "--cells", description = "New collections: fit a coarse quantiser with this many cells on the documents' "
@@ -175,6 +176,16 @@ public final class IndexCommand extends StoreCommand {
     org.bitsieve.core.coarse.CoarseQuantizer coarse(FloatMatrix x) throws IOException {
         if (coarseFile != null && cells != null) {
             throw new IllegalArgumentException("give --coarse FILE or --cells N, not both");
+        }
+        if (coarseFile != null && coarseFile.toString().equals("general")) {
+            org.bitsieve.core.coarse.CoarseQuantizer q = org.bitsieve.embed.GeneralEncoders.coarse(embedding.model).orElseThrow(() -> new IllegalArgumentException(
+                    "no shipped coarse quantiser for model " + embedding.model + " (shipped for all-minilm-l6-v2); give --cells N to fit one on "
+                            + "the documents, or --coarse FILE.bsq from `bitsieve fit --coarse`"));
+            if (q.dimension() != x.dim()) {
+                throw new IllegalArgumentException("the shipped coarse quantiser of " + embedding.model + " takes dimension " + q.dimension()
+                        + ", the vectors have " + x.dim());
+            }
+            return q;
         }
         if (coarseFile != null) {
             org.bitsieve.core.coarse.CoarseQuantizer q = org.bitsieve.core.coarse.CoarseFiles.load(coarseFile);
