@@ -196,25 +196,7 @@ public final class PqEncoder implements Encoder {
     }
 
     @Override
-    public float[] inverseNorms(PackedCodes codes) {
-        float[] out = new float[codes.count()];
-        long[] data = codes.data();
-        int words = codes.words();
-        java.util.stream.IntStream.range(0, (codes.count() + 4095) / 4096).parallel().forEach(c -> {
-            int from = c * 4096;
-            int to = Math.min(codes.count(), from + 4096);
-            for (int i = from; i < to; i++) {
-                float s = meanNormSq;
-                int o = i * words;
-                for (int k = 0; k < m; k++) {
-                    int v = (int) ((data[o + (k >>> 3)] >>> ((k & 7) << 3)) & 0xFF);
-                    s += normTable[(k << 8) | v];
-                }
-                out[i] = s > 0 ? (float) (1.0 / Math.sqrt(s)) : 0f;
-            }
-        });
-        return out;
-    }
+    public float[] inverseNorms(PackedCodes codes) { return ByteTableNorms.inverse(codes, m, meanNormSq, normTable); }
 
     @Override public Map<String, String> params() { return params; }
 
