@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
  * parallel into a {@link Part} that {@link SegmentWriter} writes directly (no log, no per-document objects).
  */
 final class BulkLoad {
-    static final int MAX_ID_BYTES = 4096;
     /** Rows per encoding task: large enough to amortise the encoder's matrix work, small enough to spread. */
     private static final int CHUNK = 8192;
 
@@ -34,7 +33,6 @@ final class BulkLoad {
         final int dim;
         final byte[][] texts;
         final byte[][] metas;
-        final float[] invNorms;
         final long[] superseded;
         final int supersededCount;
         final int[] cells;
@@ -42,7 +40,7 @@ final class BulkLoad {
         final int[] cellOffsets;
 
         Encoded(int number, int stride, String[] ids, long[] words, float[] vectors, int dim, byte[][] texts, byte[][] metas,
-                float[] invNorms, long[] superseded, int supersededCount, int[] cells, int numCells) {
+                long[] superseded, int supersededCount, int[] cells, int numCells) {
             super(number, stride);
             this.ids = ids;
             this.words = words;
@@ -50,7 +48,6 @@ final class BulkLoad {
             this.dim = dim;
             this.texts = texts;
             this.metas = metas;
-            this.invNorms = invNorms;
             this.superseded = superseded;
             this.supersededCount = supersededCount;
             this.cells = cells;
@@ -106,17 +103,6 @@ final class BulkLoad {
             return out;
         }
 
-        float[] segmentInverseNorms() {
-            if (invNorms == null) {
-                return null;
-            }
-            float[] out = new float[order.length];
-            for (int i = 0; i < order.length; i++) {
-                out[i] = invNorms[order[i]];
-            }
-            return out;
-        }
-
         @Override
         int cell(int row) { return cells == null ? -1 : cells[row]; }
 
@@ -139,16 +125,15 @@ final class BulkLoad {
         void vector(int row, float[] out) { System.arraycopy(vectors, row * dim, out, 0, dim); }
 
         @Override
-        float[] inverseNorms(Encoder encoder, int rows) { return invNorms; }
+        float[] inverseNorms(Encoder encoder, int rows) { return null; } // computed by the segment on its first search
     }
 
     /**
      * Checks every row (the same rules as {@link Collection#write}), then encodes. Throws
-     * {@link IllegalArgumentException} naming the first bad row; nothing is written for the batch then.
-     *
-     * @param keepVectors whether the collection keeps floats (the batch's array is then held until written)
+     * {@link IllegalArgumentException} naming the first bad row; nothing is written for the batch then. With floats
+     * kept, the batch's array is held until written.
      */
-    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats, boolean normalized,
+    static Encoded prepare(BulkBatch b, int number, Encoder encoder, int dim, FloatFormat floats,
                            org.bitsieve.core.coarse.CoarseQuantizer coarse) {
         int n = b.size();
         if (n == 0) {
@@ -166,8 +151,8 @@ final class BulkLoad {
             if (id == null || id.isEmpty()) {
                 throw new IllegalArgumentException("bulk row " + i + ": the document id is empty");
             }
-            if (id.length() * 3 > MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
-                throw new IllegalArgumentException("bulk row " + i + ": id '" + id.substring(0, 40) + "...' is longer than " + MAX_ID_BYTES + " bytes");
+            if (id.length() * 3 > BatchPrep.MAX_ID_BYTES && id.getBytes(StandardCharsets.UTF_8).length > BatchPrep.MAX_ID_BYTES) {
+                throw new IllegalArgumentException("bulk row " + i + ": id '" + id.substring(0, 40) + "...' is longer than " + BatchPrep.MAX_ID_BYTES + " bytes");
             }
             Integer prev = seen.put(id, i);
             if (prev != null) { // upsert inside the batch: the later row wins, as if written one after the other
@@ -184,7 +169,6 @@ final class BulkLoad {
         long[] codes = new long[n * words];
         // inverse code norms are not computed here: a segment computes them on its first search (as after any open),
         // and a load that ends the process (the CLI) never needs them; they cost half as much as encoding
-        float[] inv = null;
         int[] cells = coarse == null ? null : new int[n];
         int chunks = (n + CHUNK - 1) / CHUNK;
         IntStream.range(0, chunks).parallel().forEach(c -> {
@@ -199,7 +183,7 @@ final class BulkLoad {
             System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
         });
         float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
-        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, inv, superseded, supersededCount, cells,
+        return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, superseded, supersededCount, cells,
                 coarse == null ? 0 : coarse.cells());
     }
 

@@ -88,7 +88,7 @@ public final class Collection implements AutoCloseable {
         this.dim = m.dim();
         this.floats = m.floatFormat();
         this.memtableDocs = m.memtableDocs();
-        this.normalized = encoder.inverseNorms(PackedCodes.allocate(1, bits)) != null;
+        this.normalized = normalizedScores(encoder, bits);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         this.pool = Executors.newFixedThreadPool(t, r -> {
             Thread th = new Thread(r, "bitsieve-search");
@@ -99,6 +99,9 @@ public final class Collection implements AutoCloseable {
         this.threads = t;
         this.shared = new Snapshot.Shared(encoder, dim, floats, pool, t, coarse);
     }
+
+    /** Whether this encoder's scorers divide by per-code norms (asked of one dummy code; the answer depends on the kind only). */
+    private static boolean normalizedScores(Encoder e, int bits) { return e.inverseNorms(PackedCodes.allocate(1, bits)) != null; }
 
     // ---------------------------------------------------------------- lifecycle
 
@@ -649,7 +652,7 @@ public final class Collection implements AutoCloseable {
             if (b == null) {
                 break;
             }
-            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, normalized, coarse);
+            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, coarse);
             try {
                 replaced += commitBulk(e);
             } catch (IOException | RuntimeException ex) {
@@ -714,7 +717,6 @@ public final class Collection implements AutoCloseable {
         manifest = m;
         // ids are found through the segment's own hash table (seg-N.idh), so no ids are handed over (lean bookkeeping)
         Segment s = Segment.open(dir, number, n, bits, fp, dim, floats, false, e.segmentWords(), null);
-        s.setInverseNorms(e.segmentInverseNorms());
         if (e.cellOffsets != null) {
             s.setCellOffsets(e.cellOffsets);
         }
@@ -987,7 +989,7 @@ public final class Collection implements AutoCloseable {
         try {
             if (next != null) {
                 encoder = next;
-                normalized = next.inverseNorms(PackedCodes.allocate(1, bits)) != null;
+                normalized = normalizedScores(next, bits);
                 shared = new Snapshot.Shared(next, dim, floats, pool, threads, coarse);
             }
             // old segments are not closed: snapshots taken before may still read them; the OS keeps an

@@ -19,9 +19,6 @@ import java.util.concurrent.Future;
  * exactly the exact scan's; with nprobe = cells every row is read and the result equals the exact scan.
  */
 final class PartitionedScan {
-    /** Below this many rows per thread, splitting costs more than it saves (as in {@link Snapshot}). */
-    private static final int MIN_ROWS_PER_TASK = 32_768;
-
     /** Rows {@code [from, to)} of view {@code view}. */
     private record Piece(int view, int from, int to) {}
 
@@ -73,7 +70,7 @@ final class PartitionedScan {
             lut = QuantizedLut.of(scorer);
         }
         int threads = r.threads() > 0 ? r.threads() : sh.threads();
-        int tasks = (int) Math.max(1, Math.min(threads, total / MIN_ROWS_PER_TASK));
+        int tasks = (int) Math.max(1, Math.min(threads, total / Snapshot.MIN_ROWS_PER_TASK));
         List<List<Piece>> split = split(pieces, total, tasks);
         long[] fc = code;
         QueryScorer fs = scorer;

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class Snapshot {
     /** Below this many rows per thread, splitting a scan costs more than it saves. */
-    private static final int MIN_ROWS_PER_TASK = 32_768;
+    static final int MIN_ROWS_PER_TASK = 32_768;
 
     final Shared shared;
     private final List<View> views;
