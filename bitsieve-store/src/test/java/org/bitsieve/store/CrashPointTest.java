@@ -157,7 +157,7 @@ class CrashPointTest {
     }
 
     /** Every file of a collection folder but the lock, by name. */
-    private static Map<String, byte[]> files(Path dir) throws IOException {
+    static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {

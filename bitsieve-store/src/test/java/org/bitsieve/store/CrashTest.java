@@ -75,6 +75,7 @@ class CrashTest {
                     inFlightApplied++;
                 }
                 verify(c, applied, round);
+                assertEquals(options.coarse() != null, c.coarse() != null, "round " + round + ": the quantiser is still there");
                 PartitionedCollectionTest.checkSorted(c);
                 CollectionTest.abandon(c); // reopen next round as after a crash: no flush on close
             }

@@ -42,10 +42,10 @@ class RefitCrashTest {
             c.upsert(List.of(new Doc("d3", TestVectors.vector(3), "changed", null)));
             c.flush(); // deletion sets and a segment of its own for the upsert
             oldFp = EncoderFiles.fingerprint(c.encoder());
-            before = RefitTest.files(dir);
+            before = CrashPointTest.files(dir);
             assertTrue(c.refit(options(0)).changed());
             newFp = EncoderFiles.fingerprint(c.encoder());
-            after = RefitTest.files(dir);
+            after = CrashPointTest.files(dir);
             CollectionTest.abandon(c);
         }
         List<String> written = new ArrayList<>();

@@ -84,19 +84,19 @@ class RefitTest {
         Path dir = tmp.resolve("keep");
         Encoder enc = TestVectors.encoder("pcaq", 64);
         fill(dir, enc, 1500);
-        Map<String, byte[]> before = files(dir);
+        Map<String, byte[]> before = CrashPointTest.files(dir);
         try (Collection c = Collection.open(dir)) {
             List<Hit> hits = c.search(SearchRequest.of(TestVectors.vector(3), 10).oversample(1));
             RefitReport dry = c.refit(RefitOptions.defaults().withKinds(List.of("pcaq")).withMinimums(1000, 100).withMargin(-1).withDryRun(true));
             assertFalse(dry.changed(), dry.describe());
-            assertSameFiles(before, files(dir));
+            assertSameFiles(before, CrashPointTest.files(dir));
             RefitReport r = c.refit(RefitOptions.defaults().withKinds(List.of("pcaq")).withMinimums(1000, 100).withMargin(1));
             assertFalse(r.changed(), r.describe());
             assertEquals(r.recallBefore(), r.recallAfter());
             assertSame(enc.getClass(), c.encoder().getClass());
             assertEquals(EncoderFiles.fingerprint(enc), EncoderFiles.fingerprint(c.encoder()));
             assertEquals(hits, c.search(SearchRequest.of(TestVectors.vector(3), 10).oversample(1)));
-            Map<String, byte[]> after = files(dir);
+            Map<String, byte[]> after = CrashPointTest.files(dir);
             after.remove(SegmentFiles.MANIFEST); // records the refit's document count, nothing else
             Map<String, byte[]> b = new TreeMap<>(before);
             b.remove(SegmentFiles.MANIFEST);
@@ -235,12 +235,12 @@ class RefitTest {
         }
         Path small = tmp.resolve("small");
         fill(small, TestVectors.encoder("pcaq", 64), 500);
-        Map<String, byte[]> before = files(small);
+        Map<String, byte[]> before = CrashPointTest.files(small);
         try (Collection c = Collection.open(small)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.refit(RefitOptions.defaults()));
             assertTrue(e.getMessage().contains("at least 1000"), e.getMessage());
         }
-        assertEquals(before.keySet(), files(small).keySet());
+        assertEquals(before.keySet(), CrashPointTest.files(small).keySet());
         assertThrows(IllegalArgumentException.class, () -> RefitOptions.defaults().withKinds(List.of("nope")));
         assertThrows(IllegalArgumentException.class, () -> RefitOptions.defaults().withMargin(2));
     }
@@ -260,18 +260,5 @@ class RefitTest {
         for (String k : a.keySet()) {
             assertArrayEquals(a.get(k), b.get(k), k);
         }
-    }
-
-    static Map<String, byte[]> files(Path dir) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (!n.equals(SegmentFiles.LOCK)) {
-                    out.put(n, Files.readAllBytes(p));
-                }
-            }
-        }
-        return out;
     }
 }
