@@ -18,8 +18,8 @@ import java.util.stream.IntStream;
  * first, this ranks cells by cosine up to the projection's loss.
  */
 public final class CoarseQuantizer {
-    /** Rows projected and assigned together: the centroid block stays in cache across them. */
-    private static final int BLOCK_ROWS = 64;
+    /** Rows projected and assigned by one task: the kernel's row block. */
+    private static final int BLOCK_ROWS = CellKernel.ROW_BLOCK;
 
     private final int dim;
     private final int proj;
@@ -27,7 +27,7 @@ public final class CoarseQuantizer {
     private final float[] mean;      // dim
     private final float[] basis;     // proj x dim, row-major
     private final float[] centroids; // cells x proj, row-major
-    private final float[] halfNorms; // 0.5 * |c|^2 per cell
+    private final CellKernel kernel;   // the same numbers, laid out for the vectorised products
     private volatile long fingerprint;
 
     public CoarseQuantizer(int dim, int proj, int cells, float[] mean, float[] basis, float[] centroids) {
@@ -51,14 +51,7 @@ public final class CoarseQuantizer {
         this.mean = mean;
         this.basis = basis;
         this.centroids = centroids;
-        this.halfNorms = new float[cells];
-        for (int c = 0; c < cells; c++) {
-            double s = 0;
-            for (int j = 0; j < proj; j++) {
-                s += (double) centroids[c * proj + j] * centroids[c * proj + j];
-            }
-            halfNorms[c] = (float) (0.5 * s);
-        }
+        this.kernel = new CellKernel(dim, proj, cells, mean, basis, centroids);
     }
 
     public int dimension() { return dim; }
@@ -112,7 +105,7 @@ public final class CoarseQuantizer {
             }
         }
         float[] mean = pca.mean().clone();
-        float[] y = project(unit, n, d, mean, basis, proj);
+        float[] y = projectAll(new CellKernel(d, proj, 1, mean, basis, new float[proj]), x.data(), n, proj);
         Random rnd = new Random(seed);
         int[] perm = IntStream.range(0, n).toArray();
         for (int i = n - 1; i > 0; i--) {
@@ -197,39 +190,19 @@ public final class CoarseQuantizer {
         }
     }
 
-    /** Rows of {@code unit} (already normalised) minus the mean, times the basis: n x proj. */
-    private static float[] project(float[] unit, int n, int d, float[] mean, float[] basis, int proj) {
+    /** All rows of {@code x} projected (normalised first): n x proj, blocks of rows in parallel. */
+    private static float[] projectAll(CellKernel k, float[] x, int n, int proj) {
         float[] y = new float[n * proj];
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        IntStream.range(0, blocks).parallel().forEach(b -> {
-            float[] row = new float[d];
-            int to = Math.min(n, (b + 1) * BLOCK_ROWS);
-            for (int i = b * BLOCK_ROWS; i < to; i++) {
-                for (int j = 0; j < d; j++) {
-                    row[j] = unit[i * d + j] - mean[j];
-                }
-                for (int p = 0; p < proj; p++) {
-                    y[i * proj + p] = dot(row, 0, basis, p * d, d);
-                }
-            }
+        IntStream range = IntStream.range(0, blocks);
+        (blocks > 1 ? range.parallel() : range).forEach(b -> {
+            int from = b * BLOCK_ROWS;
+            int rows = Math.min(n, from + BLOCK_ROWS) - from;
+            float[] part = new float[rows * proj];
+            k.project(x, from, rows, part);
+            System.arraycopy(part, 0, y, from * proj, rows * proj);
         });
         return y;
-    }
-
-    /** Four accumulators so the JIT can keep the multiply-adds in flight. */
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += a[ao + j] * b[bo + j];
-            s1 += a[ao + j + 1] * b[bo + j + 1];
-            s2 += a[ao + j + 2] * b[bo + j + 2];
-            s3 += a[ao + j + 3] * b[bo + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += a[ao + j] * b[bo + j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Projects one vector (normalised first). */
@@ -237,52 +210,49 @@ public final class CoarseQuantizer {
         if (v.length != dim) {
             throw new IllegalArgumentException("vector has dimension " + v.length + ", the coarse quantiser takes " + dim);
         }
-        float[] u = v.clone();
-        normalize(u, 0, dim);
-        return project(u, 1, dim, mean, basis, proj);
+        float[] y = new float[proj];
+        kernel.project(v, 0, 1, y);
+        return y;
     }
 
     /** The cell of one vector. */
     public int assign(float[] v) {
         int[] out = new int[1];
-        nearestProjected(project(v), 1, out);
+        kernel.nearest(project(v), 0, 1, out, 0);
         return out[0];
     }
 
     /**
-     * The cells of all rows: projected in blocks, then each block of rows scored against every centroid as a
-     * small matrix product (centroid c beats the best when {@code y.c - |c|^2/2} is larger).
+     * The cells of all rows: each block of rows projected (one pass over the transposed basis), then scored against
+     * every centroid as a matrix product ({@link CellKernel}); the nearest centroid has the largest
+     * {@code y.c - |c|^2/2}. Row for row the same cell as {@link #assign}.
      */
     public int[] assignAll(FloatMatrix x) {
         if (x.dim() != dim) {
             throw new IllegalArgumentException("vectors have dimension " + x.dim() + ", the coarse quantiser takes " + dim);
         }
         int n = x.rows();
-        float[] y = project(normalizedCopy(x), n, dim, mean, basis, proj);
         int[] out = new int[n];
-        nearestProjected(y, n, out);
+        float[] data = x.data();
+        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        IntStream range = IntStream.range(0, blocks);
+        (blocks > 1 ? range.parallel() : range).forEach(b -> {
+            int from = b * BLOCK_ROWS;
+            int rows = Math.min(n, from + BLOCK_ROWS) - from;
+            float[] y = new float[rows * proj];
+            kernel.project(data, from, rows, y);
+            kernel.nearest(y, 0, rows, out, from);
+        });
         return out;
     }
 
+    /** The nearest cell of each of the n projected rows of y (k-means' assignment step). */
     private void nearestProjected(float[] y, int n, int[] out) {
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
         IntStream range = IntStream.range(0, blocks);
         (blocks > 1 ? range.parallel() : range).forEach(b -> {
             int from = b * BLOCK_ROWS;
-            int to = Math.min(n, from + BLOCK_ROWS);
-            float[] best = new float[to - from];
-            Arrays.fill(best, Float.NEGATIVE_INFINITY);
-            for (int c = 0; c < cells; c++) {
-                int co = c * proj;
-                float h = halfNorms[c];
-                for (int i = from; i < to; i++) {
-                    float s = dot(y, i * proj, centroids, co, proj) - h;
-                    if (s > best[i - from]) {
-                        best[i - from] = s;
-                        out[i] = c;
-                    }
-                }
-            }
+            kernel.nearest(y, from, Math.min(n, from + BLOCK_ROWS) - from, out, from);
         });
     }
 
@@ -297,9 +267,7 @@ public final class CoarseQuantizer {
         }
         float[] y = project(query);
         float[] score = new float[cells];
-        for (int c = 0; c < cells; c++) {
-            score[c] = dot(y, 0, centroids, c * proj, proj) - halfNorms[c];
-        }
+        kernel.scores(y, 0, score); // the numbers assign compares, so probe(v, 1)[0] == assign(v)
         if (nprobe > 64) {
             // many cells: sort them all by (score descending, cell ascending) packed into one long each
             long[] keys = new long[cells];
