@@ -42,11 +42,15 @@ final class CollectionCheck {
         List<Long> badVectorBlocks = List.of();
         boolean deletesOk = true;
         long[] deletes;
+        /** A partitioned collection's cell offsets of this segment, when its cells part verified; else null. */
+        int[] cellOffsets;
+        boolean cellsOk = true;
 
         Seg(Manifest.SegmentEntry entry) { this.entry = entry; }
 
         boolean intact() {
-            return codesOk && badCodeBlocks.isEmpty() && ids != null && !idsDamaged && idHashesOk && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk;
+            return codesOk && badCodeBlocks.isEmpty() && ids != null && !idsDamaged && idHashesOk && payloadsOk && badPayloadBlocks.isEmpty() && vectorsOk && badVectorBlocks.isEmpty() && deletesOk
+                    && cellsOk;
         }
     }
 
@@ -56,6 +60,13 @@ final class CollectionCheck {
     WalScan.Damage walTail;
     Manifest manifest;
     Encoder encoder;
+    /**
+     * Without a manifest: the refit's encoder file ({@code encoder-<fingerprint>.bse}) the segments were written with,
+     * or null when that is {@code encoder.bse}/{@code encoder.ref} (what a rebuilt manifest then names).
+     */
+    String encoderFile;
+    /** A partitioned collection's quantiser when it loads and matches the manifest (or, without one, loads); else null. */
+    org.bitsieve.core.coarse.CoarseQuantizer coarse;
     final List<Seg> segments = new ArrayList<>();
     WalScan.Result wal;
     /** The log's records that decode, by sequence order of the file (duplicates and gaps are problems). */
@@ -103,9 +114,14 @@ final class CollectionCheck {
         } catch (CorruptCollectionException e) {
             problems.add(new Problem(mp, -1, e.getMessage().replace(mp + ": ", "")));
         }
-        Path ep = dir.resolve(manifest != null && manifest.encoderFile() != null ? manifest.encoderFile() : SegmentFiles.ENCODER);
+        if (manifest == null) {
+            findEncoder();
+            return; // without it, which files belong together is unknown; repair may rebuild it
+        }
+        Path ep = dir.resolve(manifest.encoderFile() != null ? manifest.encoderFile()
+                : Files.exists(dir.resolve(SegmentFiles.ENCODER)) || !Files.exists(dir.resolve(EncoderRef.FILE)) ? SegmentFiles.ENCODER : EncoderRef.FILE);
         try {
-            encoder = EncoderFiles.load(ep);
+            encoder = manifest.encoderFile() != null ? EncoderRef.loadCopy(ep) : EncoderRef.load(dir);
             if (manifest != null && (!EncoderFiles.matches(encoder, manifest.encoderFingerprint()) || encoder.bits() != manifest.bits()
                     || encoder.dimension() != manifest.dim())) {
                 problems.add(new Problem(ep, -1, "encoder does not match the manifest"));
@@ -114,11 +130,8 @@ final class CollectionCheck {
             problems.add(new Problem(ep, -1, "file is missing"));
             encoder = null;
         } catch (IOException | RuntimeException e) {
-            problems.add(new Problem(ep, -1, String.valueOf(e.getMessage())));
+            problems.add(new Problem(ep, -1, String.valueOf(e.getMessage()).replace(ep + ": ", "")));
             encoder = null;
-        }
-        if (manifest == null) {
-            return; // without it, which files belong together is unknown; repair may rebuild it
         }
         for (Manifest.SegmentEntry e : manifest.segments()) {
             segments.add(checkSegment(e));
@@ -133,16 +146,82 @@ final class CollectionCheck {
     /** A partitioned collection's quantiser and every segment's cells part (see {@link Cells}). */
     private void checkCells() {
         try {
-            Cells.loadQuantizer(dir, manifest, manifest.dim());
+            coarse = Cells.loadQuantizer(dir, manifest, manifest.dim());
         } catch (IOException | RuntimeException e) {
             problems.add(new Problem(dir.resolve(Cells.QUANTIZER), -1, String.valueOf(e.getMessage()).replace(dir.resolve(Cells.QUANTIZER) + ": ", "")));
         }
-        for (Manifest.SegmentEntry e : manifest.segments()) {
+        for (Seg s : segments) {
+            Manifest.SegmentEntry e = s.entry;
             Path p = Cells.path(dir, e.number());
             try {
-                Cells.read(dir, e.number(), e.docs(), manifest.cells(), manifest.coarseFingerprint());
+                s.cellOffsets = Cells.read(dir, e.number(), e.docs(), manifest.cells(), manifest.coarseFingerprint());
             } catch (IOException | RuntimeException x) {
+                s.cellsOk = false;
                 problems.add(new Problem(p, -1, String.valueOf(x.getMessage()).replace(p + ": ", "")));
+            }
+        }
+    }
+
+    /**
+     * Without a manifest: the encoder the segments' codes were written with, by the fingerprint in their headers,
+     * among {@code encoder.bse}/{@code encoder.ref} and a refit's {@code encoder-<fingerprint>.bse} files (a crash
+     * inside a refit's switch can leave two). Ambiguity or no match is a problem; repair then refuses.
+     */
+    private void findEncoder() throws IOException {
+        java.util.Set<Long> fingerprints = new java.util.TreeSet<>();
+        List<String> refits = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String n = p.getFileName().toString();
+                if (Manifest.isEncoderFile(n)) {
+                    refits.add(n);
+                } else if (n.matches("seg-\\d{6,9}\\.codes")) {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                        fingerprints.add(BlockFile.open(p, ch, SegmentFiles.CODES_MAGIC, false).header().b());
+                    } catch (IOException e) {
+                        problems.add(problem(p, e)); // a rebuild names complete segments only; repair refuses then
+                    }
+                }
+            }
+        }
+        Path ep = dir.resolve(SegmentFiles.ENCODER);
+        if (fingerprints.size() > 1) {
+            problems.add(new Problem(ep, -1, "the segments were written by " + fingerprints.size() + " different encoders: a refit was cut short"));
+            return;
+        }
+        Map<String, Encoder> candidates = new java.util.LinkedHashMap<>(); // null key: encoder.bse or encoder.ref
+        for (String n : refits) {
+            try {
+                candidates.put(n, EncoderRef.loadCopy(dir.resolve(n)));
+            } catch (IOException | RuntimeException e) {
+                problems.add(new Problem(dir.resolve(n), -1, String.valueOf(e.getMessage()).replace(dir.resolve(n) + ": ", "")));
+            }
+        }
+        if (Files.exists(ep) || Files.exists(dir.resolve(EncoderRef.FILE))) {
+            try {
+                candidates.put(null, EncoderRef.load(dir));
+            } catch (IOException | RuntimeException e) {
+                problems.add(new Problem(ep, -1, String.valueOf(e.getMessage())));
+            }
+        }
+        List<Map.Entry<String, Encoder>> fit = candidates.entrySet().stream()
+                .filter(c -> fingerprints.isEmpty() || EncoderFiles.matches(c.getValue(), fingerprints.iterator().next())).toList();
+        if (fit.size() == 1) {
+            encoderFile = fit.get(0).getKey();
+            encoder = fit.get(0).getValue();
+        } else if (fit.isEmpty()) {
+            problems.add(new Problem(ep, -1, candidates.isEmpty() ? "file is missing (no encoder.bse, encoder.ref or encoder-*.bse)"
+                    : String.format("no encoder file matches the segments' fingerprint %016x (found %s)", fingerprints.iterator().next(),
+                    candidates.keySet())));
+        } else {
+            problems.add(new Problem(ep, -1, "several encoder files " + candidates.keySet()
+                    + " and no segment to tell which one the log's codes were written with"));
+        }
+        if (Cells.hasQuantizer(dir)) {
+            try {
+                coarse = org.bitsieve.core.coarse.CoarseFiles.load(dir.resolve(Cells.QUANTIZER));
+            } catch (IOException | RuntimeException e) {
+                problems.add(new Problem(dir.resolve(Cells.QUANTIZER), -1, String.valueOf(e.getMessage())));
             }
         }
     }

@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * </ol>
  */
 final class CollectionRepair {
-    private static final Pattern SEG = Pattern.compile("seg-(\\d{6,9})\\.(codes|ids|payloads|vectors|del-(\\d{6,18}))");
+    private static final Pattern SEG = Pattern.compile("seg-(\\d{6,9})\\.(codes|ids|payloads|vectors|cells|del-(\\d{6,18}))");
     private static final Pattern WAL = Pattern.compile("wal-(\\d{6,18})\\.log");
 
     private final Path dir;
@@ -79,6 +79,27 @@ final class CollectionRepair {
             actions.add("nothing to repair: every file verified");
             return;
         }
+        // refusals first: a repair that cannot proceed changes nothing (not even a quarantine folder)
+        if (check.encoder == null) {
+            throw new CorruptCollectionException(dir.resolve(check.manifest != null && check.manifest.encoderFile() != null
+                    ? check.manifest.encoderFile() : SegmentFiles.ENCODER), "cannot be repaired: without the encoder the codes cannot be "
+                    + "searched; restore the encoder file (encoder.bse, encoder.ref or a refit's encoder-<fingerprint>.bse) from a backup "
+                    + "(its fingerprint is in the MANIFEST and in every segment's codes header)" + problemsOf(check, "encoder"));
+        }
+        boolean partitioned = check.manifest != null ? check.manifest.partitioned() : Cells.hasQuantizer(dir) || hasCellsParts();
+        if (partitioned && check.coarse == null) {
+            throw new CorruptCollectionException(dir.resolve(Cells.QUANTIZER), "cannot be repaired: the coarse quantiser is missing, damaged "
+                    + "or not the manifest's, and every segment's rows are sorted by its cells; restore coarse.bsq from a backup (its "
+                    + "fingerprint is in the MANIFEST)");
+        }
+        if (check.manifest != null && partitioned && check.manifest.floatFormat() == FloatFormat.NONE) {
+            for (CollectionCheck.Seg s : check.segments) {
+                if (!s.cellsOk && s.ids != null) {
+                    throw new CorruptCollectionException(Cells.path(dir, s.entry.number()), "cannot be repaired: the cells part is damaged "
+                            + "and the collection keeps no floats to assign its rows' cells again; restore it from a backup");
+                }
+            }
+        }
         quarantine = dir.resolve(WalRecovery.QUARANTINE).resolve("repair-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         for (int i = 1; Files.exists(quarantine); i++) {
             quarantine = quarantine.resolveSibling(quarantine.getFileName() + "-" + i);
@@ -86,15 +107,6 @@ final class CollectionRepair {
         Files.createDirectories(quarantine);
         for (CollectionCheck.Problem p : check.problems) {
             actions.add("found: " + p);
-        }
-        if (check.manifest != null && check.manifest.partitioned() || Cells.hasQuantizer(dir)) {
-            // salvaging would rewrite segments without their cells parts; refuse rather than break the partitioning
-            throw new CorruptCollectionException(dir.resolve(Cells.QUANTIZER), "cannot be repaired by this build: the collection is partitioned "
-                    + "(coarse cells); export what `search` still serves, or restore the damaged files from a backup");
-        }
-        if (check.encoder == null) {
-            throw new CorruptCollectionException(dir.resolve(SegmentFiles.ENCODER), "cannot be repaired: without the encoder the codes"
-                    + " cannot be searched; restore encoder.bse from a backup (its fingerprint is in the MANIFEST)");
         }
         if (check.manifest == null) {
             Path old = dir.resolve(SegmentFiles.MANIFEST);
@@ -113,6 +125,19 @@ final class CollectionRepair {
             }
         }
         salvage(check);
+    }
+
+    /** Whether any segment has a cells part (without a manifest, the sign of a partitioned collection besides coarse.bsq). */
+    private boolean hasCellsParts() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().matches("seg-\\d{6,9}\\.cells"));
+        }
+    }
+
+    /** The problems found with files whose name contains {@code what}, for a refusal's message. */
+    private static String problemsOf(CollectionCheck check, String what) {
+        List<String> l = check.problems.stream().filter(p -> p.file().getFileName().toString().contains(what)).map(Object::toString).toList();
+        return l.isEmpty() ? "" : " (" + String.join("; ", l) + ")";
     }
 
     private void salvage(CollectionCheck check) throws IOException {
@@ -167,7 +192,7 @@ final class CollectionRepair {
     private void discardSegment(Manifest.SegmentEntry e) {
         for (Path p : List.of(SegmentFiles.codes(dir, e.number()), SegmentFiles.ids(dir, e.number()), SegmentFiles.idHashes(dir, e.number()),
                 SegmentFiles.payloads(dir, e.number()),
-                SegmentFiles.vectors(dir, e.number()))) {
+                SegmentFiles.vectors(dir, e.number()), Cells.path(dir, e.number()))) {
             if (Files.exists(p)) {
                 discard.add(p);
             }
@@ -219,8 +244,16 @@ final class CollectionRepair {
         }
         List<Part> parts = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
+        List<Integer> cellOf = new ArrayList<>();
         FloatFormat floats = m.floatFormat();
+        // a partitioned collection's kept rows keep their cells (from the intact cells part) or, when that part is
+        // damaged, get them again from their stored floats (f16-rounded: a near-tie may now go to the other cell,
+        // which is harmless, since the new cells part records whatever is assigned now)
+        boolean reassign = m.partitioned() && s.cellOffsets == null;
         try (Segment seg = Segment.open(dir, s.entry.number(), n, m.bits(), m.encoderFingerprint(), m.dim(), floats, false, null, s.ids)) {
+            if (m.partitioned() && !reassign) {
+                seg.setCellOffsets(s.cellOffsets);
+            }
             float[] v = new float[m.dim()];
             int stride = PackedCodesStride.of(m.bits());
             for (int r : live) {
@@ -234,6 +267,9 @@ final class CollectionRepair {
                     if (seg.hasVectors()) {
                         seg.vector(r, v);
                     }
+                    if (m.partitioned()) {
+                        cellOf.add(reassign ? check.coarse.assign(v) : seg.cell(r));
+                    }
                     parts.add(seg);
                     rows.add(r);
                 } catch (UncheckedIOException e) {
@@ -241,8 +277,24 @@ final class CollectionRepair {
                 }
             }
             if (!rows.isEmpty()) {
-                SegmentWriter.write(dir, number, new SegmentWriter.Rows(parts.toArray(new Part[0]), rows.stream().mapToInt(Integer::intValue).toArray()),
-                        m.bits(), m.encoderFingerprint(), m.dim(), floats);
+                Part[] pa = parts.toArray(new Part[0]);
+                int[] ra = rows.stream().mapToInt(Integer::intValue).toArray();
+                int[] offsets = null;
+                if (m.partitioned()) { // stably by cell, as a flush writes them (already so unless cells were re-assigned)
+                    Cells.Order o = Cells.order(cellOf.stream().mapToInt(Integer::intValue).toArray(), m.cells());
+                    int[] r2 = new int[ra.length];
+                    for (int k = 0; k < r2.length; k++) {
+                        r2[k] = ra[o.perm()[k]];
+                    }
+                    ra = r2;
+                    offsets = o.offsets();
+                    if (reassign) {
+                        actions.add("segment " + s.entry.number() + ": cells part damaged; the cells of its rows were assigned again from "
+                                + "their stored floats by the collection's quantiser");
+                    }
+                }
+                SegmentWriter.write(dir, number, new SegmentWriter.Rows(pa, ra), m.bits(), m.encoderFingerprint(), m.dim(), floats, offsets,
+                        m.coarseFingerprint());
             }
         }
         if (live.size() > rows.size()) {
@@ -343,6 +395,7 @@ final class CollectionRepair {
             throw unsafe(mp, wals.size() + " logs " + wals + ": a flush or compaction was cut short, so which files form the last state is unknown");
         }
         var enc = check.encoder;
+        var coarse = check.coarse;
         FloatFormat floats = null;
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
         Map<String, Integer> liveIds = new HashMap<>();
@@ -369,6 +422,19 @@ final class CollectionRepair {
             try (FileChannel ch = FileChannel.open(SegmentFiles.codes(dir, num), StandardOpenOption.READ)) {
                 docs = (int) BlockFile.open(SegmentFiles.codes(dir, num), ch, SegmentFiles.CODES_MAGIC, false).header().count();
             }
+            if (coarse != null) {
+                // a segment of a partitioned collection must have its cells part; a damaged one is rebuilt from the
+                // stored floats by the salvage that follows, but without floats nothing can rebuild it
+                try {
+                    Cells.read(dir, num, docs, coarse.cells(), coarse.fingerprint());
+                } catch (IOException x) {
+                    if (f == FloatFormat.NONE) {
+                        throw unsafe(mp, "segment " + num + "'s cells part cannot be read (" + x.getMessage() + ") and the collection"
+                                + " keeps no floats to assign the cells again");
+                    }
+                    actions.add("segment " + num + ": cells part unreadable (" + x.getMessage() + "); repaired below");
+                }
+            }
             String del = dels.containsKey(num) ? dels.get(num).get(0) : null;
             long[] d = null;
             if (del != null) {
@@ -390,8 +456,19 @@ final class CollectionRepair {
             actions.add("no segment tells whether floats are kept; the log says " + floats);
         }
         int next = parts.isEmpty() ? 1 : ((TreeMap<Integer, Set<String>>) parts).lastKey() + 1;
-        return new Manifest(Manifest.FORMAT, gen, wal, next, enc.bits(), enc.dimension(), EncoderFiles.fingerprint(enc), enc.kind(),
-                floats.name(), memtable, entries);
+        // the format follows the files: a refit's encoder file is format 3, a quantiser alone format 2
+        String encoderFile = check.encoderFile;
+        int format = encoderFile != null ? Manifest.FORMAT_REFIT : coarse != null ? Manifest.FORMAT_PARTITIONED : Manifest.FORMAT;
+        if (encoderFile != null) {
+            actions.add("the segments were written with the refitted encoder " + encoderFile);
+        }
+        if (coarse != null) {
+            actions.add("partitioned: " + coarse.cells() + " cells (coarse.bsq)");
+        }
+        actions.add("automatic refit is off in the rebuilt manifest (the lost one held the setting)");
+        return new Manifest(format, gen, wal, next, enc.bits(), enc.dimension(), EncoderFiles.fingerprint(enc), enc.kind(),
+                floats.name(), memtable, entries, coarse == null ? 0 : coarse.cells(), coarse == null ? 0L : coarse.fingerprint(),
+                encoderFile, 0, 0);
     }
 
     /** The float format under which every intact record of the log decodes (NONE for an empty log). */
