@@ -6,6 +6,7 @@ import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.text.Unicode;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,6 +129,85 @@ final class BulkLoad {
         float[] inverseNorms(Encoder encoder, int rows) { return null; } // computed by the segment on its first search
     }
 
+    /** Encodes a batch as segment {@code number} ({@link #prepare} with the collection's encoder and quantiser). */
+    interface Preparer {
+        Encoded prepare(BulkBatch b, int number);
+    }
+
+    /** Commits one encoded batch (writes its segment, deletions and manifest); returns the documents it replaced. */
+    interface Committer {
+        int commit(Encoded e) throws IOException;
+    }
+
+    /** What {@link #pipeline} did. */
+    record Totals(long docs, long replaced, int batches, long sourceNanos) {}
+
+    /**
+     * Reads and encodes batch k+1 on the caller's thread (encoding itself spread over the common pool) while batch k
+     * is written and made durable on {@code writer}: the write (files, fsync, manifest) no longer leaves the cores
+     * idle between encodings. Commits stay one at a time and in order, so each sees the segments of the batches before
+     * it (upserts across batches). A batch that fails validation is thrown only after every earlier batch committed
+     * (they stay committed, as before); a failed commit stops the load, and no later batch is committed.
+     */
+    static Totals pipeline(BulkSource source, int firstNumber, Preparer preparer, Committer committer, java.util.function.LongConsumer progress,
+                           java.util.concurrent.ExecutorService writer) throws IOException {
+        long inSource = 0;
+        long docs = 0;
+        long replaced = 0;
+        int batches = 0;
+        java.util.concurrent.Future<Integer> pending = null;
+        int pendingDocs = 0;
+        int number = firstNumber;
+        try {
+            while (true) {
+                long t = System.nanoTime();
+                BulkBatch b = source.next();
+                inSource += System.nanoTime() - t;
+                Encoded e = b == null ? null : preparer.prepare(b, number++);
+                if (pending != null) {
+                    replaced += await(pending);
+                    pending = null;
+                    docs += pendingDocs;
+                    batches++;
+                    if (progress != null) {
+                        progress.accept(docs);
+                    }
+                }
+                if (e == null) {
+                    break;
+                }
+                pendingDocs = e.count();
+                pending = writer.submit(() -> committer.commit(e));
+            }
+        } finally {
+            if (pending != null) { // a batch failed to read or encode: let the write in flight finish (it commits or fails whole)
+                try {
+                    await(pending);
+                } catch (IOException | RuntimeException ignored) {
+                    // the first failure is the one thrown
+                }
+            }
+        }
+        return new Totals(docs, replaced, batches, inSource);
+    }
+
+    private static int await(java.util.concurrent.Future<Integer> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while a bulk batch was being written");
+        } catch (java.util.concurrent.ExecutionException x) {
+            if (x.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (x.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(x.getCause());
+        }
+    }
+
     /**
      * Checks every row (the same rules as {@link Collection#write}), then encodes. Throws
      * {@link IllegalArgumentException} naming the first bad row; nothing is written for the batch then. With floats
@@ -160,8 +240,6 @@ final class BulkLoad {
                 supersededCount++;
             }
         }
-        // the per-row checks are independent and as costly as encoding: spread them too
-        IntStream.range(0, n).parallel().forEach(i -> checkRow(b, i, dim, floats));
         byte[][] texts = utf8(b.texts());
         byte[][] metas = utf8(b.metadataJson());
         int stride = PackedCodesStride.of(encoder.bits());
@@ -171,16 +249,28 @@ final class BulkLoad {
         // and a load that ends the process (the CLI) never needs them; they cost half as much as encoding
         int[] cells = coarse == null ? null : new int[n];
         int chunks = (n + CHUNK - 1) / CHUNK;
+        float[] all = b.vectors();
+        // one pass per chunk, in place: check each row (the same rules as write), encode it while it is in cache, then
+        // the chunk's cells (from the vectors as given, as live writes assign them); no copy of the batch. A bad row
+        // throws before anything is written (the batch's segment is written only after prepare returns).
         IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = c * CHUNK;
             int rows = Math.min(CHUNK, n - from);
-            float[] x = java.util.Arrays.copyOfRange(b.vectors(), from * dim, (from + rows) * dim);
-            FloatMatrix xm = new FloatMatrix(x, rows, dim);
-            PackedCodes pc = encoder.encodeAll(xm);
-            if (cells != null) { // cells from the vectors as given, as live writes assign them
-                System.arraycopy(coarse.assignAll(xm), 0, cells, from, rows);
+            if (encoder.words() == words) {
+                for (int i = from; i < from + rows; i++) {
+                    checkRow(b, i, dim, floats);
+                    encoder.encodeInto(all, i * dim, codes, i * words);
+                }
+            } else { // a code whose words differ from the segment's stride: through PackedCodes, as before
+                for (int i = from; i < from + rows; i++) {
+                    checkRow(b, i, dim, floats);
+                }
+                PackedCodes pc = encoder.encodeAll(new FloatMatrix(java.util.Arrays.copyOfRange(all, from * dim, (from + rows) * dim), rows, dim));
+                System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
             }
-            System.arraycopy(pc.data(), 0, codes, from * words, rows * words);
+            if (cells != null) {
+                coarse.assignInto(all, from, rows, cells, from);
+            }
         });
         float[] vectors = floats == FloatFormat.NONE ? null : b.vectors();
         return new Encoded(number, stride, b.ids().clone(), codes, vectors, dim, texts, metas, superseded, supersededCount, cells,

@@ -635,37 +635,27 @@ public final class Collection implements AutoCloseable {
     public synchronized BulkResult bulkLoad(BulkSource source, java.util.function.LongConsumer progress) throws IOException {
         checkWritable();
         long t0 = System.nanoTime();
-        long inSource = 0;
-        long docs = 0;
-        long replaced = 0;
-        int batches = 0;
         try {
             flushLocked(); // the log is empty from here on: bulk segments come after everything written before
         } catch (IOException | RuntimeException ex) {
             failure = ex instanceof IOException io ? io : new IOException(ex);
             throw ex;
         }
-        while (true) {
-            long t = System.nanoTime();
-            BulkBatch b = source.next();
-            inSource += System.nanoTime() - t;
-            if (b == null) {
-                break;
-            }
-            BulkLoad.Encoded e = BulkLoad.prepare(b, manifest.nextSegment(), encoder, dim, floats, coarse);
-            try {
-                replaced += commitBulk(e);
-            } catch (IOException | RuntimeException ex) {
-                failure = ex instanceof IOException io ? io : new IOException(ex);
-                throw ex;
-            }
-            docs += e.count();
-            batches++;
-            if (progress != null) {
-                progress.accept(docs);
-            }
+        // batch k+1 is read and encoded while batch k is written (BulkLoad.pipeline); commits stay in order
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            BulkLoad.Totals t = BulkLoad.pipeline(source, manifest.nextSegment(), (b, n) -> BulkLoad.prepare(b, n, encoder, dim, floats, coarse), e -> {
+                try {
+                    return commitBulk(e);
+                } catch (IOException | RuntimeException ex) {
+                    failure = ex instanceof IOException io ? io : new IOException(ex);
+                    throw ex;
+                }
+            }, progress, writer);
+            return new BulkResult(t.docs(), t.replaced(), t.batches(), (System.nanoTime() - t0 - t.sourceNanos()) / 1e9);
+        } finally {
+            writer.shutdown();
         }
-        return new BulkResult(docs, replaced, batches, (System.nanoTime() - t0 - inSource) / 1e9);
     }
 
     /**

@@ -3,7 +3,6 @@ package org.bitsieve.store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -43,17 +41,31 @@ final class IdsFile {
         List<byte[]> chunks = new ArrayList<>();
         long raw = 0;
         Deflater d = new Deflater(1);
+        // each chunk is laid out in one reused array and deflated in one call: a DataOutputStream over a
+        // DeflaterOutputStream deflated byte by byte (writeShort) and allocated a 64 KiB buffer per chunk, 7% of a bulk load
+        byte[] plain = new byte[CHUNK * 64];
+        byte[] deflated = new byte[1 << 16];
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try {
             for (int from = 0; from < n; from += CHUNK) {
-                d.reset();
-                ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bos, d, 1 << 16))) {
-                    for (int i = from; i < Math.min(n, from + CHUNK); i++) {
-                        byte[] b = src.parts()[i].id(src.rows()[i]).getBytes(StandardCharsets.UTF_8);
-                        out.writeShort(b.length);
-                        out.write(b);
-                        raw += 2 + b.length;
+                int len = 0;
+                for (int i = from; i < Math.min(n, from + CHUNK); i++) {
+                    byte[] b = src.parts()[i].id(src.rows()[i]).getBytes(StandardCharsets.UTF_8);
+                    if (len + 2 + b.length > plain.length) {
+                        plain = java.util.Arrays.copyOf(plain, Math.max(2 * plain.length, len + 2 + b.length));
                     }
+                    plain[len++] = (byte) (b.length >>> 8); // u16 big-endian, as DataOutputStream.writeShort wrote it
+                    plain[len++] = (byte) b.length;
+                    System.arraycopy(b, 0, plain, len, b.length);
+                    len += b.length;
+                }
+                raw += len;
+                d.reset();
+                d.setInput(plain, 0, len);
+                d.finish();
+                bos.reset();
+                while (!d.finished()) {
+                    bos.write(deflated, 0, d.deflate(deflated));
                 }
                 chunks.add(bos.toByteArray());
             }

@@ -246,6 +246,24 @@ public final class CoarseQuantizer {
         return out;
     }
 
+    /**
+     * The cells of {@code rows} rows of {@code data} (dimension {@link #dimension()} each, from row {@code firstRow})
+     * into {@code out[outOff..]}, on the calling thread (for callers that spread the work themselves, like a bulk
+     * load's chunks); the same cells as {@link #assignAll}, without copying the rows.
+     */
+    public void assignInto(float[] data, int firstRow, int rows, int[] out, int outOff) {
+        if ((long) (firstRow + rows) * dim > data.length || firstRow < 0 || rows < 0) {
+            throw new IllegalArgumentException("rows " + firstRow + ".." + (firstRow + rows) + " of dimension " + dim
+                    + " do not fit an array of " + data.length + " values");
+        }
+        float[] y = new float[Math.min(rows, BLOCK_ROWS) * proj];
+        for (int from = 0; from < rows; from += BLOCK_ROWS) {
+            int k = Math.min(BLOCK_ROWS, rows - from);
+            kernel.project(data, firstRow + from, k, y);
+            kernel.nearest(y, 0, k, out, outOff + from);
+        }
+    }
+
     /** The nearest cell of each of the n projected rows of y (k-means' assignment step). */
     private void nearestProjected(float[] y, int n, int[] out) {
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;

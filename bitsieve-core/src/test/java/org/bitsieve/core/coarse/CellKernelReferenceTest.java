@@ -58,6 +58,10 @@ class CellKernelReferenceTest {
             int off = 1234;
             FloatMatrix tail = new FloatMatrix(Arrays.copyOfRange(test.data(), off * test.dim(), test.data().length), test.rows() - off, test.dim());
             assertArrayEquals(Arrays.copyOfRange(fast, off, fast.length), q.assignAll(tail));
+            // in place, on the caller's thread (the bulk load's path): the same cells
+            int[] into = new int[test.rows() + 3];
+            q.assignInto(test.data(), off, test.rows() - off, into, 3);
+            assertArrayEquals(Arrays.copyOfRange(fast, off, fast.length), Arrays.copyOfRange(into, 3, 3 + test.rows() - off));
         }
     }
 
