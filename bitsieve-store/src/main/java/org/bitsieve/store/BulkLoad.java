@@ -52,29 +52,10 @@ final class BulkLoad {
             this.superseded = superseded;
             this.supersededCount = supersededCount;
             this.cells = cells;
-            int live = ids.length - supersededCount;
-            int[] rowOf = new int[live];
-            for (int r = 0, i = 0; r < ids.length; r++) {
-                if (!Deletions.isSet(superseded, r)) {
-                    rowOf[i++] = r;
-                }
-            }
-            if (cells == null) {
-                order = rowOf;
-                cellOffsets = null;
-            } else {
-                int[] cellOf = new int[live];
-                for (int i = 0; i < live; i++) {
-                    cellOf[i] = cells[rowOf[i]];
-                }
-                Cells.Order o = Cells.order(cellOf, numCells);
-                int[] perm = o.perm();
-                for (int i = 0; i < live; i++) {
-                    perm[i] = rowOf[perm[i]];
-                }
-                order = perm;
-                cellOffsets = o.offsets();
-            }
+            // the rows not superseded within the batch, by cell in a partitioned collection: as a flush orders them
+            Cells.Order o = Cells.liveOrder(ids.length, superseded, cells == null ? null : r -> cells[r], numCells);
+            order = o.perm();
+            cellOffsets = o.offsets();
         }
 
         /** Rows in the batch (superseded ones included). */

@@ -75,6 +75,34 @@ final class Cells {
         return new Order(perm, off);
     }
 
+    /**
+     * The rows {@code 0..n-1} not set in {@code dead} (deleted, or superseded within a bulk batch), in the order a
+     * segment stores them: by cell, stably, when {@code cellOf} is given (a partitioned collection; offsets set),
+     * else in row order (offsets null). The one place that decides which rows a flush or bulk load writes and how.
+     */
+    static Order liveOrder(int n, long[] dead, java.util.function.IntUnaryOperator cellOf, int cells) {
+        int live = n - Deletions.cardinality(dead);
+        int[] rowOf = new int[live];
+        for (int r = 0, i = 0; r < n; r++) {
+            if (!Deletions.isSet(dead, r)) {
+                rowOf[i++] = r;
+            }
+        }
+        if (cellOf == null) {
+            return new Order(rowOf, null);
+        }
+        int[] cellOfLive = new int[live];
+        for (int i = 0; i < live; i++) {
+            cellOfLive[i] = cellOf.applyAsInt(rowOf[i]);
+        }
+        Order o = order(cellOfLive, cells);
+        int[] perm = o.perm();
+        for (int i = 0; i < live; i++) {
+            perm[i] = rowOf[perm[i]];
+        }
+        return o;
+    }
+
     /** Writes a segment's cells part (atomically, fsynced) with the segment's tag. */
     static void write(Path dir, int segment, int[] offsets, long coarseFingerprint, long tag) throws IOException {
         int cells = offsets.length - 1;

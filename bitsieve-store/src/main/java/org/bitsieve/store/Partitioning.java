@@ -68,27 +68,7 @@ final class Partitioning {
 
     /** The memtable's live rows in cell order (stable), with each cell's offsets. */
     static Cells.Order liveByCell(MemTable mem, long[] deleted, int cells) {
-        int n = mem.size();
-        int live = 0;
-        for (int r = 0; r < n; r++) {
-            if (!Deletions.isSet(deleted, r)) {
-                live++;
-            }
-        }
-        int[] rowOf = new int[live];
-        int[] cellOf = new int[live];
-        for (int r = 0, i = 0; r < n; r++) {
-            if (!Deletions.isSet(deleted, r)) {
-                rowOf[i] = r;
-                cellOf[i++] = mem.cell(r);
-            }
-        }
-        Cells.Order o = Cells.order(cellOf, cells);
-        int[] perm = o.perm();
-        for (int i = 0; i < perm.length; i++) {
-            perm[i] = rowOf[perm[i]];
-        }
-        return o;
+        return Cells.liveOrder(mem.size(), deleted, mem::cell, cells);
     }
 
     /** The segment a flush just wrote from {@code mem} in {@code order}, opened from what memory holds. */

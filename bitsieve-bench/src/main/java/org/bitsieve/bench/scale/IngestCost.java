@@ -22,7 +22,11 @@ import java.util.Map;
 final class IngestCost {
     private IngestCost() {}
 
-    static Map<String, Object> run(MixGenerator gen, Encoder enc, Path data, int n, int batch) throws IOException {
+    /**
+     * With {@code cells > 0} also a codes-only load into a collection partitioned by a quantiser of that many cells
+     * (64-d projection, 2 k-means iterations on the first 40 x cells documents: its speed does not depend on the fit).
+     */
+    static Map<String, Object> run(MixGenerator gen, Encoder enc, Path data, int n, int batch, int cells) throws IOException {
         float[] v = new float[n * MixGenerator.DIM];
         gen.docs(0, n, v);
         String[] ids = new String[n];
@@ -33,21 +37,26 @@ final class IngestCost {
         out.put("docs", n);
         out.put("batch", batch);
         out.put("load_average_at_start", ScaleBench.loadAverage());
+        org.bitsieve.core.coarse.CoarseQuantizer q = cells <= 0 ? null : org.bitsieve.core.coarse.CoarseQuantizer.fit(
+                new FloatMatrix(java.util.Arrays.copyOf(v, Math.min(n, 40 * cells) * MixGenerator.DIM), Math.min(n, 40 * cells), MixGenerator.DIM),
+                cells, 64, 2, 1, org.bitsieve.core.encode.Progress.NONE);
         for (int rep = 0; rep < 2; rep++) { // the first round warms the JIT; the second is reported
             long c0 = ScaleBench.cpuNanos();
             long t0 = System.nanoTime();
             enc.encodeAll(new FloatMatrix(v, n, MixGenerator.DIM));
             out.put("encode_only_docs_per_s", n / ((System.nanoTime() - t0) / 1e9));
             out.put("encode_only_docs_per_cpu_second", n / ((ScaleBench.cpuNanos() - c0) / 1e9));
-            for (FloatFormat f : new FloatFormat[] {FloatFormat.NONE, FloatFormat.F16}) {
-                Path dir = data.resolve("ingest-" + f.name().toLowerCase(Locale.ROOT));
+            for (int variant = 0; variant < (q == null ? 2 : 3); variant++) {
+                FloatFormat f = variant == 1 ? FloatFormat.F16 : FloatFormat.NONE;
+                Path dir = data.resolve("ingest-" + variant);
                 if (Collection.exists(dir)) {
                     Collection.drop(dir);
                 }
                 long cpu;
                 BulkResult r;
                 long w0 = System.nanoTime();
-                try (Collection c = Collection.create(dir, enc, CollectionOptions.defaults().withFloats(f))) {
+                CollectionOptions opts = CollectionOptions.defaults().withFloats(f);
+                try (Collection c = Collection.create(dir, enc, variant == 2 ? opts.withCoarse(q) : opts)) {
                     int[] next = {0};
                     long cc = ScaleBench.cpuNanos();
                     r = c.bulkLoad(() -> {
@@ -65,7 +74,7 @@ final class IngestCost {
                 }
                 double wall = (System.nanoTime() - w0) / 1e9;
                 Collection.drop(dir);
-                String k = f == FloatFormat.NONE ? "codes_only" : "f16";
+                String k = variant == 0 ? "codes_only" : variant == 1 ? "f16" : "codes_only_" + cells + "_cells";
                 out.put(k + "_docs_per_s", n / r.storeSeconds());
                 out.put(k + "_docs_per_s_incl_create_close", n / wall);
                 out.put(k + "_docs_per_cpu_second", n / (cpu / 1e9));

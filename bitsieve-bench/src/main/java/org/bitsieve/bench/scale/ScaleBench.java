@@ -90,7 +90,7 @@ public final class ScaleBench {
         }
         if (parts.contains("ingest")) {
             b.results.put("ingest", IngestCost.run(b.gen, b.encoder, b.data, Integer.parseInt(a.getOrDefault("ingest-docs", "500000")),
-                    Integer.parseInt(a.getOrDefault("batch", "1000000"))));
+                    Integer.parseInt(a.getOrDefault("batch", "1000000")), Integer.parseInt(a.getOrDefault("ingest-cells", "0"))));
             b.save();
         }
         if (parts.contains("similarity")) {
