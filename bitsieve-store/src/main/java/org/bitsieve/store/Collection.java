@@ -47,6 +47,7 @@ public final class Collection implements AutoCloseable {
     private java.util.concurrent.Future<?> autoRefit;
     /** The writer's state, shared with the collaborators below; guarded by `this` (and its lock where readers look). */
     private final CollectionState st;
+    private final MemtableFlush flusher;
     private volatile boolean closed;
 
     private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, CoarseQuantizer coarse, int threads) {
@@ -58,6 +59,7 @@ public final class Collection implements AutoCloseable {
             return th;
         });
         this.st = new CollectionState(dir, m, encoder, coarse, pool, t);
+        this.flusher = new MemtableFlush(st);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -200,7 +202,7 @@ public final class Collection implements AutoCloseable {
         }
         try {
             if (st.failure == null) {
-                flushLocked(); // no automatic refit now: the next open's first flush past the size starts it
+                flusher.flush(); // no automatic refit now: the next open's first flush past the size starts it
             }
         } finally {
             closed = true;
@@ -383,7 +385,7 @@ public final class Collection implements AutoCloseable {
         boolean flushed = adds > st.mem.remaining();
         try {
             if (flushed) {
-                flushLocked();
+                flusher.flush();
             }
         } catch (IOException | RuntimeException e) {
             st.failure = e instanceof IOException io ? io : new IOException(e);
@@ -487,7 +489,7 @@ public final class Collection implements AutoCloseable {
         long replaced = 0;
         int batches = 0;
         try {
-            flushLocked(); // the log is empty from here on: bulk segments come after everything written before
+            flusher.flush(); // the log is empty from here on: bulk segments come after everything written before
         } catch (IOException | RuntimeException ex) {
             st.failure = ex instanceof IOException io ? io : new IOException(ex);
             throw ex;
@@ -585,97 +587,12 @@ public final class Collection implements AutoCloseable {
     public synchronized void flush() throws IOException {
         checkWritable();
         try {
-            flushLocked();
+            flusher.flush();
         } catch (IOException | RuntimeException e) {
             st.failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
         maybeAutoRefit();
-    }
-
-    private void flushLocked() throws IOException {
-        if (st.mem.size() == 0 && st.dirtyDeletes.isEmpty()) {
-            return;
-        }
-        long gen = st.manifest.generation() + 1;
-        boolean newSegment = st.mem.size() > 0;
-        // a partitioned collection writes the memtable's live rows sorted by cell (deleted rows are dropped, so the
-        // new segment needs no deletion set); `sorted` maps the segment's rows to memtable rows
-        Cells.Order sorted = st.coarse != null && newSegment ? Partitioning.liveByCell(st.mem, st.deleted.get(st.mem.number), st.coarse.cells()) : null;
-        if (newSegment) {
-            int[] rows = sorted != null ? sorted.perm() : new int[st.mem.size()];
-            Part[] parts = new Part[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                if (sorted == null) {
-                    rows[r] = r;
-                }
-                parts[r] = st.mem;
-            }
-            SegmentWriter.write(st.dir, st.mem.number, new SegmentWriter.Rows(parts, rows), st.bits, st.manifest.encoderFingerprint(), st.dim, st.floats,
-                    sorted == null ? null : sorted.offsets(), st.manifest.coarseFingerprint());
-        }
-        int segRows = sorted != null ? sorted.perm().length : st.mem.size();
-        Map<Integer, String> delFiles = new HashMap<>();
-        for (Manifest.SegmentEntry e : st.manifest.segments()) {
-            if (e.deletes() != null) {
-                delFiles.put(e.number(), e.deletes());
-            }
-        }
-        for (int part : st.dirtyDeletes) {
-            if (part == st.mem.number && (!newSegment || sorted != null)) {
-                continue;
-            }
-            String name = SegmentFiles.deletes(part, gen);
-            int rows = part == st.mem.number ? st.mem.size() : st.rowsOf(part);
-            Deletions.write(st.dir.resolve(name), java.util.Arrays.copyOf(st.deleted.get(part), (rows + 63) >>> 6), rows);
-            delFiles.put(part, name);
-        }
-        Wal next = Wal.create(st.dir, gen);
-        List<Manifest.SegmentEntry> entries = new ArrayList<>();
-        for (Segment s : st.segments) {
-            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(st.deleted.get(s.number))));
-        }
-        if (newSegment) {
-            entries.add(sorted != null ? new Manifest.SegmentEntry(st.mem.number, segRows, null, 0)
-                    : new Manifest.SegmentEntry(st.mem.number, st.mem.size(), delFiles.get(st.mem.number), Deletions.cardinality(st.deleted.get(st.mem.number))));
-        }
-        Manifest m = st.manifest.next(SegmentFiles.wal(gen), newSegment ? st.mem.number + 1 : st.manifest.nextSegment(), entries);
-        try {
-            m.write(st.dir);
-        } catch (IOException | RuntimeException e) {
-            next.close();
-            throw e;
-        }
-        // committed: the new manifest names the new segment and the empty log
-        Wal old = st.wal;
-        st.wal = next;
-        st.manifest = m;
-        old.close();
-        st.dirtyDeletes.clear();
-        if (newSegment) {
-            Segment s;
-            if (sorted == null) {
-                s = Segment.open(st.dir, st.mem.number, st.mem.size(), st.bits, st.manifest.encoderFingerprint(), st.dim, st.floats, false,
-                        java.util.Arrays.copyOf(st.mem.words(), st.mem.size() * (st.stride / 8)), null);
-                s.setInverseNorms(st.mem.inverseNorms(st.encoder, st.mem.size()));
-            } else {
-                s = Partitioning.openFlushed(st.dir, st.mem, sorted, st.bits, st.manifest.encoderFingerprint(), st.dim, st.floats, st.encoder);
-            }
-            st.lock.writeLock().lock();
-            try {
-                long[] d = st.deleted.remove(st.mem.number);
-                if (d != null && sorted == null) {
-                    st.deleted.put(st.mem.number, java.util.Arrays.copyOf(d, (st.mem.size() + 63) >>> 6));
-                }
-                st.segments.add(s);
-                st.memIds.clear(); // the new segment's hash table answers for these ids now
-                st.mem = st.newMemTable(m.nextSegment());
-                st.publish();
-            } finally {
-                st.lock.writeLock().unlock();
-            }
-        }
-        st.removeUnreferenced();
     }
 
     /**
@@ -685,7 +602,7 @@ public final class Collection implements AutoCloseable {
     public synchronized void compact() throws IOException {
         checkWritable();
         try {
-            flushLocked();
+            flusher.flush();
             boolean anyDeleted = st.deleted.values().stream().anyMatch(d -> Deletions.cardinality(d) > 0);
             if (anyDeleted || st.segments.size() > 1) {
                 rewriteLocked(null);
@@ -714,7 +631,7 @@ public final class Collection implements AutoCloseable {
             throw new IllegalStateException("the encoder of " + st.dir + " changed while the refit was measuring (another refit?); run it again");
         }
         try {
-            flushLocked();
+            flusher.flush();
             st.manifest = st.manifest.withRefitDocs(refitDocs);
             rewriteLocked(next);
         } catch (IOException | RuntimeException e) {
