@@ -49,6 +49,7 @@ public final class Collection implements AutoCloseable {
     private final CollectionState st;
     private final MemtableFlush flusher;
     private final SegmentRewrite rewriter;
+    private final BulkCommit bulk;
     private volatile boolean closed;
 
     private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, CoarseQuantizer coarse, int threads) {
@@ -62,6 +63,7 @@ public final class Collection implements AutoCloseable {
         this.st = new CollectionState(dir, m, encoder, coarse, pool, t);
         this.flusher = new MemtableFlush(st);
         this.rewriter = new SegmentRewrite(st);
+        this.bulk = new BulkCommit(st, flusher);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -485,104 +487,7 @@ public final class Collection implements AutoCloseable {
      */
     public synchronized BulkResult bulkLoad(BulkSource source, java.util.function.LongConsumer progress) throws IOException {
         checkWritable();
-        long t0 = System.nanoTime();
-        long inSource = 0;
-        long docs = 0;
-        long replaced = 0;
-        int batches = 0;
-        try {
-            flusher.flush(); // the log is empty from here on: bulk segments come after everything written before
-        } catch (IOException | RuntimeException ex) {
-            st.failure = ex instanceof IOException io ? io : new IOException(ex);
-            throw ex;
-        }
-        while (true) {
-            long t = System.nanoTime();
-            BulkBatch b = source.next();
-            inSource += System.nanoTime() - t;
-            if (b == null) {
-                break;
-            }
-            BulkLoad.Encoded e = BulkLoad.prepare(b, st.manifest.nextSegment(), st.encoder, st.dim, st.floats, st.coarse);
-            try {
-                replaced += commitBulk(e);
-            } catch (IOException | RuntimeException ex) {
-                st.failure = ex instanceof IOException io ? io : new IOException(ex);
-                throw ex;
-            }
-            docs += e.count();
-            batches++;
-            if (progress != null) {
-                progress.accept(docs);
-            }
-        }
-        return new BulkResult(docs, replaced, batches, (System.nanoTime() - t0 - inSource) / 1e9);
-    }
-
-    /**
-     * Writes one encoded bulk batch as a segment (its live rows, by cell in a partitioned collection) plus the
-     * deletions it causes, and commits them with one manifest.
-     */
-    private int commitBulk(BulkLoad.Encoded e) throws IOException {
-        int number = st.manifest.nextSegment();
-        int n = e.live();
-        long fp = st.manifest.encoderFingerprint();
-        long gen = st.manifest.generation() + 1;
-        Part[] pa = new Part[n];
-        java.util.Arrays.fill(pa, e);
-        SegmentWriter.write(st.dir, number, new SegmentWriter.Rows(pa, e.order), st.bits, fp, st.dim, st.floats, e.cellOffsets, st.manifest.coarseFingerprint());
-        Map<Integer, long[]> touched = new HashMap<>();
-        int removed = e.supersededCount;
-        for (int r : e.order) {
-            Long old; // earlier copies only: the new segment is not among the segments yet
-            try {
-                old = st.locate(e.ids[r], touched);
-            } catch (java.io.UncheckedIOException x) {
-                throw x.getCause(); // a damaged id block: this batch's segment is not committed
-            }
-            if (old != null) {
-                st.markDeleted(old, touched);
-                removed++;
-            }
-        }
-        Map<Integer, String> delFiles = new HashMap<>();
-        for (Manifest.SegmentEntry s : st.manifest.segments()) {
-            if (s.deletes() != null) {
-                delFiles.put(s.number(), s.deletes());
-            }
-        }
-        for (Map.Entry<Integer, long[]> t : touched.entrySet()) {
-            String name = SegmentFiles.deletes(t.getKey(), gen);
-            Deletions.write(st.dir.resolve(name), t.getValue(), st.rowsOf(t.getKey()));
-            delFiles.put(t.getKey(), name);
-        }
-        List<Manifest.SegmentEntry> entries = new ArrayList<>();
-        for (Segment s : st.segments) {
-            long[] d = touched.containsKey(s.number) ? touched.get(s.number) : st.deleted.get(s.number);
-            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(d)));
-        }
-        entries.add(new Manifest.SegmentEntry(number, n, null, 0));
-        Manifest m = st.manifest.next(st.manifest.wal(), number + 1, entries);
-        m.write(st.dir);
-        // committed: from here on only memory changes
-        st.manifest = m;
-        // ids are found through the segment's own hash table (seg-N.idh), so no ids are handed over (lean bookkeeping)
-        Segment s = Segment.open(st.dir, number, n, st.bits, fp, st.dim, st.floats, false, e.segmentWords(), null);
-        if (e.cellOffsets != null) {
-            s.setCellOffsets(e.cellOffsets);
-        }
-        st.lock.writeLock().lock();
-        try {
-            st.deleted.putAll(touched);
-            st.segments.add(s);
-            st.mem = st.newMemTable(m.nextSegment());
-            st.sequence++;
-            st.publish();
-        } finally {
-            st.lock.writeLock().unlock();
-        }
-        st.removeUnreferenced();
-        return removed;
+        return bulk.load(source, progress);
     }
 
     /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
