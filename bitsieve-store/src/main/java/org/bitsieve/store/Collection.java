@@ -50,6 +50,7 @@ public final class Collection implements AutoCloseable {
     private final MemtableFlush flusher;
     private final SegmentRewrite rewriter;
     private final BulkCommit bulk;
+    private final WritePath writes;
     private volatile boolean closed;
 
     private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, CoarseQuantizer coarse, int threads) {
@@ -64,6 +65,7 @@ public final class Collection implements AutoCloseable {
         this.flusher = new MemtableFlush(st);
         this.rewriter = new SegmentRewrite(st);
         this.bulk = new BulkCommit(st, flusher);
+        this.writes = new WritePath(st, flusher, this::maybeAutoRefit);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -154,14 +156,7 @@ public final class Collection implements AutoCloseable {
 
     private void load() throws IOException {
         st.openSegments();
-        Wal.Replay replay = Wal.open(st.dir, walGeneration(st.manifest.wal()), st.bits, st.dim, st.floats);
-        st.wal = replay.wal();
-        for (List<Prepared> batch : replay.batches()) {
-            if (CollectionState.additions(batch) > st.mem.remaining()) {
-                throw new CorruptCollectionException(st.wal.path(), "log holds more documents than the memtable takes");
-            }
-            apply(batch);
-        }
+        writes.replay(Wal.open(st.dir, walGeneration(st.manifest.wal()), st.bits, st.dim, st.floats));
         st.removeUnreferenced();
         st.publish();
     }
@@ -376,101 +371,7 @@ public final class Collection implements AutoCloseable {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<Prepared> ops;
-        try {
-            ops = BatchPrep.prepare(batch, id -> st.locate(id, Map.of()) != null, st.encoder, st.dim, st.floats, st.coarse);
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause(); // an id lookup met a damaged block: nothing was written
-        }
-        int adds = CollectionState.additions(ops);
-        if (adds > st.memtableDocs) {
-            throw new IllegalArgumentException("a batch may add at most " + st.memtableDocs + " documents (the collection's memtable size), got " + adds);
-        }
-        boolean flushed = adds > st.mem.remaining();
-        try {
-            if (flushed) {
-                flusher.flush();
-            }
-        } catch (IOException | RuntimeException e) {
-            st.failure = e instanceof IOException io ? io : new IOException(e);
-            throw e;
-        }
-        try {
-            // every id lookup the batch needs, before it is logged: a damaged id index or ids block refuses the
-            // batch (naming the file) instead of failing halfway through applying it
-            for (WriteBatch.Op op : batch.ops()) {
-                if (op.kind() != WriteBatch.Kind.ADD) { // prepare looked up the added ids already
-                    st.locate(op.id(), Map.of());
-                }
-            }
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-        try {
-            st.wal.append(ops, st.stride, st.dim, st.floats);
-        } catch (IOException | RuntimeException e) {
-            // the log may now hold part of a record: refuse further writes until a reopen replays it cleanly
-            st.failure = e instanceof IOException io ? io : new IOException(e);
-            throw e;
-        }
-        int removed;
-        try {
-            removed = apply(ops);
-        } catch (RuntimeException e) {
-            // logged but not (fully) applied in memory: refuse further writes; a reopen replays the log
-            st.failure = new IOException(e);
-            throw e;
-        }
-        if (flushed) {
-            maybeAutoRefit(); // after the batch is applied: its codes were made with the encoder a refit replaces
-        }
-        return removed;
-    }
-
-    /** Applies a logged batch to memory (live writes and replay share this, so both end in the same state). */
-    private int apply(List<Prepared> ops) throws CorruptCollectionException {
-        if (st.coarse != null) {
-            ops = Partitioning.withCells(ops, st.coarse, st.wal.path());
-        }
-        float[] norms = null;
-        int adds = CollectionState.additions(ops);
-        if (st.normalized && adds > 0) {
-            long[] data = new long[adds * (st.stride / 8)];
-            int a = 0;
-            for (Prepared p : ops) {
-                if (p.kind() != WriteBatch.Kind.DELETE) {
-                    System.arraycopy(p.code(), 0, data, a++ * (st.stride / 8), st.stride / 8);
-                }
-            }
-            norms = st.encoder.inverseNorms(new PackedCodes(data, adds, st.bits));
-        }
-        int removed = 0;
-        st.lock.writeLock().lock();
-        try {
-            Map<Integer, long[]> touched = new HashMap<>();
-            int a = 0;
-            for (Prepared p : ops) {
-                // an added id is live nowhere (prepare checked it against this batch and the collection)
-                Long old = p.kind() == WriteBatch.Kind.ADD ? null : st.locate(p.id(), touched);
-                if (old != null) {
-                    st.memIds.remove(p.id());
-                    st.markDeleted(old, touched);
-                    removed++;
-                }
-                if (p.kind() != WriteBatch.Kind.DELETE) {
-                    int row = st.mem.append(p.id(), p.code(), p.text(), p.meta(), p.vector(), norms == null ? 0f : norms[a], p.cell());
-                    a++;
-                    st.memIds.put(p.id(), row);
-                }
-            }
-            st.deleted.putAll(touched);
-            st.dirtyDeletes.addAll(touched.keySet());
-            st.sequence++;
-            st.publish();
-        } finally {
-            st.lock.writeLock().unlock();
-        }
-        return removed;
+        return writes.write(batch);
     }
 
     /**
