@@ -35,22 +35,13 @@ import java.util.stream.Stream;
  */
 public final class Collection implements AutoCloseable {
     private final DirLock lock;
-    /**
-     * Runs automatic refits (one at a time) off the writer's thread: measuring takes minutes at 20,000 documents, and
-     * the write or flush that crossed the size must not wait for it. The switch itself takes the writer's lock.
-     */
-    private final ExecutorService refitter = Executors.newSingleThreadExecutor(r -> {
-        Thread th = new Thread(r, "bitsieve-refit");
-        th.setDaemon(true);
-        return th;
-    });
-    private java.util.concurrent.Future<?> autoRefit;
     /** The writer's state, shared with the collaborators below; guarded by `this` (and its lock where readers look). */
     private final CollectionState st;
     private final MemtableFlush flusher;
     private final SegmentRewrite rewriter;
     private final BulkCommit bulk;
     private final WritePath writes;
+    private final AutoRefit autoRefit;
     private volatile boolean closed;
 
     private Collection(Path dir, DirLock lock, Manifest m, Encoder encoder, CoarseQuantizer coarse, int threads) {
@@ -65,7 +56,8 @@ public final class Collection implements AutoCloseable {
         this.flusher = new MemtableFlush(st);
         this.rewriter = new SegmentRewrite(st);
         this.bulk = new BulkCommit(st, flusher);
-        this.writes = new WritePath(st, flusher, this::maybeAutoRefit);
+        this.autoRefit = new AutoRefit(this, st);
+        this.writes = new WritePath(st, flusher, autoRefit::maybeStart);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -211,7 +203,7 @@ public final class Collection implements AutoCloseable {
 
     private void closeResources() {
         closed = true;
-        refitter.shutdownNow(); // a refit still measuring stops; one switching holds the lock close() waited for
+        autoRefit.stop(); // a refit still measuring stops; one switching holds the lock close() waited for
         st.pool.shutdownNow();
         try {
             if (st.wal != null) {
@@ -400,7 +392,7 @@ public final class Collection implements AutoCloseable {
             st.failure = e instanceof IOException io ? io : new IOException(e);
             throw e;
         }
-        maybeAutoRefit();
+        autoRefit.maybeStart();
     }
 
     /**
@@ -456,55 +448,10 @@ public final class Collection implements AutoCloseable {
         st.manifest = m;
     }
 
-    /**
-     * Starts the automatic refit (CollectionOptions#autoRefitDocs) in the background when the collection has reached
-     * the size (and doubled since the last refit), unless one is running. A refit that fails is logged and recorded,
-     * never thrown: the write that triggered it is durable and must not fail or wait for it.
-     */
-    private void maybeAutoRefit() {
-        int at = st.manifest.autoRefitDocs();
-        int live = st.snapshot.count();
-        if (at == 0 || st.floats == FloatFormat.NONE || live < Math.max(at, 2L * st.manifest.refitDocs())
-                || (autoRefit != null && !autoRefit.isDone())) {
-            return;
-        }
-        autoRefit = refitter.submit(() -> {
-            try {
-                CollectionRefit.refit(this, RefitOptions.defaults());
-            } catch (IOException | RuntimeException e) {
-                if (closed) {
-                    return; // stopped by close(): the next open tries again
-                }
-                System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "automatic refit of " + st.dir + " failed: " + e);
-                try {
-                    synchronized (this) {
-                        if (st.failure == null && !closed) {
-                            recordRefit(live); // try again once the collection has doubled
-                        }
-                    }
-                } catch (IOException | RuntimeException again) {
-                    System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING, "recording the failed refit of " + st.dir + ": " + again);
-                }
-            }
-        });
-    }
-
     /** Waits for a running automatic refit to end (tests; a server never needs to). */
-    void awaitAutoRefit() throws InterruptedException {
-        java.util.concurrent.Future<?> f;
-        synchronized (this) {
-            f = autoRefit;
-        }
-        if (f != null) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (java.util.concurrent.CancellationException ignored) {
-                // cancelled by close()
-            }
-        }
-    }
+    void awaitAutoRefit() throws InterruptedException { autoRefit.await(); }
+
+    boolean isClosed() { return closed; }
 
     private void checkOpen() {
         if (closed) {
