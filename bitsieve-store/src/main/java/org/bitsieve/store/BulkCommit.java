@@ -31,7 +31,7 @@ final class BulkCommit {
         try {
             flusher.flush(); // the log is empty from here on: bulk segments come after everything written before
         } catch (IOException | RuntimeException ex) {
-            st.failure = ex instanceof IOException io ? io : new IOException(ex);
+            st.fail(ex);
             throw ex;
         }
         while (true) {
@@ -45,7 +45,7 @@ final class BulkCommit {
             try {
                 replaced += commit(e);
             } catch (IOException | RuntimeException ex) {
-                st.failure = ex instanceof IOException io ? io : new IOException(ex);
+                st.fail(ex);
                 throw ex;
             }
             docs += e.count();

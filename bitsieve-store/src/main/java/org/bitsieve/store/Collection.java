@@ -1,25 +1,19 @@
 package org.bitsieve.store;
 
-import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.coarse.CoarseQuantizer;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.EncoderFiles;
-import org.bitsieve.core.io.FileFormatException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -389,7 +383,7 @@ public final class Collection implements AutoCloseable {
         try {
             flusher.flush();
         } catch (IOException | RuntimeException e) {
-            st.failure = e instanceof IOException io ? io : new IOException(e);
+            st.fail(e);
             throw e;
         }
         autoRefit.maybeStart();
@@ -408,7 +402,7 @@ public final class Collection implements AutoCloseable {
                 rewriter.rewrite(null);
             }
         } catch (IOException | RuntimeException e) {
-            st.failure = e instanceof IOException io ? io : new IOException(e);
+            st.fail(e);
             throw e;
         }
     }
@@ -435,7 +429,7 @@ public final class Collection implements AutoCloseable {
             st.manifest = st.manifest.withRefitDocs(refitDocs);
             rewriter.rewrite(next);
         } catch (IOException | RuntimeException e) {
-            st.failure = e instanceof IOException io ? io : new IOException(e);
+            st.fail(e);
             throw e;
         }
     }

@@ -43,7 +43,7 @@ final class WritePath {
                 flusher.flush();
             }
         } catch (IOException | RuntimeException e) {
-            st.failure = e instanceof IOException io ? io : new IOException(e);
+            st.fail(e);
             throw e;
         }
         try {
@@ -61,7 +61,7 @@ final class WritePath {
             st.wal.append(ops, st.stride, st.dim, st.floats);
         } catch (IOException | RuntimeException e) {
             // the log may now hold part of a record: refuse further writes until a reopen replays it cleanly
-            st.failure = e instanceof IOException io ? io : new IOException(e);
+            st.fail(e);
             throw e;
         }
         int removed;
@@ -69,7 +69,7 @@ final class WritePath {
             removed = apply(ops);
         } catch (RuntimeException e) {
             // logged but not (fully) applied in memory: refuse further writes; a reopen replays the log
-            st.failure = new IOException(e);
+            st.fail(e);
             throw e;
         }
         if (flushed) {
