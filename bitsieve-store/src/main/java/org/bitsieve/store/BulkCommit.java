@@ -1,7 +1,6 @@
 package org.bitsieve.store;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,22 +82,7 @@ final class BulkCommit {
                 removed++;
             }
         }
-        Map<Integer, String> delFiles = new HashMap<>();
-        for (Manifest.SegmentEntry s : st.manifest.segments()) {
-            if (s.deletes() != null) {
-                delFiles.put(s.number(), s.deletes());
-            }
-        }
-        for (Map.Entry<Integer, long[]> t : touched.entrySet()) {
-            String name = SegmentFiles.deletes(t.getKey(), gen);
-            Deletions.write(st.dir.resolve(name), t.getValue(), st.rowsOf(t.getKey()));
-            delFiles.put(t.getKey(), name);
-        }
-        List<Manifest.SegmentEntry> entries = new ArrayList<>();
-        for (Segment s : st.segments) {
-            long[] d = touched.containsKey(s.number) ? touched.get(s.number) : st.deleted.get(s.number);
-            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(d)));
-        }
+        List<Manifest.SegmentEntry> entries = st.segmentEntries(st.writeDeletions(touched, gen), touched);
         entries.add(new Manifest.SegmentEntry(number, n, null, 0));
         Manifest m = st.manifest.next(st.manifest.wal(), number + 1, entries);
         m.write(st.dir);

@@ -208,6 +208,41 @@ final class CollectionState {
         snapshot = new Snapshot(shared, views, sequence);
     }
 
+    /**
+     * Writes the deletion sets {@code sets} (part → bits) as files of generation {@code gen} (a part's set is cut to
+     * its rows: the memtable's written rows, or the segment's) and returns every part's deletion file for the next
+     * manifest: the new ones, and the current manifest's for the other parts. Flush and bulk commit share this.
+     */
+    Map<Integer, String> writeDeletions(Map<Integer, long[]> sets, long gen) throws IOException {
+        Map<Integer, String> files = new HashMap<>();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            if (e.deletes() != null) {
+                files.put(e.number(), e.deletes());
+            }
+        }
+        for (Map.Entry<Integer, long[]> t : sets.entrySet()) {
+            int part = t.getKey();
+            String name = SegmentFiles.deletes(part, gen);
+            int rows = part == mem.number ? mem.size() : rowsOf(part);
+            Deletions.write(dir.resolve(name), java.util.Arrays.copyOf(t.getValue(), (rows + 63) >>> 6), rows);
+            files.put(part, name);
+        }
+        return files;
+    }
+
+    /**
+     * The next manifest's entries for the open segments: each with its deletion file from {@code files} and its
+     * deletion count from {@code pending} (a batch's not yet applied sets) or else {@link #deleted}.
+     */
+    List<Manifest.SegmentEntry> segmentEntries(Map<Integer, String> files, Map<Integer, long[]> pending) {
+        List<Manifest.SegmentEntry> entries = new ArrayList<>();
+        for (Segment s : segments) {
+            long[] d = pending.containsKey(s.number) ? pending.get(s.number) : deleted.get(s.number);
+            entries.add(new Manifest.SegmentEntry(s.number, s.count(), files.get(s.number), Deletions.cardinality(d)));
+        }
+        return entries;
+    }
+
     /** Removes files no manifest names: leftovers of a crash mid-flush, superseded segments, deletion sets, logs. */
     void removeUnreferenced() throws IOException {
         Set<String> keep = new HashSet<>(List.of(SegmentFiles.MANIFEST, SegmentFiles.LOCK, manifest.wal(), Cells.QUANTIZER));

@@ -1,7 +1,6 @@
 package org.bitsieve.store;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,26 +40,16 @@ final class MemtableFlush {
                     sorted == null ? null : sorted.offsets(), st.manifest.coarseFingerprint());
         }
         int segRows = sorted != null ? sorted.perm().length : st.mem.size();
-        Map<Integer, String> delFiles = new HashMap<>();
-        for (Manifest.SegmentEntry e : st.manifest.segments()) {
-            if (e.deletes() != null) {
-                delFiles.put(e.number(), e.deletes());
-            }
-        }
+        Map<Integer, long[]> changed = new HashMap<>();
         for (int part : st.dirtyDeletes) {
-            if (part == st.mem.number && (!newSegment || sorted != null)) {
-                continue;
+            // the memtable's set goes with an unsorted new segment only: one written sorted drops its deleted rows
+            if (part != st.mem.number || (newSegment && sorted == null)) {
+                changed.put(part, st.deleted.get(part));
             }
-            String name = SegmentFiles.deletes(part, gen);
-            int rows = part == st.mem.number ? st.mem.size() : st.rowsOf(part);
-            Deletions.write(st.dir.resolve(name), java.util.Arrays.copyOf(st.deleted.get(part), (rows + 63) >>> 6), rows);
-            delFiles.put(part, name);
         }
+        Map<Integer, String> delFiles = st.writeDeletions(changed, gen);
         Wal next = Wal.create(st.dir, gen);
-        List<Manifest.SegmentEntry> entries = new ArrayList<>();
-        for (Segment s : st.segments) {
-            entries.add(new Manifest.SegmentEntry(s.number, s.count(), delFiles.get(s.number), Deletions.cardinality(st.deleted.get(s.number))));
-        }
+        List<Manifest.SegmentEntry> entries = st.segmentEntries(delFiles, Map.of());
         if (newSegment) {
             entries.add(sorted != null ? new Manifest.SegmentEntry(st.mem.number, segRows, null, 0)
                     : new Manifest.SegmentEntry(st.mem.number, st.mem.size(), delFiles.get(st.mem.number), Deletions.cardinality(st.deleted.get(st.mem.number))));
