@@ -46,12 +46,13 @@ final class WritePath {
             st.fail(e);
             throw e;
         }
+        // every id lookup the batch needs, before it is logged: a damaged id index or ids block refuses the batch
+        // (naming the file) instead of failing halfway through applying it; apply uses these answers
+        Map<String, Long> located = new HashMap<>();
         try {
-            // every id lookup the batch needs, before it is logged: a damaged id index or ids block refuses the
-            // batch (naming the file) instead of failing halfway through applying it
             for (WriteBatch.Op op : batch.ops()) {
-                if (op.kind() != WriteBatch.Kind.ADD) { // prepare looked up the added ids already
-                    st.locate(op.id(), Map.of());
+                if (op.kind() != WriteBatch.Kind.ADD && !located.containsKey(op.id())) { // prepare looked up the added ids
+                    located.put(op.id(), st.locate(op.id(), Map.of()));
                 }
             }
         } catch (java.io.UncheckedIOException e) {
@@ -66,7 +67,7 @@ final class WritePath {
         }
         int removed;
         try {
-            removed = apply(ops);
+            removed = apply(ops, located);
         } catch (RuntimeException e) {
             // logged but not (fully) applied in memory: refuse further writes; a reopen replays the log
             st.fail(e);
@@ -85,12 +86,16 @@ final class WritePath {
             if (CollectionState.additions(batch) > st.mem.remaining()) {
                 throw new CorruptCollectionException(st.wal.path(), "log holds more documents than the memtable takes");
             }
-            apply(batch);
+            apply(batch, null);
         }
     }
 
-    /** Applies a logged batch to memory (live writes and replay share this, so both end in the same state). */
-    private int apply(List<Prepared> ops) throws CorruptCollectionException {
+    /**
+     * Applies a logged batch to memory (live writes and replay share this, so both end in the same state).
+     * {@code located} (null on replay) holds where each upserted or deleted id was before the batch; it answers for
+     * an id's first operation in the batch only, since the batch itself then moves the id (later ones look again).
+     */
+    private int apply(List<Prepared> ops, Map<String, Long> located) throws CorruptCollectionException {
         if (st.coarse != null) {
             ops = Partitioning.withCells(ops, st.coarse, st.wal.path());
         }
@@ -113,7 +118,17 @@ final class WritePath {
             int a = 0;
             for (Prepared p : ops) {
                 // an added id is live nowhere (prepare checked it against this batch and the collection)
-                Long old = p.kind() == WriteBatch.Kind.ADD ? null : st.locate(p.id(), touched);
+                Long old;
+                if (p.kind() == WriteBatch.Kind.ADD) {
+                    old = null;
+                } else if (located != null && located.containsKey(p.id())) {
+                    old = located.get(p.id()); // no earlier operation of this batch touched the id: as the lookup found it
+                } else {
+                    old = st.locate(p.id(), touched);
+                }
+                if (located != null) {
+                    located.remove(p.id());
+                }
                 if (old != null) {
                     st.memIds.remove(p.id());
                     st.markDeleted(old, touched);
