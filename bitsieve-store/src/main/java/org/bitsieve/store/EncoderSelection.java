@@ -98,6 +98,17 @@ public final class EncoderSelection {
             reason += String.format(java.util.Locale.ROOT, "; Hamming recall@10 drops from %.3f to %.3f, so search this collection "
                     + "asymmetrically (the default) or refit with the balanced ranking", cur[1], bestR[1]);
         }
+        if (o.ranking() == RefitOptions.Ranking.BALANCED) {
+            RefitReport.Candidate asymBest = null;
+            for (RefitReport.Candidate c : cands) {
+                asymBest = asymBest == null || c.recall() > asymBest.recall() ? c : asymBest;
+            }
+            if (asymBest != null && asymBest.recall() >= bestR[0] + 0.03) { // a collection searched only asymmetrically may want it
+                reason += String.format(java.util.Locale.ROOT, "; by asymmetric recall alone %s leads (%.3f against %.3f): for a collection "
+                        + "searched only asymmetrically, the asymmetric ranking (which also tries pq) may do better", asymBest.kind(),
+                        asymBest.recall(), bestR[0]);
+            }
+        }
         if (!skipped.isEmpty()) {
             reason += " (skipped " + skipped + ": they cannot make " + bits + "-bit codes of " + db.dim() + "-d vectors)";
         }

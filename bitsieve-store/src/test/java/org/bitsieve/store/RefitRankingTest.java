@@ -49,6 +49,9 @@ class RefitRankingTest {
         if (asym.chosen().startsWith("pq") && pq.hammingRecall() < asym.hammingBefore() - 0.05) {
             assertTrue(asym.reason().contains("Hamming recall@10 drops"), asym.reason());
         }
+        RefitReport.Candidate chosenBal = bal.candidates().stream().filter(c -> bal.chosen().startsWith(c.kind() + " ")).findFirst().orElseThrow();
+        assertEquals(bestAsym.recall() >= chosenBal.recall() + 0.03, bal.reason().contains("by asymmetric recall alone " + bestAsym.kind() + " leads"),
+                bal.reason());
         assertFalse(bal.chosen().startsWith("pq"), "the balanced ranking should not take pq's coarse Hamming codes: " + bal.describe());
     }
 
