@@ -1,13 +1,13 @@
 // The search worker: holds the codes, encodes the query (Hamming) or builds its lookup table (asymmetric) and
 // scans, off the page's main thread. Messages: {type: 'init', ...} once, then {type: 'search', id, vector, mode, k, filter?}
 // (filter: a mask of the rows passing a `where`, computed in the page, which holds the metadata).
-import { WebEncoder } from './encoder.js';
+import { makeEncoder } from './encoder.js';
 import { asymmetricTopK, hammingTopK } from './search.js';
 
 let state = null;
 
 function init(msg) {
-  const enc = new WebEncoder(msg.encoder, msg.encoderArrays);
+  const enc = makeEncoder(msg.encoder, msg.encoderArrays);
   state = {
     enc,
     count: msg.count,
