@@ -139,8 +139,8 @@ public final class ExportWebCommand implements Callable<Integer> {
 
             float[] norms = enc.inverseNorms(new PackedCodes(codes, count, enc.bits()));
             normalized = norms != null;
-            // pcaq/pq norms are a sum of per-byte table entries: the page rebuilds them at load (a few ms for 50,000
-            // codes) instead of downloading 4 bytes per document (docs/web.md, "pcaq and pq")
+            // pcaq/pq norms are a sum of per-byte table entries: the page rebuilds them at load (6-17 ms for 50,000
+            // codes, measured) instead of downloading 4 bytes per document (docs/web.md, "pcaq and pq")
             shipNorms = normalized && !byteTable(enc);
             if (shipNorms) {
                 written.add(write("norms.bin", out -> out.write(floats(norms))));
