@@ -3,12 +3,11 @@
 // - vector queries (reference embeddings): top-10 ids and float32 scores identical to `bitsieve search --json`,
 //   both modes, for a witq collection (normalised scores), a simhash one (100 bits: partial bytes and words), a
 //   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8), and pcaq and pq ones (byte-table
-//   scores, norms rebuilt by the page); with a metadata filter (text and
-//   JSON form) against `bitsieve search --filter`;
+//   scores, norms rebuilt by the page); with a metadata filter (text and JSON form) against `bitsieve search --filter`;
 // - typed text queries: the page's vector vs the Java embedder's (cosine >= 0.999), and the page's top-10 vs the
 //   Java search run on the page's own vector (identical ids and scores);
-// - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer) show a clear
-//   message and no results.
+// - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer, a pq table array one
+//   value short) show a clear message and no results.
 // Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -133,7 +132,12 @@ function makeBadBundles() {
       symlinkSync(join(tmp, 'b-witq', f), join(d, f));
     }
   }
-  return ['bad-truncated', 'bad-checksum', 'bad-version', 'bad-missing', 'bad-tokenizer'];
+  // the pq bundle with its codebooks array one float short in the manifest (the file's checksum still holds)
+  d = copy('bad-pq-table', 'b-pq');
+  const pm = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+  pm.encoder.arrays.codebooks.length -= 1;
+  writeFileSync(join(d, 'manifest.json'), JSON.stringify(pm));
+  return ['bad-truncated', 'bad-checksum', 'bad-version', 'bad-missing', 'bad-tokenizer', 'bad-pq-table'];
 }
 
 describe('vector queries: the page ranks exactly as the Java search', { skip: SHARED_SKIP }, () => {
@@ -257,6 +261,7 @@ describe('bad bundles show a clear message instead of results', { skip: SHARED_S
     'bad-version': /unsupported bundle version 2: this page reads version 1/,
     'bad-missing': /encoder\.bin is missing from the bundle \(HTTP 404\)/,
     'bad-tokenizer': /tokenizer\.json is corrupt: its SHA-256 is/,
+    'bad-pq-table': /encoder\.bin: pq encoder array 'codebooks' holds \d+ values, expected \d+/,
   };
   for (const [bundle, message] of Object.entries(cases)) {
     it(bundle, async () => {
