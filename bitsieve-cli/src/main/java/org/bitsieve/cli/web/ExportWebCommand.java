@@ -260,6 +260,11 @@ public final class ExportWebCommand implements Callable<Integer> {
                     + "(oversample 10 by default); the page ranks by the codes alone, like `bitsieve search --oversample 1`, so its "
                     + "top results can differ from the default CLI search (docs/web.md)");
         }
+        String scoring = e.get("scoring").asText();
+        if (scoring.equals("pcaq") || scoring.equals("pq")) {
+            System.out.println("note: " + scoring + " codes are built for asymmetric search (the page's default mode); the page's "
+                    + "Hamming mode works but ranks them coarsely (docs/encoders.md)");
+        }
         if (int8Model) {
             System.out.println("note: the page embeds queries with the int8 model " + spec.name() + "; its query vectors differ "
                     + "slightly from " + model + "'s, so its results agree less with the Java search (docs/web.md)");

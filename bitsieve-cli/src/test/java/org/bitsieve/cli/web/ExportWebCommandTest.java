@@ -85,6 +85,7 @@ class ExportWebCommandTest {
         Run ex = run("export-web", c.toString(), b.toString(), "--snippet", "200");
         assertEquals(0, ex.code(), ex.err());
         assertTrue(ex.out().contains("exported 399 documents (sign, 100 bits)"), ex.out());
+        assertFalse(ex.out().contains("built for asymmetric search"), "the Hamming note is for pcaq and pq only");
 
         JsonNode m = JSON.readTree(b.resolve("manifest.json").toFile());
         assertEquals("bitsieve-web-bundle", m.get("format").asText());
@@ -195,6 +196,7 @@ class ExportWebCommandTest {
             Run ex = run("export-web", c.toString(), b.toString());
             assertEquals(0, ex.code(), ex.err());
             assertTrue(ex.out().contains("exported 699 documents (" + kind + ", 64 bits)"), ex.out());
+            assertTrue(ex.out().contains("note: " + kind + " codes are built for asymmetric search"), ex.out());
             JsonNode m = JSON.readTree(b.resolve("manifest.json").toFile());
             JsonNode e = m.get("encoder");
             assertEquals(kind, e.get("scoring").asText());
