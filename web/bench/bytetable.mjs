@@ -68,7 +68,11 @@ for (const dir of dirs) {
   const tableMs = median((i) => enc.table(queries[i % 20]));
   const tables = queries.map((q) => enc.table(q));
   const scanMs = median((i) => asymmetricTopK(codes, stride, enc.bytes, n, tables[i % 20], enc.normalized ? norms : null, 10));
-  rows.push({ kind: m.encoder.kind, bits: m.bits, encoderBytes: buf.length, buildMs, normsMs, normsBinBytes: 4 * n, shaNormsBinMs: shaMs, encodeMs, tableMs, scanMs });
+  rows.push({
+    kind: m.encoder.kind, bits: m.bits, encoderBytes: buf.length, buildMs, normsMs, normsBinBytes: 4 * n,
+    shaNormsBinMs: shaMs, encodeMs, tableMs, scanMs,
+  });
 }
 console.log(`N = ${n} codes; medians of ${REPS} runs (ms); node ${process.version}`);
-console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? +v.toFixed(3) : v]))));
+const round = (v) => (typeof v === 'number' && !Number.isInteger(v) ? +v.toFixed(3) : v);
+console.table(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]))));

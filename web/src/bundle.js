@@ -221,10 +221,11 @@ export async function loadIndex(bundleUrl, manifest) {
     if (!(e instanceof EncoderError)) throw e;
     throw new BundleError(`${enc.file}: ${e.message}; the bundle is damaged or from another bitsieve version, export it again`);
   }
-  // pcaq and pq norms are per-byte table sums: rebuilt from the codes (docs/web.md), not shipped
+  // pcaq and pq norms are per-byte table sums: rebuilt from the codes by the worker (docs/web.md), not shipped
   const byteTable = typeof encoderObj.inverseNorms === 'function';
   if (byteTable && norms) {
-    throw new BundleError(`the manifest names ${m.norms.file}, but ${enc.scoring} bundles carry no norms (the page computes them); export the bundle again`);
+    throw new BundleError(`the manifest names ${m.norms.file}, but ${enc.scoring} bundles carry no norms (the page `
+      + 'computes them); export the bundle again');
   }
   if (!byteTable && enc.normalized && (!norms || norms.byteLength !== 4 * m.documents)) {
     throw new BundleError('the encoder needs one inverse norm per code and norms.bin does not hold them');
@@ -240,7 +241,7 @@ export async function loadIndex(bundleUrl, manifest) {
   return {
     manifest: m,
     codes,
-    norms: byteTable ? encoderObj.inverseNorms(new Uint8Array(codes), stride, m.documents) : norms ? new Float32Array(norms) : null,
+    norms: norms ? new Float32Array(norms) : null, // null for pcaq/pq: codeNorms (encoder.js) rebuilds them
     encoderArrays,
     docs,
   };

@@ -21,6 +21,16 @@ export function makeEncoder(spec, arrays) {
   return new WebEncoder(spec, arrays);
 }
 
+/**
+ * The inverse norms the asymmetric scan multiplies by: null for unnormalised scorers, norms.bin's for witq, and
+ * for pcaq/pq rebuilt from the codes (per-byte table sums; 6-17 ms for 50,000 codes, so the worker does it).
+ * @param u8 all codes, `stride` bytes each; shipped: norms.bin as a Float32Array, or null
+ */
+export function codeNorms(enc, u8, stride, count, shipped) {
+  if (!enc.normalized) return null;
+  return typeof enc.inverseNorms === 'function' ? enc.inverseNorms(u8, stride, count) : shipped;
+}
+
 /** Java Vectors.dot: four accumulators over groups of four, the tail into the first, then (s0+s1)+(s2+s3). */
 export function dot(a, ao, b, bo, n) {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -77,7 +87,8 @@ export class WebEncoder {
     this.bytes = (this.bits + 7) >>> 3;
     this.words32 = ((this.bits + 63) >>> 6) * 2;
     if (this.scoring !== 'plane' && this.scoring !== 'witq') {
-      throw new EncoderError(`encoder scoring ${JSON.stringify(this.scoring)} is not supported by this page (it knows plane, witq, pcaq and pq)`);
+      throw new EncoderError(`encoder scoring ${JSON.stringify(this.scoring)} is not supported by this page `
+        + '(it knows plane, witq, pcaq and pq)');
     }
     if (!Number.isInteger(this.factorBits) || this.factorBits < 0 || this.factorBits >= this.bits
         || this.factorBits > 0 && (this.scoring !== 'witq' || !this.factorBounds || this.factorBounds.length !== this.factorBits)) {

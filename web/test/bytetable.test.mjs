@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadIndex, readManifest } from '../src/bundle.js';
-import { makeEncoder } from '../src/encoder.js';
+import { codeNorms, makeEncoder } from '../src/encoder.js';
 import { asymmetricTopK, hammingTopK } from '../src/search.js';
 import { CLASSPATH, ROOT, SHARED, SHARED_SKIP, bitsieve, limited, readNpy } from './helpers.mjs';
 
@@ -47,12 +47,12 @@ async function javaSearch(collection, vectorFile, row, mode) {
   return out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)).map((h) => ({ id: h.id, score: Math.fround(h.score) }));
 }
 
-function jsSearch(idx, enc, vector, mode) {
+function jsSearch(idx, enc, norms, vector, mode) {
   const stride = idx.manifest.codes.wordsPerCode * 8;
   const n = idx.manifest.documents;
   const top = mode === 'hamming'
     ? hammingTopK(new Uint32Array(idx.codes), stride >>> 2, n, enc.encode(vector), K)
-    : asymmetricTopK(new Uint8Array(idx.codes), stride, enc.bytes, n, enc.table(vector), idx.norms, K);
+    : asymmetricTopK(new Uint8Array(idx.codes), stride, enc.bytes, n, enc.table(vector), norms, K);
   return top.rows.map((row, i) => ({ id: idx.docs.ids[row], score: top.scores[i] }));
 }
 
@@ -76,7 +76,10 @@ before(async () => {
       // one search at a time per collection: a collection is open in one process only
       for (const row of QUERY_ROWS) java[mode].push(await javaSearch(join(tmp, `c-${name(c)}`), QUERY_FILE(), row, mode));
     }
-    loaded[name(c)] = { idx, enc: makeEncoder(idx.manifest.encoder, idx.encoderArrays), java };
+    const enc = makeEncoder(idx.manifest.encoder, idx.encoderArrays);
+    // as the worker does
+    const norms = codeNorms(enc, new Uint8Array(idx.codes), idx.manifest.codes.wordsPerCode * 8, idx.manifest.documents, idx.norms);
+    loaded[name(c)] = { idx, enc, norms, java };
   }));
 });
 
@@ -87,14 +90,15 @@ after(() => {
 describe('pcaq and pq bundles: the page computes what the Java search computes', { skip: SHARED_SKIP }, () => {
   for (const c of COLLECTIONS) {
     it(`${name(c)}: the manifest describes a normalised byte-table scorer without norms.bin`, () => {
-      const { idx } = loaded[name(c)];
+      const { idx, norms } = loaded[name(c)];
       const e = idx.manifest.encoder;
       assert.equal(e.scoring, c[0]);
       assert.equal(e.normalized, true);
       assert.equal(idx.manifest.norms, null);
       assert.equal(idx.manifest.files.some((f) => f.name === 'norms.bin'), false);
-      assert.equal(idx.norms.length, 2132);
-      assert.ok(idx.norms.every((x) => x > 0 && Number.isFinite(x)), 'every code has a positive inverse norm');
+      assert.equal(idx.norms, null, 'the reader returns no shipped norms');
+      assert.equal(norms.length, 2132);
+      assert.ok(norms.every((x) => x > 0 && Number.isFinite(x)), 'every code has a positive inverse norm');
     });
 
     it(`${name(c)}: JavaScript encodes every document's vector to the code Java stored`, () => {
@@ -111,12 +115,12 @@ describe('pcaq and pq bundles: the page computes what the Java search computes',
 
     for (const mode of MODES) {
       it(`${name(c)} ${mode}: top-${K} ids and scores equal bitsieve search`, () => {
-        const { idx, enc } = loaded[name(c)];
+        const { idx, enc, norms } = loaded[name(c)];
         const java = loaded[name(c)].java[mode];
         const queries = readNpy(QUERY_FILE());
         let ties = 0;
         QUERY_ROWS.forEach((row, q) => {
-          const js = jsSearch(idx, enc, queries[row], mode);
+          const js = jsSearch(idx, enc, norms, queries[row], mode);
           assert.deepEqual(js.map((h) => h.id), java[q].map((h) => h.id), `query row ${row}: ids`);
           // float32 in both, and the page repeats Java's float operations: equal, not merely close
           assert.deepEqual(js.map((h) => h.score), java[q].map((h) => h.score), `query row ${row}: scores`);
