@@ -2,6 +2,8 @@
 // the manifest's format and version, and every file's byte size and SHA-256. Any failure is a BundleError whose
 // message says what is wrong and what to do; the caller shows it instead of results.
 
+import { EncoderError, makeEncoder } from './encoder.js';
+
 export const FORMAT = 'bitsieve-web-bundle';
 export const VERSION = 1;
 
@@ -210,7 +212,22 @@ export async function loadIndex(bundleUrl, manifest) {
   if (codes.byteLength !== m.documents * stride) {
     throw new BundleError(`codes.bin holds ${codes.byteLength} bytes, expected ${m.documents} codes x ${stride}`);
   }
-  if (enc.normalized && (!norms || norms.byteLength !== 4 * m.documents)) {
+  // the encoder is built here once to check its arrays (the worker builds its own): a bad bundle fails at load
+  const encoderArrays = floatArrays(encoder, enc);
+  let encoderObj;
+  try {
+    encoderObj = makeEncoder(enc, encoderArrays);
+  } catch (e) {
+    if (!(e instanceof EncoderError)) throw e;
+    throw new BundleError(`${enc.file}: ${e.message}; the bundle is damaged or from another bitsieve version, export it again`);
+  }
+  // pcaq and pq norms are per-byte table sums: rebuilt from the codes by the worker (docs/web.md), not shipped
+  const byteTable = typeof encoderObj.inverseNorms === 'function';
+  if (byteTable && norms) {
+    throw new BundleError(`the manifest names ${m.norms.file}, but ${enc.scoring} bundles carry no norms (the page `
+      + 'computes them); export the bundle again');
+  }
+  if (!byteTable && enc.normalized && (!norms || norms.byteLength !== 4 * m.documents)) {
     throw new BundleError('the encoder needs one inverse norm per code and norms.bin does not hold them');
   }
   if (m.docs.encoding !== 'gzip') {
@@ -224,8 +241,8 @@ export async function loadIndex(bundleUrl, manifest) {
   return {
     manifest: m,
     codes,
-    norms: norms ? new Float32Array(norms) : null,
-    encoderArrays: floatArrays(encoder, enc),
+    norms: norms ? new Float32Array(norms) : null, // null for pcaq/pq: codeNorms (encoder.js) rebuilds them
+    encoderArrays,
     docs,
   };
 }

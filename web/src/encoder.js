@@ -4,7 +4,32 @@
 // operands rounded once to float32 is the correctly rounded float32 result, so Math.fround after each
 // operation reproduces Java's float arithmetic exactly).
 
+import { EncoderError, PcaqEncoder, PqEncoder } from './bytetable.js';
+
+export { EncoderError } from './bytetable.js';
+
 const f = Math.fround;
+
+/**
+ * The query-side encoder a bundle's manifest describes (`encoder.scoring`): WebEncoder for witq and plane codes,
+ * bytetable.js for pcaq and pq. All offer bits, bytes, normalized, encode(x) (Hamming) and table(x) (asymmetric).
+ * Arrays that do not fit the description throw an EncoderError.
+ */
+export function makeEncoder(spec, arrays) {
+  if (spec.scoring === 'pcaq') return new PcaqEncoder(spec, arrays);
+  if (spec.scoring === 'pq') return new PqEncoder(spec, arrays);
+  return new WebEncoder(spec, arrays);
+}
+
+/**
+ * The inverse norms the asymmetric scan multiplies by: null for unnormalised scorers, norms.bin's for witq, and
+ * for pcaq/pq rebuilt from the codes (per-byte table sums; 6-17 ms for 50,000 codes, so the worker does it).
+ * @param u8 all codes, `stride` bytes each; shipped: norms.bin as a Float32Array, or null
+ */
+export function codeNorms(enc, u8, stride, count, shipped) {
+  if (!enc.normalized) return null;
+  return typeof enc.inverseNorms === 'function' ? enc.inverseNorms(u8, stride, count) : shipped;
+}
 
 /** Java Vectors.dot: four accumulators over groups of four, the tail into the first, then (s0+s1)+(s2+s3). */
 export function dot(a, ao, b, bo, n) {
@@ -62,18 +87,19 @@ export class WebEncoder {
     this.bytes = (this.bits + 7) >>> 3;
     this.words32 = ((this.bits + 63) >>> 6) * 2;
     if (this.scoring !== 'plane' && this.scoring !== 'witq') {
-      throw new Error(`encoder scoring '${this.scoring}' is not supported by this page (it knows plane and witq)`);
+      throw new EncoderError(`encoder scoring ${JSON.stringify(this.scoring)} is not supported by this page `
+        + '(it knows plane, witq, pcaq and pq)');
     }
     if (!Number.isInteger(this.factorBits) || this.factorBits < 0 || this.factorBits >= this.bits
         || this.factorBits > 0 && (this.scoring !== 'witq' || !this.factorBounds || this.factorBounds.length !== this.factorBits)) {
-      throw new Error('encoder factorBits does not match its factorBounds (a witq correction factor)');
+      throw new EncoderError('encoder factorBits does not match its factorBounds (a witq correction factor)');
     }
-    if (this.planes.length !== this.planeBits * this.dim || this.offsets.length !== this.planeBits) {
-      throw new Error('encoder planes/offsets do not match bits x dim');
+    if (!this.planes || !this.offsets || this.planes.length !== this.planeBits * this.dim || this.offsets.length !== this.planeBits) {
+      throw new EncoderError('encoder planes/offsets do not match bits x dim');
     }
     if (this.scoring === 'witq' && (!this.center || this.center.length !== this.dim || !this.decoder
         || this.decoder.length !== this.planeBits * this.dim)) {
-      throw new Error('witq encoder lacks a center or decoder of the right size');
+      throw new EncoderError('witq encoder lacks a center or decoder of the right size');
     }
   }
 

@@ -1,20 +1,21 @@
 // The search worker: holds the codes, encodes the query (Hamming) or builds its lookup table (asymmetric) and
 // scans, off the page's main thread. Messages: {type: 'init', ...} once, then {type: 'search', id, vector, mode, k, filter?}
 // (filter: a mask of the rows passing a `where`, computed in the page, which holds the metadata).
-import { WebEncoder } from './encoder.js';
+import { codeNorms, makeEncoder } from './encoder.js';
 import { asymmetricTopK, hammingTopK } from './search.js';
 
 let state = null;
 
 function init(msg) {
-  const enc = new WebEncoder(msg.encoder, msg.encoderArrays);
+  const enc = makeEncoder(msg.encoder, msg.encoderArrays);
+  const u8 = new Uint8Array(msg.codes);
   state = {
     enc,
     count: msg.count,
     stride: msg.stride,
     u32: new Uint32Array(msg.codes),
-    u8: new Uint8Array(msg.codes),
-    norms: msg.norms,
+    u8,
+    norms: codeNorms(enc, u8, msg.stride, msg.count, msg.norms), // pcaq/pq: rebuilt here, off the page's thread
   };
 }
 
@@ -28,7 +29,7 @@ function search(msg) {
     top = hammingTopK(u32, stride >>> 2, count, code, msg.k, msg.filter || null);
   } else if (msg.mode === 'asymmetric') {
     const table = enc.table(vector);
-    top = asymmetricTopK(u8, stride, enc.bytes, count, table, enc.normalized ? norms : null, msg.k, msg.filter || null);
+    top = asymmetricTopK(u8, stride, enc.bytes, count, table, norms, msg.k, msg.filter || null);
   } else {
     throw new Error(`unknown search mode '${msg.mode}' (use hamming or asymmetric)`);
   }

@@ -1,13 +1,13 @@
 // End-to-end in headless Chromium: build collections from real data with the Java CLI, export them with
 // export-web, serve them on loopback, search in the page and compare with the Java search:
 // - vector queries (reference embeddings): top-10 ids and float32 scores identical to `bitsieve search --json`,
-//   both modes, for a witq collection (normalised scores), a simhash one (100 bits: partial bytes and words) and a
-//   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8); with a metadata filter (text and
-//   JSON form) against `bitsieve search --filter`;
+//   both modes, for a witq collection (normalised scores), a simhash one (100 bits: partial bytes and words), a
+//   witq one whose last 8 bits hold the correction factor (fit --set factorBits=8), and pcaq and pq ones (byte-table
+//   scores, norms rebuilt by the page); with a metadata filter (text and JSON form) against `bitsieve search --filter`;
 // - typed text queries: the page's vector vs the Java embedder's (cosine >= 0.999), and the page's top-10 vs the
 //   Java search run on the page's own vector (identical ids and scores);
-// - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer) show a clear
-//   message and no results.
+// - bad bundles (truncated, wrong checksum, unknown version, missing file, corrupt tokenizer, a pq table array one
+//   value short) show a clear message and no results.
 // Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -66,6 +66,8 @@ before(async () => {
   coll.witq = join(tmp, 'mr-witq');
   coll.simhash = join(tmp, 'mr-simhash');
   coll['witq-factor'] = join(tmp, 'mr-witq-factor');
+  coll.pcaq = join(tmp, 'mr-pcaq');
+  coll.pq = join(tmp, 'mr-pq');
   // witq whose last 8 bits hold the correction factor (fit --set factorBits=8), fitted on MR's train vectors
   const factorEncoder = join(tmp, 'witq-factor.bse');
   await bitsieve('fit', join(SHARED, 'embeddings/all-minilm-l6-v2/mr/train.npy'), '-b', '256', '--set', 'factorBits=8',
@@ -76,14 +78,21 @@ before(async () => {
       '--keep-floats', 'none', '-q'),
     () => bitsieve('index', coll['witq-factor'], '--vectors', vectors, '--docs', docs, '--encoder', factorEncoder,
       '--keep-floats', 'none', '-q'),
+    // the byte-table encoders, fitted on the documents they index
+    () => bitsieve('index', coll.pcaq, '--vectors', vectors, '--docs', docs, '--encoder-kind', 'pcaq', '--bits', '256',
+      '--keep-floats', 'none', '-q'),
+    () => bitsieve('index', coll.pq, '--vectors', vectors, '--docs', docs, '--encoder-kind', 'pq', '--bits', '256',
+      '--keep-floats', 'none', '-q'),
   ]);
   await limited(2, [
     () => bitsieve('export-web', coll.witq, join(tmp, 'b-witq'), '--with-model'),
     () => bitsieve('export-web', coll.simhash, join(tmp, 'b-simhash'), '--snippet', '80'),
     () => bitsieve('export-web', coll['witq-factor'], join(tmp, 'b-witq-factor')),
+    () => bitsieve('export-web', coll.pcaq, join(tmp, 'b-pcaq')),
+    () => bitsieve('export-web', coll.pq, join(tmp, 'b-pq')),
   ]);
   const mounts = { '/': join(WEB, 'dist') };
-  for (const b of ['witq', 'simhash', 'witq-factor']) mounts[`/bundles/${b}/`] = join(tmp, `b-${b}`);
+  for (const b of ['witq', 'simhash', 'witq-factor', 'pcaq', 'pq']) mounts[`/bundles/${b}/`] = join(tmp, `b-${b}`);
   for (const bad of makeBadBundles()) mounts[`/bundles/${bad}/`] = join(tmp, bad);
   ({ server, url: base } = await serve({ mounts }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -123,16 +132,24 @@ function makeBadBundles() {
       symlinkSync(join(tmp, 'b-witq', f), join(d, f));
     }
   }
-  return ['bad-truncated', 'bad-checksum', 'bad-version', 'bad-missing', 'bad-tokenizer'];
+  // the pq bundle with its codebooks array one float short in the manifest (the file's checksum still holds)
+  d = copy('bad-pq-table', 'b-pq');
+  const pm = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
+  pm.encoder.arrays.codebooks.length -= 1;
+  writeFileSync(join(d, 'manifest.json'), JSON.stringify(pm));
+  return ['bad-truncated', 'bad-checksum', 'bad-version', 'bad-missing', 'bad-tokenizer', 'bad-pq-table'];
 }
 
 describe('vector queries: the page ranks exactly as the Java search', { skip: SHARED_SKIP }, () => {
   const sst2 = () => join(SHARED, 'embeddings/all-minilm-l6-v2/sst2/test.npy');
 
-  for (const kind of ['witq', 'simhash', 'witq-factor']) {
+  // pcaq and pq: fewer queries here, the node test bytetable.test.mjs checks their maths more widely; these check
+  // the page path (worker, norms rebuilt at load)
+  for (const [kind, queryRows] of [['witq', QUERY_ROWS], ['simhash', QUERY_ROWS], ['witq-factor', QUERY_ROWS], ['pcaq', [0, 42]],
+    ['pq', [0, 42]]]) {
     it(`${kind} collection, both modes`, async () => {
       const rows = readNpy(sst2());
-      const cases = QUERY_ROWS.flatMap((row) => MODES.map((mode) => ({ row, mode })));
+      const cases = queryRows.flatMap((row) => MODES.map((mode) => ({ row, mode })));
       // one process per collection at a time (the store's lock), so one JVM after another
       const java = await limited(1, cases.map((c) => () => javaSearch(coll[kind], sst2(), c.row, c.mode)));
       const { page, errors } = await openPage(kind);
@@ -244,6 +261,7 @@ describe('bad bundles show a clear message instead of results', { skip: SHARED_S
     'bad-version': /unsupported bundle version 2: this page reads version 1/,
     'bad-missing': /encoder\.bin is missing from the bundle \(HTTP 404\)/,
     'bad-tokenizer': /tokenizer\.json is corrupt: its SHA-256 is/,
+    'bad-pq-table': /encoder\.bin: pq encoder array 'codebooks' holds \d+ values, expected \d+/,
   };
   for (const [bundle, message] of Object.entries(cases)) {
     it(bundle, async () => {

@@ -13,7 +13,7 @@ class RemoteWithoutMetadataTest extends EmbeddingStoreWithoutMetadataIT {
     protected EmbeddingStore<TextSegment> embeddingStore() {
         // created on first use (the suite's own @BeforeEach asks for it): a fresh collection per test
         if (store == null) {
-            store = RemoteServer.store();
+            store = TestStores.remote();
         }
         return store;
     }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class RefitEndpoint {
     /** The optional body; an empty body means the defaults. */
-    record Refit(List<String> kinds, Double margin, Boolean force, Boolean dryRun, Boolean asymmetricOnly, Integer sample, Long seed) {}
+    record Refit(List<String> kinds, Double margin, Boolean force, Boolean dryRun, String rank, Integer sample, Long seed) {}
 
     private final CollectionRegistry colls;
     private final long maxBody;
@@ -49,11 +49,13 @@ final class RefitEndpoint {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'margin' is in recall@10 points, 0 to 100; got " + b.margin());
         }
         try {
-            RefitOptions o = RefitOptions.defaults().withDryRun(Boolean.TRUE.equals(b.dryRun()))
-                    .withAsymmetricOnly(Boolean.TRUE.equals(b.asymmetricOnly()));
+            RefitOptions o = RefitOptions.defaults().withDryRun(Boolean.TRUE.equals(b.dryRun()));
+            if (b.rank() != null) {
+                o = o.withRanking(RefitOptions.Ranking.parse(b.rank()));
+            }
             if (b.kinds() != null) {
                 if (b.kinds().isEmpty()) {
-                    throw new IllegalArgumentException("field 'kinds' is empty; leave it out for the defaults " + RefitOptions.DEFAULT_KINDS);
+                    throw new IllegalArgumentException("field 'kinds' is empty; leave it out for the defaults " + o.kinds());
                 }
                 o = o.withKinds(b.kinds());
             }

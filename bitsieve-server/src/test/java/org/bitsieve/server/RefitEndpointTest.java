@@ -50,7 +50,7 @@ class RefitEndpointTest {
         assertFalse(dry.json().get("changed").asBoolean());
         assertEquals(before, s.get(c).json().get("encoder").asText());
 
-        TestServer.Res r = s.post(c + "/refit", "{\"kinds\": [\"pcaq\"], \"force\": true}");
+        TestServer.Res r = s.post(c + "/refit", "{\"kinds\": [\"pcaq\"], \"force\": true, \"rank\": \"asymmetric\"}");
         assertEquals(200, r.status(), r.toString());
         assertTrue(r.json().get("changed").asBoolean(), r.toString());
         assertEquals(1500, r.json().get("documents").asInt());
@@ -78,6 +78,9 @@ class RefitEndpointTest {
         assertEquals(400, few.status(), few.toString());
         assertEquals("invalid_value", s.post("/v1/collections/few/refit", "{\"kinds\": [\"nope\"]}").code());
         assertEquals("invalid_value", s.post("/v1/collections/few/refit", "{\"margin\": 200}").code());
+        TestServer.Res rank = s.post("/v1/collections/few/refit", "{\"rank\": \"fastest\"}");
+        assertEquals("invalid_value", rank.code(), rank.toString());
+        assertTrue(rank.body().contains("asymmetric or balanced"), rank.toString());
         assertEquals("unknown_field", s.post("/v1/collections/few/refit", "{\"bogus\": 1}").code());
         assertEquals(404, s.post("/v1/collections/none/refit", "{}").status());
         assertEquals(403, s.call("POST", "/v1/collections/few/refit", "{}", TestServer.READ_KEY).status());

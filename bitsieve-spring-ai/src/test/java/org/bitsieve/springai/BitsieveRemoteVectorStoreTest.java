@@ -1,5 +1,6 @@
 package org.bitsieve.springai;
 
+import org.bitsieve.server.RemoteServer;
 import org.bitsieve.springai.autoconfigure.BitsieveVectorStoreAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.document.Document;
@@ -36,7 +37,7 @@ class BitsieveRemoteVectorStoreTest extends BaseVectorStoreTests {
                 .withBean(EmbeddingModel.class, TestModels::shared)
                 .withPropertyValues("spring.ai.vectorstore.bitsieve.url=" + RemoteServer.url(),
                         "spring.ai.vectorstore.bitsieve.api-key=" + RemoteServer.KEY,
-                        "spring.ai.vectorstore.bitsieve.collection-name=" + RemoteServer.freshCollection());
+                        "spring.ai.vectorstore.bitsieve.collection-name=" + RemoteServer.freshCollection("spring"));
     }
 
     @Override

@@ -78,7 +78,7 @@ public final class EncoderSelection {
                     + db.dim() + "-d vectors; choose others (e.g. witq or pcaq)");
         }
         double gain = score(bestR, o) - score(cur, o);
-        String metric = o.asymmetricOnly() ? "asymmetric recall@10" : "recall@10 (mean of asymmetric and Hamming)";
+        String metric = o.ranking() == RefitOptions.Ranking.ASYMMETRIC ? "asymmetric recall@10" : "recall@10 (mean of asymmetric and Hamming)";
         boolean wins = current == null || gain >= o.margin();
         boolean changed = wins && !o.dryRun();
         String reason;
@@ -94,6 +94,21 @@ public final class EncoderSelection {
         if (wins && o.dryRun() && current == null) {
             reason += "; dry run, nothing written";
         }
+        if (wins && current != null && bestR[1] < cur[1] - 0.05) { // say so: Hamming-mode users would otherwise find out by their results
+            reason += String.format(java.util.Locale.ROOT, "; Hamming recall@10 drops from %.3f to %.3f, so search this collection "
+                    + "asymmetrically (the default) or refit with the balanced ranking", cur[1], bestR[1]);
+        }
+        if (o.ranking() == RefitOptions.Ranking.BALANCED) {
+            RefitReport.Candidate asymBest = null;
+            for (RefitReport.Candidate c : cands) {
+                asymBest = asymBest == null || c.recall() > asymBest.recall() ? c : asymBest;
+            }
+            if (asymBest != null && asymBest.recall() >= bestR[0] + 0.03) { // a collection searched only asymmetrically may want it
+                reason += String.format(java.util.Locale.ROOT, "; by asymmetric recall alone %s leads (%.3f against %.3f): for a collection "
+                        + "searched only asymmetrically, the asymmetric ranking (which also tries pq) may do better", asymBest.kind(),
+                        asymBest.recall(), bestR[0]);
+            }
+        }
         if (!skipped.isEmpty()) {
             reason += " (skipped " + skipped + ": they cannot make " + bits + "-bit codes of " + db.dim() + "-d vectors)";
         }
@@ -103,7 +118,7 @@ public final class EncoderSelection {
         return new Result(best, rep);
     }
 
-    private static double score(double[] r, RefitOptions o) { return o.asymmetricOnly() ? r[0] : (r[0] + r[1]) / 2; }
+    private static double score(double[] r, RefitOptions o) { return o.ranking() == RefitOptions.Ranking.ASYMMETRIC ? r[0] : (r[0] + r[1]) / 2; }
 
     /** {asymmetric recall@10, Hamming recall@10} of {@code e} against the float reference. */
     static double[] measure(Encoder e, FloatMatrix db, FloatMatrix queries, TopK[] ref) {

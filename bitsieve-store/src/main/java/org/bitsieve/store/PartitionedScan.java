@@ -9,7 +9,6 @@ import org.bitsieve.core.search.TopK;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
@@ -81,19 +80,7 @@ final class PartitionedScan {
             futures.add(sh.pool().submit(() -> scanPieces(snap, mine, r, fc, fs, fl)));
         }
         FloatHeap merged = scanPieces(snap, split.get(0), r, fc, fs, fl);
-        for (Future<FloatHeap> f : futures) {
-            try {
-                merged.addAll(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("search interrupted", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException("search failed", e.getCause());
-            }
-        }
+        Snapshot.joinAll(futures, merged::addAll);
         return merged.toTopK();
     }
 

@@ -17,16 +17,39 @@ import java.util.List;
  *                   best candidate (a forced refit)
  * @param seed       sample, split and fit seed
  * @param dryRun     measure and report, change nothing
- * @param asymmetricOnly rank candidates by asymmetric recall@10 alone; by default by the mean of asymmetric and Hamming
- *                   recall@10, as the shipped encoders are chosen (docs/general-encoders.md): a code that only scores well
- *                   asymmetrically (pcaq) would leave Hamming search weak and cannot go to the browser
+ * @param ranking    what "best" means: {@link Ranking#ASYMMETRIC} ranks by asymmetric recall@10 (what search, classify and
+ *                   the browser score by default), {@link Ranking#BALANCED} by the mean of asymmetric and Hamming
+ *                   recall@10 (for collections also searched by Hamming distance)
  */
 public record RefitOptions(List<String> kinds, int maxSample, double holdout, int minHoldout, int maxHoldout, int minDocs,
-                           double margin, long seed, boolean dryRun, boolean asymmetricOnly) {
-    public static final List<String> DEFAULT_KINDS = List.of("witq", "itq", "pcaq");
+                           double margin, long seed, boolean dryRun, Ranking ranking) {
+    /** How candidates are compared. */
+    public enum Ranking {
+        /** Asymmetric recall@10 alone: the mode search and classify use unless asked otherwise. */
+        ASYMMETRIC,
+        /** The mean of asymmetric and Hamming recall@10: keeps Hamming search (and the sieve's sign codes) strong too. */
+        BALANCED;
+
+        /** The candidate kinds tried when none are given: pq only where Hamming recall does not count (its Hamming is coarse). */
+        public List<String> defaultKinds() { return this == ASYMMETRIC ? List.of("witq", "itq", "pcaq", "pq") : List.of("witq", "itq", "pcaq"); }
+
+        /** Parses {@code asymmetric} or {@code balanced} (any case), naming both on anything else. */
+        public static Ranking parse(String s) {
+            for (Ranking r : values()) {
+                if (r.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("unknown refit ranking '" + s + "'; use asymmetric or balanced");
+        }
+    }
+
+    /** The ranking a refit uses when none is given. */
+    public static final Ranking DEFAULT_RANKING = Ranking.BALANCED;
 
     public RefitOptions {
-        kinds = List.copyOf(kinds == null || kinds.isEmpty() ? DEFAULT_KINDS : kinds);
+        ranking = ranking == null ? DEFAULT_RANKING : ranking;
+        kinds = List.copyOf(kinds == null || kinds.isEmpty() ? ranking.defaultKinds() : kinds);
         for (String k : kinds) {
             Encoders.kind(k); // names the known kinds when one is unknown
         }
@@ -47,25 +70,27 @@ public record RefitOptions(List<String> kinds, int maxSample, double holdout, in
         }
     }
 
-    /** witq, itq and pcaq ranked by mean recall; 20,000 documents, 10% held out (300..2,000), at least 1,000 documents, margin 0.01, seed 42. */
-    public static RefitOptions defaults() { return new RefitOptions(DEFAULT_KINDS, 20_000, 0.1, 300, 2_000, 1_000, 0.01, 42, false, false); }
+    /** The default ranking and its kinds; 20,000 documents, 10% held out (300..2,000), at least 1,000 documents, margin 0.01, seed 42. */
+    public static RefitOptions defaults() { return new RefitOptions(null, 20_000, 0.1, 300, 2_000, 1_000, 0.01, 42, false, DEFAULT_RANKING); }
 
-    public RefitOptions withKinds(List<String> k) { return new RefitOptions(k, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, asymmetricOnly); }
+    public RefitOptions withKinds(List<String> k) { return new RefitOptions(k, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, ranking); }
 
-    public RefitOptions withMaxSample(int n) { return new RefitOptions(kinds, n, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, asymmetricOnly); }
+    public RefitOptions withMaxSample(int n) { return new RefitOptions(kinds, n, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, ranking); }
 
-    public RefitOptions withMargin(double m) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, m, seed, dryRun, asymmetricOnly); }
+    public RefitOptions withMargin(double m) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, m, seed, dryRun, ranking); }
 
-    public RefitOptions withSeed(long s) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, s, dryRun, asymmetricOnly); }
+    public RefitOptions withSeed(long s) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, s, dryRun, ranking); }
 
-    public RefitOptions withDryRun(boolean d) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, d, asymmetricOnly); }
+    public RefitOptions withDryRun(boolean d) { return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, d, ranking); }
 
     /** Smaller held-out sets and fewer documents, for small collections and tests. */
     public RefitOptions withMinimums(int minDocs, int minHoldout) {
-        return new RefitOptions(kinds, Math.max(maxSample, minDocs), holdout, minHoldout, Math.max(maxHoldout, minHoldout), minDocs, margin, seed, dryRun, asymmetricOnly);
+        return new RefitOptions(kinds, Math.max(maxSample, minDocs), holdout, minHoldout, Math.max(maxHoldout, minHoldout), minDocs, margin, seed, dryRun, ranking);
     }
 
-    public RefitOptions withAsymmetricOnly(boolean a) {
-        return new RefitOptions(kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, a);
+    /** Another ranking; the kinds follow it unless they were given ({@link #withKinds} after this to choose them). */
+    public RefitOptions withRanking(Ranking r) {
+        boolean defaultKinds = kinds.equals(ranking.defaultKinds());
+        return new RefitOptions(defaultKinds ? null : kinds, maxSample, holdout, minHoldout, maxHoldout, minDocs, margin, seed, dryRun, r);
     }
 }

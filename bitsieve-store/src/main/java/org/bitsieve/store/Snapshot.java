@@ -244,12 +244,28 @@ public final class Snapshot {
             futures.add(shared.pool().submit(() -> scanRange(from, to, reqs, codes, scorers, luts)));
         }
         FloatHeap[] merged = scanRange(0, (int) ((long) rows / tasks), reqs, codes, scorers, luts);
-        for (Future<FloatHeap[]> f : futures) {
+        joinAll(futures, h -> {
+            for (int i = 0; i < nq; i++) {
+                merged[i].addAll(h[i]);
+            }
+        });
+        TopK[] out = new TopK[nq];
+        for (int i = 0; i < nq; i++) {
+            out[i] = merged[i].toTopK();
+        }
+        return out;
+    }
+
+    /**
+     * Waits for each scan task in order and hands its result to {@code merge} (the exact and the partitioned scan
+     * share this): a task's runtime exception is rethrown as is, so a damaged block fails the search with its own
+     * message.
+     */
+    static <T> void joinAll(List<Future<T>> futures, Consumer<T> merge) {
+        for (Future<T> f : futures) {
+            T result;
             try {
-                FloatHeap[] h = f.get();
-                for (int i = 0; i < nq; i++) {
-                    merged[i].addAll(h[i]);
-                }
+                result = f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("search interrupted", e);
@@ -259,12 +275,8 @@ public final class Snapshot {
                 }
                 throw new IllegalStateException("search failed", e.getCause());
             }
+            merge.accept(result);
         }
-        TopK[] out = new TopK[nq];
-        for (int i = 0; i < nq; i++) {
-            out[i] = merged[i].toTopK();
-        }
-        return out;
     }
 
     /** Scans snapshot positions {@code [from, to)}, which may span several views, for every query. */

@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -30,17 +29,9 @@ class BlockChecksumTest {
     @BeforeAll
     static void fit() { enc = TestVectors.encoder("pcaq", 64); }
 
-    static List<Doc> docs(int from, int n) {
-        List<Doc> d = new ArrayList<>();
-        for (int i = from; i < from + n; i++) {
-            d.add(TestVectors.doc(i));
-        }
-        return d;
-    }
-
     static Path segment(Path dir) throws IOException {
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.F32, 1000))) {
-            c.add(docs(0, 600));
+            c.add(TestDocs.docs(0, 600));
         }
         return dir;
     }

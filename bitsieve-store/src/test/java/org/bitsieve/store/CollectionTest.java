@@ -36,14 +36,6 @@ class CollectionTest {
         itq = TestVectors.encoder("itq", 40);
     }
 
-    private static List<Doc> docs(long from, int n) {
-        List<Doc> out = new ArrayList<>();
-        for (long s = from; s < from + n; s++) {
-            out.add(TestVectors.doc(s));
-        }
-        return out;
-    }
-
     /**
      * Hamming classify with codes tied at the k-th distance: a plain top 3 keeps the two tied "y" codes inserted
      * first and votes y; the tie-aware vote lets all five tied codes share the two remaining votes (0.4 each),
@@ -94,7 +86,7 @@ class CollectionTest {
         assertNotEquals(legacy, m.encoderFingerprint());
         withFingerprint(m, legacy).write(dir);
         try (Collection c = Collection.open(dir)) {
-            c.add(docs(0, 120)); // more than the memtable holds: segments are written under the legacy fingerprint
+            c.add(TestDocs.docs(0, 120)); // more than the memtable holds: segments are written under the legacy fingerprint
         }
         try (Collection c = Collection.open(dir)) {
             assertEquals(120, c.count());
@@ -114,7 +106,7 @@ class CollectionTest {
     void addGetDeleteUpsertSurviveReopen() throws IOException {
         Path dir = tmp.resolve("c");
         try (Collection c = Collection.create(dir, pcaq, CollectionOptions.defaults().withFloats(FloatFormat.F32))) {
-            c.add(docs(0, 100));
+            c.add(TestDocs.docs(0, 100));
             assertEquals(100, c.count());
             assertEquals(2, c.delete(List.of("d3", "d4", "nope")));
             c.upsert(List.of(new Doc("d5", TestVectors.vector(5), "new five", null)));
@@ -136,7 +128,7 @@ class CollectionTest {
     @Test
     void batchIsAllOrNothing() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("c"), pcaq, CollectionOptions.defaults())) {
-            c.add(docs(0, 10));
+            c.add(TestDocs.docs(0, 10));
             WriteBatch b = new WriteBatch().add(TestVectors.doc(100)).add(TestVectors.doc(1));
             assertThrows(IllegalArgumentException.class, () -> c.write(b));
             assertEquals(10, c.count());
@@ -147,36 +139,6 @@ class CollectionTest {
             assertThrows(IllegalArgumentException.class, () -> c.add(List.of(new Doc("bad", new float[3], "x", null))));
             assertThrows(IllegalArgumentException.class, () -> c.add(List.of(new Doc("bad", TestVectors.vector(1), "x", "[1]"))));
         }
-    }
-
-    /** Builds several segments, a memtable and deletions; returns live docs in storage order. */
-    private static List<Doc> populate(Collection c, Map<String, Doc> live) throws IOException {
-        long seed = 0;
-        for (int b = 0; b < 23; b++) {
-            List<Doc> batch = docs(seed, 100);
-            seed += 100;
-            c.add(batch);
-            batch.forEach(d -> live.put(d.id(), d));
-            if (b % 3 == 0) {
-                List<String> del = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    del.add("d" + (b * 97 + i * 7) % seed);
-                }
-                c.delete(del);
-                del.forEach(live::remove);
-            }
-        }
-        List<Doc> order = new ArrayList<>();
-        c.snapshot().forEachId(id -> order.add(live.get(id)));
-        return order;
-    }
-
-    private static FloatMatrix vectors(List<Doc> docs) {
-        float[] d = new float[docs.size() * TestVectors.DIM];
-        for (int i = 0; i < docs.size(); i++) {
-            System.arraycopy(docs.get(i).vector(), 0, d, i * TestVectors.DIM, TestVectors.DIM);
-        }
-        return new FloatMatrix(d, docs.size(), TestVectors.DIM);
     }
 
     /** The core's plain float loop, the definition of the asymmetric score (the store's scan takes a faster path). */
@@ -196,7 +158,7 @@ class CollectionTest {
     void forEachDocGivesLiveDocsInStorageOrderWithTheirCodes() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("c"), itq, new CollectionOptions(FloatFormat.NONE, 500))) {
             Map<String, Doc> live = new HashMap<>();
-            List<Doc> order = populate(c, live);   // segments, a memtable and deletions
+            List<Doc> order = TestDocs.populate(c, live, 23, 20);   // segments, a memtable and deletions
             List<StoredDoc> seen = new ArrayList<>();
             c.snapshot().forEachDoc(seen::add);
             assertEquals(order.size(), seen.size());
@@ -217,10 +179,10 @@ class CollectionTest {
             Path dir = tmp.resolve("c-" + enc.kind());
             try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, 500))) {
                 Map<String, Doc> live = new HashMap<>();
-                List<Doc> order = populate(c, live);
+                List<Doc> order = TestDocs.populate(c, live, 23, 20);
                 assertEquals(live.size(), c.count());
                 assertTrue(c.snapshot().views().size() > 3, "several segments");
-                PackedCodes codes = enc.encodeAll(vectors(order));
+                PackedCodes codes = enc.encodeAll(TestDocs.vectors(order));
                 float[] inv = enc.inverseNorms(codes);
                 for (int q = 0; q < 20; q++) {
                     float[] query = TestVectors.vector(9_000_000 + q);
@@ -232,7 +194,7 @@ class CollectionTest {
                     }
                     // filter: equal to the reference over the matching documents only
                     List<Doc> even = order.stream().filter(d -> d.metadataJson().contains("even")).toList();
-                    PackedCodes ec = enc.encodeAll(vectors(even));
+                    PackedCodes ec = enc.encodeAll(TestDocs.vectors(even));
                     assertSame(asymReference(ec, enc.inverseNorms(ec), enc, query, 7), even,
                             c.search(SearchRequest.of(query, 7).filter("parity", "even")));
                 }
@@ -313,7 +275,7 @@ class CollectionTest {
     void parallelScanOverManyRowsEqualsSingleThread() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("big"), itq, new CollectionOptions(FloatFormat.NONE, 40_000))) {
             for (int b = 0; b < 5; b++) {
-                c.add(docs(b * 20_000L, 20_000));
+                c.add(TestDocs.docs(b * 20_000L, 20_000));
             }
             c.delete(List.of("d5", "d70000", "d99999"));
             for (int q = 0; q < 5; q++) {
@@ -339,8 +301,8 @@ class CollectionTest {
     void rerankWithLargeOversampleIsExactFloatSearch() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("f"), pcaq, new CollectionOptions(FloatFormat.F32, 300))) {
             Map<String, Doc> live = new HashMap<>();
-            List<Doc> order = populate(c, live);
-            FloatMatrix m = vectors(order);
+            List<Doc> order = TestDocs.populate(c, live, 23, 20);
+            FloatMatrix m = TestDocs.vectors(order);
             for (int q = 0; q < 10; q++) {
                 float[] query = TestVectors.vector(7_000_000 + q);
                 TopK ref = FloatSearch.topK(m, query, 10);
@@ -352,7 +314,7 @@ class CollectionTest {
             }
         }
         try (Collection c = Collection.create(tmp.resolve("n"), pcaq, CollectionOptions.defaults())) {
-            c.add(docs(0, 10));
+            c.add(TestDocs.docs(0, 10));
             assertThrows(IllegalArgumentException.class, () -> c.search(SearchRequest.of(TestVectors.vector(1), 3).oversample(5)));
         }
     }
@@ -360,7 +322,7 @@ class CollectionTest {
     @Test
     void classifiesByLabelVote() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("k"), pcaq, new CollectionOptions(FloatFormat.F16, 1000))) {
-            c.add(docs(0, 2000));
+            c.add(TestDocs.docs(0, 2000));
             int right = 0;
             for (int q = 0; q < 50; q++) {
                 long seed = 3_000_000L + q;
@@ -378,7 +340,7 @@ class CollectionTest {
     void corruptFilesAreRefusedWithTheirPath() throws IOException {
         Path dir = tmp.resolve("c");
         try (Collection c = Collection.create(dir, pcaq, new CollectionOptions(FloatFormat.F16, 100))) {
-            c.add(docs(0, 250));
+            c.add(TestDocs.docs(0, 250));
             c.delete(List.of("d1"));
         }
         List<Path> files;
@@ -438,9 +400,9 @@ class CollectionTest {
     void tornLogTailIsTruncatedButCorruptMiddleIsRefused() throws IOException {
         Path dir = tmp.resolve("w");
         Collection c = Collection.create(dir, pcaq, CollectionOptions.defaults());
-        c.add(docs(0, 10));
-        c.add(docs(10, 10));
-        c.add(docs(20, 10));
+        c.add(TestDocs.docs(0, 10));
+        c.add(TestDocs.docs(10, 10));
+        c.add(TestDocs.docs(20, 10));
         Path wal;
         try (Stream<Path> s = Files.list(dir)) {
             wal = s.filter(p -> p.getFileName().toString().startsWith("wal-")).findFirst().orElseThrow();

@@ -60,11 +60,11 @@ class DamageTest {
 
     static Path build(Path dir) throws IOException {
         Collection c = Collection.create(dir, enc, new CollectionOptions(FLOATS, 100));
-        c.add(BlockChecksumTest.docs(0, 100));
+        c.add(TestDocs.docs(0, 100));
         c.delete(List.of("d1"));
-        c.add(BlockChecksumTest.docs(100, 100)); // flushes segment 1 and its deletion set
+        c.add(TestDocs.docs(100, 100)); // flushes segment 1 and its deletion set
         for (int b = 0; b < 5; b++) {
-            c.add(BlockChecksumTest.docs(200 + 10 * b, 10)); // the first flushes segment 2; the rest stay in the log
+            c.add(TestDocs.docs(200 + 10 * b, 10)); // the first flushes segment 2; the rest stay in the log
         }
         c.delete(List.of("d3"));
         CollectionTest.abandon(c);

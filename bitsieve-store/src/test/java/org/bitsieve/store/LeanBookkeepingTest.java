@@ -78,9 +78,9 @@ class LeanBookkeepingTest {
         try {
             Path dir = tmp.resolve("c");
             try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.F32, 300))) {
-                c.add(BlockChecksumTest.docs(0, 300)); // segment 1
-                c.add(BlockChecksumTest.docs(300, 300)); // segment 2
-                c.add(BlockChecksumTest.docs(600, 50)); // memtable
+                c.add(TestDocs.docs(0, 300)); // segment 1
+                c.add(TestDocs.docs(300, 300)); // segment 2
+                c.add(TestDocs.docs(600, 50)); // memtable
                 assertEquals("text of 7", c.get("d7").text());
                 assertEquals("text of 345", c.get("d345").text());
                 assertEquals("text of 620", c.get("d620").text());
@@ -124,8 +124,8 @@ class LeanBookkeepingTest {
     void aSegmentWithoutItsIdIndexOpensAndACompactionWritesIt() throws IOException {
         Path dir = tmp.resolve("old");
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, 500))) {
-            c.add(BlockChecksumTest.docs(0, 500));
-            c.add(BlockChecksumTest.docs(500, 100));
+            c.add(TestDocs.docs(0, 500));
+            c.add(TestDocs.docs(500, 100));
             c.delete(List.of("d3"));
         }
         Files.delete(SegmentFiles.idHashes(dir, 1)); // as written before the index part existed
@@ -206,7 +206,7 @@ class LeanBookkeepingTest {
         Path dir = tmp.resolve("h");
         int n = 3000; // 9 blocks of 341 entries
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, n))) {
-            c.add(BlockChecksumTest.docs(0, n));
+            c.add(TestDocs.docs(0, n));
         }
         Path idh = SegmentFiles.idHashes(dir, 1);
         assertEquals(StoreFile.HEADER + IdHashIndex.bodyLength(n) + 4 * 9 + 4, Files.size(idh));
@@ -241,7 +241,7 @@ class LeanBookkeepingTest {
     void anIdIndexThatDisagreesWithTheIdsIsReportedByVerify() throws IOException {
         Path dir = tmp.resolve("x");
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, 100))) {
-            c.add(BlockChecksumTest.docs(0, 100));
+            c.add(TestDocs.docs(0, 100));
         }
         // a crafted file with intact checksums whose rows are swapped: every lookup must still answer exactly
         Path idh = SegmentFiles.idHashes(dir, 1);

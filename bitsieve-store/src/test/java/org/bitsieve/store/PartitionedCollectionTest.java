@@ -38,19 +38,11 @@ class PartitionedCollectionTest {
         return CoarseQuantizer.fit(TestVectors.matrix(3000, 55_000_000L), cells, 8, 10, 7, Progress.NONE);
     }
 
-    private static List<Doc> docs(long from, int n) {
-        List<Doc> out = new ArrayList<>();
-        for (long s = from; s < from + n; s++) {
-            out.add(TestVectors.doc(s));
-        }
-        return out;
-    }
-
     /** The same documents, writes and deletes in both: segments, a memtable, deletions in both, upserts. */
     private static void fill(Collection c) throws IOException {
-        c.add(docs(0, 700));
+        c.add(TestDocs.docs(0, 700));
         c.flush();
-        c.add(docs(700, 500));
+        c.add(TestDocs.docs(700, 500));
         c.delete(List.of("d3", "d5", "d701", "d1199"));
         List<Doc> up = new ArrayList<>();
         for (long s = 10; s < 30; s++) {
@@ -59,7 +51,7 @@ class PartitionedCollectionTest {
         }
         c.upsert(up);
         c.flush();
-        c.add(docs(1200, 150)); // stays in the memtable
+        c.add(TestDocs.docs(1200, 150)); // stays in the memtable
         c.delete(List.of("d1201"));
     }
 
@@ -122,7 +114,7 @@ class PartitionedCollectionTest {
     void aSelectiveFilterIsAnsweredExactlyWhateverTheNprobe() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("c"), pcaq, new CollectionOptions(FloatFormat.F32, 400).withCoarse(quantizer(CELLS)))) {
             fill(c);
-            List<Doc> more = docs(1400, 400);
+            List<Doc> more = TestDocs.docs(1400, 400);
             for (long s = 2000; s < 2010; s++) { // ten rare documents spread over the clusters, so over many cells
                 Doc d = TestVectors.doc(s);
                 more.add(new Doc(d.id(), d.vector(), d.text(), "{\"tag\":\"rare\"}"));
@@ -174,7 +166,7 @@ class PartitionedCollectionTest {
             assertEquals(1350 - 5, c.count());
             assertNull(c.get("d3"));
             assertNotNull(c.get("d1300"));
-            c.upsert(docs(0, 100));
+            c.upsert(TestDocs.docs(0, 100));
             c.delete(List.of("d1300"));
             c.flush();
             checkSorted(c);
@@ -221,7 +213,7 @@ class PartitionedCollectionTest {
         Path dir = tmp.resolve("c");
         Path copy = tmp.resolve("copy");
         try (Collection c = Collection.create(dir, pcaq, new CollectionOptions(FloatFormat.NONE, 400).withCoarse(quantizer(CELLS)))) {
-            c.add(docs(0, 300));
+            c.add(TestDocs.docs(0, 300));
             c.delete(List.of("d7"));
             // the folder as a kill -9 would leave it: the batches only in the log (codes-only: no vectors to recompute cells)
             Files.createDirectories(copy);
@@ -265,7 +257,7 @@ class PartitionedCollectionTest {
     void aScanSplitBetweenThreadsEqualsTheExactScan() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("big"), pcaq, new CollectionOptions(FloatFormat.NONE, 50_000).withCoarse(quantizer(CELLS)))) {
             for (int from = 0; from < 110_000; from += 10_000) {
-                c.add(docs(from, 10_000));
+                c.add(TestDocs.docs(from, 10_000));
             }
             c.delete(List.of("d17", "d60001"));
             for (long s = 0; s < 12; s++) {
@@ -291,8 +283,8 @@ class PartitionedCollectionTest {
     void badNprobeIsRefusedNamingTheRange() throws IOException {
         try (Collection part = Collection.create(tmp.resolve("p"), pcaq, new CollectionOptions(FloatFormat.NONE, 400).withCoarse(quantizer(CELLS)));
              Collection plain = Collection.create(tmp.resolve("q"), pcaq, new CollectionOptions(FloatFormat.NONE, 400))) {
-            part.add(docs(0, 50));
-            plain.add(docs(0, 50));
+            part.add(TestDocs.docs(0, 50));
+            plain.add(TestDocs.docs(0, 50));
             float[] v = TestVectors.vector(1);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> part.search(SearchRequest.of(v, 3).nprobe(CELLS + 1)));
             assertTrue(e.getMessage().contains("0.." + CELLS), e.getMessage());
@@ -317,7 +309,7 @@ class PartitionedCollectionTest {
     void aDamagedCellsPartOrAnotherQuantiserIsCorruption() throws IOException {
         Path dir = tmp.resolve("c");
         try (Collection c = Collection.create(dir, pcaq, new CollectionOptions(FloatFormat.NONE, 400).withCoarse(quantizer(CELLS)))) {
-            c.add(docs(0, 300));
+            c.add(TestDocs.docs(0, 300));
         }
         Path cells = Cells.path(dir, 1);
         assertTrue(Files.exists(cells));

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,47 +39,15 @@ class PqCollectionTest {
         pq = TestVectors.encoder("pq", 64);
     }
 
-    private static List<Doc> populate(Collection c, Map<String, Doc> live) throws IOException {
-        long seed = 0;
-        for (int b = 0; b < 12; b++) {
-            List<Doc> batch = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                batch.add(TestVectors.doc(seed + i));
-            }
-            seed += 100;
-            c.add(batch);
-            batch.forEach(d -> live.put(d.id(), d));
-            if (b % 3 == 0) {
-                List<String> del = new ArrayList<>();
-                for (int i = 0; i < 15; i++) {
-                    del.add("d" + (b * 97 + i * 7) % seed);
-                }
-                c.delete(del);
-                del.forEach(live::remove);
-            }
-        }
-        List<Doc> order = new ArrayList<>();
-        c.snapshot().forEachId(id -> order.add(live.get(id)));
-        return order;
-    }
-
-    private static FloatMatrix vectors(List<Doc> docs) {
-        float[] d = new float[docs.size() * TestVectors.DIM];
-        for (int i = 0; i < docs.size(); i++) {
-            System.arraycopy(docs.get(i).vector(), 0, d, i * TestVectors.DIM, TestVectors.DIM);
-        }
-        return new FloatMatrix(d, docs.size(), TestVectors.DIM);
-    }
-
     @Test
     void searchEqualsCoreReferenceInBothModes() throws IOException {
         Path dir = tmp.resolve("pq");
         List<Doc> order;
         try (Collection c = Collection.create(dir, pq, new CollectionOptions(FloatFormat.NONE, 300))) {
             Map<String, Doc> live = new HashMap<>();
-            order = populate(c, live);
+            order = TestDocs.populate(c, live, 12, 15);
             assertTrue(c.snapshot().views().size() > 2, "several segments");
-            PackedCodes codes = pq.encodeAll(vectors(order));
+            PackedCodes codes = pq.encodeAll(TestDocs.vectors(order));
             float[] inv = pq.inverseNorms(codes);
             assertFalse(QuantizedLut.of(pq.scorer(TestVectors.vector(1))).linear(), "pq tables are not linear in the bits");
             for (int q = 0; q < 15; q++) {
@@ -92,7 +59,7 @@ class PqCollectionTest {
                             c.search(SearchRequest.of(query, 10).mode(SearchMode.HAMMING).threads(threads)));
                 }
                 List<Doc> even = order.stream().filter(d -> d.metadataJson().contains("even")).toList();
-                PackedCodes ec = pq.encodeAll(vectors(even));
+                PackedCodes ec = pq.encodeAll(TestDocs.vectors(even));
                 CollectionTest.assertSame(CollectionTest.asymReference(ec, pq.inverseNorms(ec), pq, query, 7), even,
                         c.search(SearchRequest.of(query, 7).mode(SearchMode.ASYMMETRIC).filter("parity", "even")));
             }
@@ -103,7 +70,7 @@ class PqCollectionTest {
         // reopened: the encoder comes back from the collection's own file and answers the same
         try (Collection c = Collection.open(dir)) {
             assertEquals("pq", c.encoder().kind());
-            PackedCodes codes = pq.encodeAll(vectors(order));
+            PackedCodes codes = pq.encodeAll(TestDocs.vectors(order));
             float[] query = TestVectors.vector(8_000_001);
             CollectionTest.assertSame(CollectionTest.asymReference(codes, pq.inverseNorms(codes), pq, query, 10), order,
                     c.search(SearchRequest.of(query, 10).mode(SearchMode.ASYMMETRIC)));
@@ -114,8 +81,8 @@ class PqCollectionTest {
     void codesFindTheFloatNeighboursAndRerankingRecoversThem() throws IOException {
         try (Collection c = Collection.create(tmp.resolve("f"), pq, CollectionOptions.defaults().withFloats(FloatFormat.F32))) {
             Map<String, Doc> live = new HashMap<>();
-            List<Doc> order = populate(c, live);
-            FloatMatrix db = vectors(order);
+            List<Doc> order = TestDocs.populate(c, live, 12, 15);
+            FloatMatrix db = TestDocs.vectors(order);
             double asym = 0;
             double ham = 0;
             double reranked = 0;

@@ -247,11 +247,7 @@ class RefitTest {
 
     static void fill(Path dir, Encoder enc, int n) throws IOException {
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.F16, 700, 0))) {
-            List<Doc> docs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                docs.add(TestVectors.doc(i));
-            }
-            c.add(docs);
+            c.add(TestDocs.docs(0, n));
         }
     }
 

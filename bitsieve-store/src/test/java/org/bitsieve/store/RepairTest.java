@@ -32,7 +32,7 @@ class RepairTest {
     Path segment() throws IOException {
         Path dir = tmp.resolve("c");
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.F16, 5000))) {
-            c.add(BlockChecksumTest.docs(0, 2000));
+            c.add(TestDocs.docs(0, 2000));
         }
         return dir;
     }
@@ -96,7 +96,7 @@ class RepairTest {
         int n = 12_000;
         Path dir = tmp.resolve("i");
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.NONE, n))) {
-            c.add(BlockChecksumTest.docs(0, n));
+            c.add(TestDocs.docs(0, n));
         }
         Path ids = SegmentFiles.ids(dir, 1);
         java.nio.ByteBuffer t = java.nio.ByteBuffer.wrap(Files.readAllBytes(ids)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -158,10 +158,10 @@ class RepairTest {
     void aLostManifestIsRebuilt() throws IOException {
         Path dir = tmp.resolve("m");
         try (Collection c = Collection.create(dir, enc, new CollectionOptions(FloatFormat.F16, 100))) {
-            c.add(BlockChecksumTest.docs(0, 250));
+            c.add(TestDocs.docs(0, 250));
             c.delete(List.of("d7", "d120"));
             c.flush();
-            c.add(BlockChecksumTest.docs(250, 5));
+            c.add(TestDocs.docs(250, 5));
             CollectionTest.abandon(c);
         }
         Files.delete(dir.resolve(SegmentFiles.MANIFEST));

@@ -268,8 +268,8 @@ class WalFuzzTest {
         Files.copy(b.resolve(SegmentFiles.wal(1)), out.resolve(SEEDS[1]), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path w = tmp.resolve("w");
         c = Collection.create(w, TestVectors.encoder("simhash", 130), new CollectionOptions(FloatFormat.F32, 1000));
-        c.add(BlockChecksumTest.docs(0, 4));
-        c.add(BlockChecksumTest.docs(4, 3));
+        c.add(TestDocs.docs(0, 4));
+        c.add(TestDocs.docs(4, 3));
         CollectionTest.abandon(c);
         Files.copy(w.resolve(SegmentFiles.wal(1)), out.resolve(SEEDS[2]), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.write(out.resolve(SEEDS[4]), Wal.header(2, 1));

@@ -1,6 +1,7 @@
 package org.bitsieve.cli.store;
 
 import org.bitsieve.store.Collection;
+import org.bitsieve.store.RefitOptions;
 import org.bitsieve.store.RefitReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ public final class CompactCommand extends StoreCommand {
         try (Collection c = Collection.open(collection)) {
             long before = c.info().totalBytes();
             long t0 = System.nanoTime();
-            RefitReport r = refit ? c.refit(RefitCommand.options(null, null, null, false, 42, false)) : null;
+            RefitReport r = refit ? c.refit(RefitCommand.options(null, null, null, false, 42, false, RefitOptions.DEFAULT_RANKING)) : null;
             c.compact();
             if (r != null) {
                 System.out.println(r.describe());

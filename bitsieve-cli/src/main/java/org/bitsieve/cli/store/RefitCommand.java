@@ -19,7 +19,7 @@ public final class RefitCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
     Path collection;
 
-    @Option(names = "--kinds", split = ",", description = "Candidate encoder kinds. Default: witq,itq,pcaq.")
+    @Option(names = "--kinds", split = ",", description = "Candidate encoder kinds. Default: those of the ranking (--rank).")
     List<String> kinds;
 
     @Option(names = "--sample", description = "Documents sampled for fitting and held-out queries. Default: 20000.")
@@ -37,28 +37,36 @@ public final class RefitCommand extends StoreCommand {
     @Option(names = "--dry-run", description = "Measure and print, change nothing.")
     boolean dryRun;
 
-    @Option(names = "--asymmetric-only", description = "Rank candidates by asymmetric recall@10 alone (may choose pcaq, whose Hamming "
-            + "search is weak and which export-web cannot ship). Default: the mean of asymmetric and Hamming recall@10.")
-    boolean asymmetricOnly;
+    @Option(names = "--rank", paramLabel = "asymmetric|balanced", converter = RankingConverter.class,
+            description = {"What 'best' means. asymmetric: asymmetric recall@10 (what search and classify score by default); candidates "
+                    + "witq,itq,pcaq,pq. balanced: the mean of asymmetric and Hamming recall@10, for collections also searched by "
+                    + "Hamming distance; candidates witq,itq,pcaq. Default: " + "${DEFAULT-VALUE}."})
+    RefitOptions.Ranking rank = RefitOptions.DEFAULT_RANKING;
+
+    static final class RankingConverter implements picocli.CommandLine.ITypeConverter<RefitOptions.Ranking> {
+        @Override
+        public RefitOptions.Ranking convert(String s) { return RefitOptions.Ranking.parse(s); }
+    }
 
     @Override
     int run() throws IOException {
         RefitReport r;
         try (Collection c = Collection.open(collection)) {
-            r = c.refit(options(kinds, sample, margin, force, seed, dryRun).withAsymmetricOnly(asymmetricOnly));
+            r = c.refit(options(kinds, sample, margin, force, seed, dryRun, rank));
         }
         System.out.println(r.describe());
         return 0;
     }
 
-    static RefitOptions options(List<String> kinds, Integer sample, Double margin, boolean force, long seed, boolean dryRun) {
+    static RefitOptions options(List<String> kinds, Integer sample, Double margin, boolean force, long seed, boolean dryRun,
+                                RefitOptions.Ranking rank) {
         if (margin != null && force) {
             throw new IllegalArgumentException("give --margin or --force, not both");
         }
         if (margin != null && !(margin >= 0 && margin <= 100)) {
             throw new IllegalArgumentException("--margin is in recall@10 points, 0 to 100; got " + margin);
         }
-        RefitOptions o = RefitOptions.defaults().withSeed(seed).withDryRun(dryRun);
+        RefitOptions o = RefitOptions.defaults().withRanking(rank).withSeed(seed).withDryRun(dryRun);
         if (kinds != null) {
             o = o.withKinds(kinds);
         }

@@ -90,7 +90,10 @@ class RefitCliTest {
                 "--keep-floats", "f16", "-q");
         assertEquals(0, idx.code(), idx.err());
 
-        Run dry = run("refit", coll, "--kinds", "itq", "--force", "--dry-run");
+        Run badRank = run("refit", coll, "--rank", "fastest");
+        assertEquals(2, badRank.code(), badRank.out());
+        assertTrue(badRank.err().contains("asymmetric or balanced"), badRank.err());
+        Run dry = run("refit", coll, "--kinds", "itq", "--force", "--dry-run", "--rank", "asymmetric");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("unchanged"), dry.out());
         Run r = run("refit", coll, "--kinds", "itq", "--force");

@@ -85,6 +85,7 @@ class ExportWebCommandTest {
         Run ex = run("export-web", c.toString(), b.toString(), "--snippet", "200");
         assertEquals(0, ex.code(), ex.err());
         assertTrue(ex.out().contains("exported 399 documents (sign, 100 bits)"), ex.out());
+        assertFalse(ex.out().contains("built for asymmetric search"), "the Hamming note is for pcaq and pq only");
 
         JsonNode m = JSON.readTree(b.resolve("manifest.json").toFile());
         assertEquals("bitsieve-web-bundle", m.get("format").asText());
@@ -182,12 +183,57 @@ class ExportWebCommandTest {
                 "absent when the code has no factor");
     }
 
+    /**
+     * pcaq and pq (byte-table scorers): the manifest names the scoring, the encoder.bin arrays are the encoder's own,
+     * and no norms.bin is written (the page rebuilds the norms from the codes; web/test/bytetable.test.mjs checks
+     * its scores against bitsieve search).
+     */
     @Test
-    void unsupportedEncoderAndBadArgumentsGetClearMessages() throws Exception {
+    void pcaqAndPqBundlesCarryTheirArraysAndNoNorms() throws Exception {
+        for (String kind : List.of("pcaq", "pq")) {
+            Path c = collection(kind, 64, 700);
+            Path b = tmp.resolve("bundle-" + kind);
+            Run ex = run("export-web", c.toString(), b.toString());
+            assertEquals(0, ex.code(), ex.err());
+            assertTrue(ex.out().contains("exported 699 documents (" + kind + ", 64 bits)"), ex.out());
+            assertTrue(ex.out().contains("note: " + kind + " codes are built for asymmetric search"), ex.out());
+            JsonNode m = JSON.readTree(b.resolve("manifest.json").toFile());
+            JsonNode e = m.get("encoder");
+            assertEquals(kind, e.get("scoring").asText());
+            assertTrue(e.get("normalized").asBoolean());
+            assertTrue(m.get("norms").isNull());
+            assertFalse(Files.exists(b.resolve("norms.bin")), "the page computes pcaq/pq norms itself");
+            java.util.Map<String, float[]> arrays;
+            List<StoredDoc> stored = new ArrayList<>();
+            try (Collection coll = Collection.open(c)) {
+                arrays = coll.encoder().arrays();
+                coll.snapshot().forEachDoc(stored::add);
+            }
+            assertEquals(kind.equals("pcaq") ? List.of("mean", "components", "fieldBits", "fieldByte", "fieldShift", "thresholds", "levels")
+                    : List.of("mean", "rotation", "subspaceDims", "codebooks"), List.copyOf(arrays.keySet()));
+            ByteBuffer enc = ByteBuffer.wrap(Files.readAllBytes(b.resolve("encoder.bin"))).order(ByteOrder.LITTLE_ENDIAN);
+            long end = 0;
+            for (var a : arrays.entrySet()) {
+                JsonNode d = e.get("arrays").get(a.getKey());
+                assertEquals(a.getValue().length, d.get("length").asInt(), a.getKey());
+                for (int i = 0; i < a.getValue().length; i++) {
+                    assertEquals(Float.floatToRawIntBits(a.getValue()[i]), Float.floatToRawIntBits(enc.getFloat(d.get("offset").asInt() + 4 * i)),
+                            a.getKey() + "[" + i + "]");
+                }
+                end = Math.max(end, d.get("offset").asLong() + 4L * a.getValue().length);
+            }
+            assertEquals(end, Files.size(b.resolve("encoder.bin")));
+            ByteBuffer codes = ByteBuffer.wrap(Files.readAllBytes(b.resolve("codes.bin"))).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(8L * stored.size(), codes.capacity());
+            for (int i = 0; i < stored.size(); i++) {
+                assertEquals(stored.get(i).code()[0], codes.getLong(8 * i));
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsGetClearMessages() throws Exception {
         Path c = collection("pcaq", 32, 200);
-        Run ex = run("export-web", c.toString(), tmp.resolve("b").toString());
-        assertEquals(2, ex.code());
-        assertTrue(ex.err().contains("pcaq, which the browser library does not implement"), ex.err());
         Run none = run("export-web", tmp.resolve("nothing").toString(), tmp.resolve("b2").toString());
         assertEquals(2, none.code());
         assertTrue(none.err().contains("no collection at"), none.err());
