@@ -5,7 +5,7 @@
 // the codes instead of downloading them. Java sums some constants in double and rounds once (meanProj, the norm
 // tables); so does this file, and a double product of two float32 values is exact, so the results are Java's bits.
 
-const f = Math.fround;
+import { f, dot, rowsTimes } from './f32.js';
 
 /** A bundle's encoder arrays do not fit together; bundle.js turns it into a BundleError. */
 export class EncoderError extends Error {
@@ -13,34 +13,6 @@ export class EncoderError extends Error {
     super(message);
     this.name = 'EncoderError';
   }
-}
-
-/** Java Vectors.multiply with M given row-major (rows x dim): out[j] = sum over r in order of x[r] * M[j][r]. */
-export function rowsTimes(m, rows, dim, x) {
-  const out = new Float32Array(rows);
-  for (let j = 0; j < rows; j++) {
-    let s = 0;
-    const o = j * dim;
-    for (let r = 0; r < dim; r++) {
-      s = f(s + f(x[r] * m[o + r]));
-    }
-    out[j] = s;
-  }
-  return out;
-}
-
-/** Java Vectors.dot (four accumulators, (s0+s1)+(s2+s3)); encoder.js has the same, kept here to avoid a cycle. */
-function dot(a, b, n) {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 = f(s0 + f(a[i] * b[i]));
-    s1 = f(s1 + f(a[i + 1] * b[i + 1]));
-    s2 = f(s2 + f(a[i + 2] * b[i + 2]));
-    s3 = f(s3 + f(a[i + 3] * b[i + 3]));
-  }
-  for (; i < n; i++) s0 = f(s0 + f(a[i] * b[i]));
-  return f(f(s0 + s1) + f(s2 + s3));
 }
 
 function need(arrays, kind, names) {
@@ -210,7 +182,7 @@ export class PcaqEncoder extends ByteTableEncoder {
   table(x) {
     this.check(x);
     const table = this.buildTable(rowsTimes(this.components, this.fields, this.dim, x), false);
-    const qm = dot(x, this.mean, this.dim);
+    const qm = dot(x, 0, this.mean, 0, this.dim);
     for (let v = 0; v < 256; v++) table[v] = f(table[v] + qm);
     return table;
   }
@@ -312,7 +284,7 @@ export class PqEncoder extends ByteTableEncoder {
         table[(k << 8) | v] = s;
       }
     }
-    const qm = dot(x, this.mean, this.dim);
+    const qm = dot(x, 0, this.mean, 0, this.dim);
     for (let v = 0; v < 256; v++) table[v] = f(table[v] + qm);
     return table;
   }

@@ -8,7 +8,9 @@ import { EncoderError, PcaqEncoder, PqEncoder } from './bytetable.js';
 
 export { EncoderError } from './bytetable.js';
 
-const f = Math.fround;
+import { f, dot, rowsTimes } from './f32.js';
+
+export { dot } from './f32.js';
 
 /**
  * The query-side encoder a bundle's manifest describes (`encoder.scoring`): WebEncoder for witq and plane codes,
@@ -29,39 +31,6 @@ export function makeEncoder(spec, arrays) {
 export function codeNorms(enc, u8, stride, count, shipped) {
   if (!enc.normalized) return null;
   return typeof enc.inverseNorms === 'function' ? enc.inverseNorms(u8, stride, count) : shipped;
-}
-
-/** Java Vectors.dot: four accumulators over groups of four, the tail into the first, then (s0+s1)+(s2+s3). */
-export function dot(a, ao, b, bo, n) {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 = f(s0 + f(a[ao + i] * b[bo + i]));
-    s1 = f(s1 + f(a[ao + i + 1] * b[bo + i + 1]));
-    s2 = f(s2 + f(a[ao + i + 2] * b[bo + i + 2]));
-    s3 = f(s3 + f(a[ao + i + 3] * b[bo + i + 3]));
-  }
-  for (; i < n; i++) {
-    s0 = f(s0 + f(a[ao + i] * b[bo + i]));
-  }
-  return f(f(s0 + s1) + f(s2 + s3));
-}
-
-/**
- * Java Vectors.multiply: row j of m (rows x dim, row-major) times x, each sum over the input dimensions in order,
- * every product and add rounded to float32.
- */
-function rowsTimes(m, rows, dim, x) {
-  const out = new Float32Array(rows);
-  for (let j = 0; j < rows; j++) {
-    let s = 0;
-    const o = j * dim;
-    for (let r = 0; r < dim; r++) {
-      s = f(s + f(x[r] * m[o + r]));
-    }
-    out[j] = s;
-  }
-  return out;
 }
 
 /**
