@@ -193,16 +193,26 @@ public final class CoarseQuantizer {
     /** All rows of {@code x} projected (normalised first): n x proj, blocks of rows in parallel. */
     private static float[] projectAll(CellKernel k, float[] x, int n, int proj) {
         float[] y = new float[n * proj];
-        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        IntStream range = IntStream.range(0, blocks);
-        (blocks > 1 ? range.parallel() : range).forEach(b -> {
-            int from = b * BLOCK_ROWS;
-            int rows = Math.min(n, from + BLOCK_ROWS) - from;
+        inBlocks(n, (from, rows) -> {
             float[] part = new float[rows * proj];
             k.project(x, from, rows, part);
             System.arraycopy(part, 0, y, from * proj, rows * proj);
         });
         return y;
+    }
+
+    private interface Block {
+        void run(int from, int rows);
+    }
+
+    /** Rows {@code [0, n)} in blocks of {@link #BLOCK_ROWS} (whose projections stay in cache), in parallel when more than one. */
+    private static void inBlocks(int n, Block task) {
+        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        IntStream range = IntStream.range(0, blocks);
+        (blocks > 1 ? range.parallel() : range).forEach(b -> {
+            int from = b * BLOCK_ROWS;
+            task.run(from, Math.min(n, from + BLOCK_ROWS) - from);
+        });
     }
 
     /** Projects one vector (normalised first). */
@@ -234,11 +244,7 @@ public final class CoarseQuantizer {
         int n = x.rows();
         int[] out = new int[n];
         float[] data = x.data();
-        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        IntStream range = IntStream.range(0, blocks);
-        (blocks > 1 ? range.parallel() : range).forEach(b -> {
-            int from = b * BLOCK_ROWS;
-            int rows = Math.min(n, from + BLOCK_ROWS) - from;
+        inBlocks(n, (from, rows) -> {
             float[] y = new float[rows * proj];
             kernel.project(data, from, rows, y);
             kernel.nearest(y, 0, rows, out, from);
@@ -266,12 +272,7 @@ public final class CoarseQuantizer {
 
     /** The nearest cell of each of the n projected rows of y (k-means' assignment step). */
     private void nearestProjected(float[] y, int n, int[] out) {
-        int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        IntStream range = IntStream.range(0, blocks);
-        (blocks > 1 ? range.parallel() : range).forEach(b -> {
-            int from = b * BLOCK_ROWS;
-            kernel.nearest(y, from, Math.min(n, from + BLOCK_ROWS) - from, out, from);
-        });
+        inBlocks(n, (from, rows) -> kernel.nearest(y, from, rows, out, from));
     }
 
     /**
