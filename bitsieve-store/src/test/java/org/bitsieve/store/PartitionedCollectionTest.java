@@ -44,12 +44,7 @@ class PartitionedCollectionTest {
         c.flush();
         c.add(TestDocs.docs(700, 500));
         c.delete(List.of("d3", "d5", "d701", "d1199"));
-        List<Doc> up = new ArrayList<>();
-        for (long s = 10; s < 30; s++) {
-            Doc d = TestVectors.doc(s + 5000);
-            up.add(new Doc("d" + s, d.vector(), d.text(), d.metadataJson()));
-        }
-        c.upsert(up);
+        c.upsert(TestDocs.replacements(10, 30));
         c.flush();
         c.add(TestDocs.docs(1200, 150)); // stays in the memtable
         c.delete(List.of("d1201"));

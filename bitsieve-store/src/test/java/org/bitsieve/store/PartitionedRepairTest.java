@@ -43,28 +43,15 @@ class PartitionedRepairTest {
     Path partitioned(String name, FloatFormat floats) throws IOException {
         Path dir = tmp.resolve(name);
         Collection c = Collection.create(dir, pcaq, new CollectionOptions(floats, 400).withCoarse(q));
-        c.add(docs(0, 700));
+        c.add(TestDocs.docs(0, 700));
         c.flush();
-        c.add(docs(700, 300));
+        c.add(TestDocs.docs(700, 300));
         c.delete(List.of("d3", "d5", "d701"));
-        List<Doc> up = new ArrayList<>();
-        for (long s = 10; s < 20; s++) {
-            Doc d = TestVectors.doc(s + 5000);
-            up.add(new Doc("d" + s, d.vector(), d.text(), d.metadataJson()));
-        }
-        c.upsert(up);
+        c.upsert(TestDocs.replacements(10, 20));
         c.flush();
-        c.add(docs(1000, 150)); // only in the log
+        c.add(TestDocs.docs(1000, 150)); // only in the log
         CollectionTest.abandon(c);
         return dir;
-    }
-
-    static List<Doc> docs(long from, int n) {
-        List<Doc> out = new ArrayList<>();
-        for (long s = from; s < from + n; s++) {
-            out.add(TestVectors.doc(s));
-        }
-        return out;
     }
 
     /** Asymmetric (re-ranked when floats are kept) and Hamming queries at nprobe 0 (exact), 1, 4 and every cell. */
@@ -202,10 +189,10 @@ class PartitionedRepairTest {
         Path dir = tmp.resolve("r");
         Encoder simhash = TestVectors.encoder("simhash", 64);
         try (Collection c = Collection.create(dir, simhash, new CollectionOptions(FloatFormat.F16, 700, 0).withCoarse(q))) {
-            c.add(docs(0, 1500));
+            c.add(TestDocs.docs(0, 1500));
             RefitReport r = c.refit(RefitOptions.defaults().withKinds(List.of("pcaq")).withMinimums(1000, 100).withMargin(-1));
             assertTrue(r.changed(), r.describe());
-            c.add(docs(1500, 40)); // in the log, encoded by the refitted encoder
+            c.add(TestDocs.docs(1500, 40)); // in the log, encoded by the refitted encoder
             CollectionTest.abandon(c);
         }
         Manifest before = Manifest.read(dir);

@@ -20,6 +20,16 @@ final class TestDocs {
         return out;
     }
 
+    /** Documents {@code d<from>} .. {@code d<to-1>} again, with the vectors, texts and metadata of other seeds (upserts). */
+    static List<Doc> replacements(long from, long to) {
+        List<Doc> out = new ArrayList<>();
+        for (long s = from; s < to; s++) {
+            Doc d = TestVectors.doc(s + 5000);
+            out.add(new Doc("d" + s, d.vector(), d.text(), d.metadataJson()));
+        }
+        return out;
+    }
+
     /**
      * Builds several segments, a memtable and deletions: {@code batches} adds of 100 documents, with {@code deletes}
      * ids deleted after every third (some already gone); fills {@code live} and returns the live docs in storage order.
