@@ -5,7 +5,7 @@
 // the codes instead of downloading them. Java sums some constants in double and rounds once (meanProj, the norm
 // tables); so does this file, and a double product of two float32 values is exact, so the results are Java's bits.
 
-import { f, dot, rowsTimes } from './f32.js';
+import { checkQuery, f, dot, rowsTimes } from './f32.js';
 
 /** A bundle's encoder arrays do not fit together; bundle.js turns it into a BundleError. */
 export class EncoderError extends Error {
@@ -69,14 +69,7 @@ class ByteTableEncoder {
   }
 
   check(x) {
-    if (x.length !== this.dim) {
-      throw new Error(`query vector has dimension ${x.length}, the bundle's encoder expects ${this.dim}`);
-    }
-    for (let i = 0; i < x.length; i++) {
-      if (!Number.isFinite(x[i])) {
-        throw new Error(`query vector value at index ${i} is not a finite number`);
-      }
-    }
+    checkQuery(x, this.dim);
   }
 }
 

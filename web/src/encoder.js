@@ -8,7 +8,7 @@ import { EncoderError, PcaqEncoder, PqEncoder } from './bytetable.js';
 
 export { EncoderError } from './bytetable.js';
 
-import { f, dot, rowsTimes } from './f32.js';
+import { checkQuery, f, dot, rowsTimes } from './f32.js';
 
 export { dot } from './f32.js';
 
@@ -167,13 +167,6 @@ export class WebEncoder {
   }
 
   check(x) {
-    if (x.length !== this.dim) {
-      throw new Error(`query vector has dimension ${x.length}, the bundle's encoder expects ${this.dim}`);
-    }
-    for (let i = 0; i < x.length; i++) {
-      if (!Number.isFinite(x[i])) {
-        throw new Error(`query vector value at index ${i} is not a finite number`);
-      }
-    }
+    checkQuery(x, this.dim);
   }
 }

@@ -36,3 +36,15 @@ export function rowsTimes(m, rows, dim, x) {
   }
   return out;
 }
+
+/** The checks every encoder makes on a query vector: its dimension and finite values. */
+export function checkQuery(x, dim) {
+  if (x.length !== dim) {
+    throw new Error(`query vector has dimension ${x.length}, the bundle's encoder expects ${dim}`);
+  }
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new Error(`query vector value at index ${i} is not a finite number`);
+    }
+  }
+}

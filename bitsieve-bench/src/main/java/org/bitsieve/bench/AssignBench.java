@@ -2,6 +2,7 @@ package org.bitsieve.bench;
 
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.coarse.CoarseQuantizer;
+import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.linalg.Pca;
 import org.openjdk.jmh.annotations.*;
 
@@ -106,7 +107,7 @@ public class AssignBench {
             int co = c * proj;
             float h = halfNorms[c];
             for (int i = 0; i < BATCH; i++) {
-                float s = dot(y, i * proj, centroids, co, proj) - h;
+                float s = Vectors.dot(y, i * proj, centroids, co, proj) - h;
                 if (s > best[i]) {
                     best[i] = s;
                     out[i] = c;
@@ -122,7 +123,7 @@ public class AssignBench {
             row[j] = unit[off + j] - mean[j];
         }
         for (int p = 0; p < proj; p++) {
-            y[p] = dot(row, 0, basis, p * dim, dim);
+            y[p] = Vectors.dot(row, 0, basis, p * dim, dim);
         }
     }
 
@@ -137,20 +138,5 @@ public class AssignBench {
                 a[off + j] *= inv;
             }
         }
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += a[ao + j] * b[bo + j];
-            s1 += a[ao + j + 1] * b[bo + j + 1];
-            s2 += a[ao + j + 2] * b[bo + j + 2];
-            s3 += a[ao + j + 3] * b[bo + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += a[ao + j] * b[bo + j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }
