@@ -2,7 +2,6 @@ package org.bitsieve.cli.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.bitsieve.cli.Main;
 import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.io.Npy;
 import org.bitsieve.store.Collection;
@@ -10,11 +9,8 @@ import org.bitsieve.store.StoredDoc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,23 +27,7 @@ class RefitCliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream o = System.out;
-        PrintStream e = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
-    }
+    static StoreCliTest.Run run(String... args) { return StoreCliTest.runMain(args); }
 
     static FloatMatrix vectors(int n, long seed) { return vectors(n, seed, DIM); }
 
@@ -86,26 +66,26 @@ class RefitCliTest {
     void refitCommandSwitchesAndExportWebShipsTheNewEncoder() throws Exception {
         Path[] in = data("d", 1500, 384); // export-web needs the model's dimension
         String coll = tmp.resolve("coll").toString();
-        Run idx = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--encoder-kind", "sign", "--bits", "32",
+        StoreCliTest.Run idx = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--encoder-kind", "sign", "--bits", "32",
                 "--keep-floats", "f16", "-q");
         assertEquals(0, idx.code(), idx.err());
 
-        Run badRank = run("refit", coll, "--rank", "fastest");
+        StoreCliTest.Run badRank = run("refit", coll, "--rank", "fastest");
         assertEquals(2, badRank.code(), badRank.out());
         assertTrue(badRank.err().contains("asymmetric or balanced"), badRank.err());
-        Run dry = run("refit", coll, "--kinds", "itq", "--force", "--dry-run", "--rank", "asymmetric");
+        StoreCliTest.Run dry = run("refit", coll, "--kinds", "itq", "--force", "--dry-run", "--rank", "asymmetric");
         assertEquals(0, dry.code(), dry.err());
         assertTrue(dry.out().contains("unchanged"), dry.out());
-        Run r = run("refit", coll, "--kinds", "itq", "--force");
+        StoreCliTest.Run r = run("refit", coll, "--kinds", "itq", "--force");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("refit on 1,500 documents (1,200 fitted, 300 held out as queries)"), r.out());
         assertTrue(r.out().contains("candidate itq"), r.out());
         assertTrue(r.out().contains("changed: itq"), r.out());
-        Run info = run("info", coll);
+        StoreCliTest.Run info = run("info", coll);
         assertTrue(info.out().contains("itq"), info.out());
 
         Path bundle = tmp.resolve("bundle");
-        Run ex = run("export-web", coll, bundle.toString());
+        StoreCliTest.Run ex = run("export-web", coll, bundle.toString());
         assertEquals(0, ex.code(), ex.err());
         assertTrue(ex.out().contains("(itq, 32 bits)"), ex.out());
         JsonNode m = JSON.readTree(bundle.resolve("manifest.json").toFile());
@@ -127,7 +107,7 @@ class RefitCliTest {
             assertEquals(stored.get(i).code()[0], codes.getLong(8 * i));
         }
 
-        Run compact = run("compact", coll, "--refit");
+        StoreCliTest.Run compact = run("compact", coll, "--refit");
         assertEquals(0, compact.code(), compact.err());
         assertTrue(compact.out().contains("refit on 1,500 documents"), compact.out());
         assertTrue(compact.out().contains("compacted"), compact.out());
@@ -139,14 +119,14 @@ class RefitCliTest {
         Path sample = tmp.resolve("sample.npy");
         Npy.write(sample, vectors(1200, 7));
         String coll = tmp.resolve("codes").toString();
-        Run idx = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--keep-floats", "none", "--bits", "32",
+        StoreCliTest.Run idx = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--keep-floats", "none", "--bits", "32",
                 "--fit-sample", sample.toString(), "-q");
         assertEquals(0, idx.code(), idx.err());
         assertTrue(idx.out().contains("encoder chosen on the sample of 1,200 documents"), idx.out());
-        Run refit = run("refit", coll);
+        StoreCliTest.Run refit = run("refit", coll);
         assertEquals(2, refit.code());
         assertTrue(refit.err().contains("keeps no float vectors"), refit.err());
-        Run s = run("search", coll, "--vector-file", in[0].toString(), "--row", "3", "-k", "3");
+        StoreCliTest.Run s = run("search", coll, "--vector-file", in[0].toString(), "--row", "3", "-k", "3");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("doc-"), s.out());
 
@@ -164,17 +144,17 @@ class RefitCliTest {
                 {tmp.resolve("missing.npy").toString(), "file not found"}};
         for (String[] c : cases) {
             Path dir = tmp.resolve("bad-" + Path.of(c[0]).getFileName());
-            Run bad = run("index", dir.toString(), "--vectors", in[0].toString(), "--docs", in[1].toString(), "--keep-floats", "none",
+            StoreCliTest.Run bad = run("index", dir.toString(), "--vectors", in[0].toString(), "--docs", in[1].toString(), "--keep-floats", "none",
                     "--bits", "32", "--fit-sample", c[0], "-q");
             assertEquals(2, bad.code(), c[0] + ": " + bad.out());
             assertTrue(bad.err().contains(c[1]), bad.err());
             assertFalse(Files.exists(dir), "nothing written for " + c[0]);
         }
-        Run both = run("index", tmp.resolve("both").toString(), "--vectors", in[0].toString(), "--docs", in[1].toString(),
+        StoreCliTest.Run both = run("index", tmp.resolve("both").toString(), "--vectors", in[0].toString(), "--docs", in[1].toString(),
                 "--encoder-kind", "itq", "--fit-sample", sample.toString(), "-q");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("leave out --encoder"), both.err());
-        Run exists = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--fit-sample", sample.toString(), "--upsert");
+        StoreCliTest.Run exists = run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--fit-sample", sample.toString(), "--upsert");
         assertEquals(2, exists.code());
         assertTrue(exists.err().contains("applies to a new collection"), exists.err());
     }

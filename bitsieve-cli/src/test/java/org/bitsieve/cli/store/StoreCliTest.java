@@ -22,7 +22,13 @@ class StoreCliTest {
 
     record Run(int code, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) { return capture(() -> StoreCli.run(args)); }
+
+    /** The whole command line ({@code Main}: store commands plus refit, export-web, ...). */
+    static Run runMain(String... args) { return capture(() -> org.bitsieve.cli.Main.run(args)); }
+
+    /** Runs a command with stdout and stderr captured; one lock, since System.out is global. */
+    private static synchronized Run capture(java.util.function.IntSupplier command) {
         PrintStream o = System.out;
         PrintStream e = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -30,7 +36,7 @@ class StoreCliTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = StoreCli.run(args);
+            int code = command.getAsInt();
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(o);
