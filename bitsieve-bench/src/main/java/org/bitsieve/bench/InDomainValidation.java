@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -134,21 +133,8 @@ public final class InDomainValidation {
         return new Split(all.select(dbRows), pick(y, dbRows), all.select(qRows), pick(y, qRows));
     }
 
-    /** FitCommand.sample(n, n, seed): Fisher-Yates from the end with SplittableRandom. */
-    static int[] permutation(int size, long seed) {
-        int[] idx = new int[size];
-        for (int i = 0; i < size; i++) {
-            idx[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = size - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return idx;
-    }
+    /** The validation splits' shuffle: the same draw as {@code bitsieve bench --validation} and {@code fit --general}. */
+    static int[] permutation(int size, long seed) { return org.bitsieve.core.Shuffle.firstOf(size, size, seed); }
 
     static int[] pick(int[] y, int[] idx) {
         int[] out = new int[idx.length];

@@ -172,7 +172,7 @@ public final class FitCommand implements Callable<Integer> {
         FloatMatrix x = embedSample(embedding, texts, roles);
         if (coarse) {
             // validation queries: sentences outside the sample (the sample takes the first ones of the same shuffle)
-            int[] order = sample(all.size(), all.size(), seed);
+            int[] order = org.bitsieve.core.Shuffle.firstOf(all.size(), all.size(), seed);
             List<String> held = new ArrayList<>();
             for (int i = plan.sentences(); i < order.length && held.size() < 1000; i++) {
                 held.add(all.get(order[i]));
@@ -267,22 +267,6 @@ public final class FitCommand implements Callable<Integer> {
             default:
                 throw new UserException("--roles must be passage, query or both, got '" + roles + "'");
         }
-    }
-
-    /** The first {@code n} of a seeded Fisher-Yates shuffle of 0..size-1 (the corpus is partly sorted by source). */
-    public static int[] sample(int size, int n, long seed) {
-        int[] idx = new int[size];
-        for (int i = 0; i < size; i++) {
-            idx[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = size - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        return java.util.Arrays.copyOf(idx, Math.min(n, size));
     }
 
     static String sha256(Path p) throws Exception {

@@ -41,11 +41,11 @@ public record GeneralSample(int sentences, int passages) {
             throw new IllegalArgumentException("a sample with passages needs the passage corpus");
         }
         List<String> out = new ArrayList<>(sentences + passages);
-        for (int i : FitCommand.sample(sentenceCorpus.size(), sentences, seed)) {
+        for (int i : org.bitsieve.core.Shuffle.firstOf(sentenceCorpus.size(), sentences, seed)) {
             out.add(sentenceCorpus.get(i));
         }
         if (passages > 0) {
-            for (int i : FitCommand.sample(passageCorpus.size(), passages, seed + 1)) {
+            for (int i : org.bitsieve.core.Shuffle.firstOf(passageCorpus.size(), passages, seed + 1)) {
                 out.add(passageCorpus.get(i));
             }
         }

@@ -25,7 +25,7 @@ class GeneralSampleTest {
         GeneralSample plan = GeneralSample.plan(300, 0, s.size(), 50);
         assertEquals(new GeneralSample(300, 0), plan);
         List<String> texts = plan.texts(s, null, 42);
-        int[] old = FitCommand.sample(1000, 300, 42); // how fit --general drew its sample before passages existed
+        int[] old = org.bitsieve.core.Shuffle.firstOf(1000, 300, 42); // how fit --general drew its sample before passages existed
         for (int i = 0; i < old.length; i++) {
             assertEquals(s.get(old[i]), texts.get(i));
         }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
@@ -32,14 +31,7 @@ final class Similarity {
 
     static Map<String, Object> run(MixGenerator gen, Encoder enc, Path data, int n, int nq) throws IOException {
         int dim = MixGenerator.DIM;
-        int[] perm = IntStream.range(0, gen.poolRows).toArray();
-        SplittableRandom r = new SplittableRandom(gen.seed);
-        for (int i = perm.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = org.bitsieve.core.Shuffle.firstOf(gen.poolRows, gen.poolRows, gen.seed);
         if (n + nq > gen.poolRows) {
             throw new IllegalArgumentException("--sample " + n + " plus " + nq + " queries exceeds the pool of " + gen.poolRows);
         }

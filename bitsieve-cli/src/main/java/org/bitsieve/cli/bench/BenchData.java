@@ -238,7 +238,7 @@ final class BenchData {
 
     /** A seeded shuffle of 0..n-1: the same Fisher-Yates as the general-corpus sample of {@code fit --general}. */
     static int[] permutation(int n, long seed) {
-        return org.bitsieve.cli.FitCommand.sample(n, n, seed);
+        return org.bitsieve.core.Shuffle.firstOf(n, n, seed);
     }
 
     private static int[] cap(int[] idx, int max) {
