@@ -3,16 +3,14 @@ package org.bitsieve.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.bitsieve.core.FloatMatrix;
-import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Encoders;
 import org.bitsieve.core.encode.FitOptions;
 import org.bitsieve.core.eval.RetrievalEval;
 import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.core.knn.KnnClassifier;
-import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.CodesOnly;
 import org.bitsieve.core.search.FloatSearch;
-import org.bitsieve.core.search.HammingSearch;
 import org.bitsieve.core.search.TopK;
 import org.bitsieve.embed.EmbedOptions;
 import org.bitsieve.embed.GeneralEncoders;
@@ -144,16 +142,9 @@ public final class UnseenPassages {
                     hamSe = r.ndcg10Se();
                 }
             }
-            PackedCodes codes = enc.encodeAll(corpus);
-            float[] inv = enc.inverseNorms(codes);
-            TopK[] as = new TopK[nq];
-            TopK[] hm = new TopK[nq];
-            for (int i = 0; i < nq; i++) {
-                as[i] = AsymmetricSearch.topK(codes, inv, enc.scorer(nqs.row(i)), 11);
-                hm[i] = HammingSearch.topK(codes, codes.code(i), 11);
-            }
+            CodesOnly top = CodesOnly.topK(enc, corpus, nqs, 11);
             System.out.printf(Locale.ROOT, "| %s | %+.2f ± %.2f | %+.2f ± %.2f | %.3f | %.3f |%n", e.getKey(), asym, asymSe, ham, hamSe,
-                    KnnClassifier.recallAt(as, ref, 11), KnnClassifier.recallAt(hm, ref, 11));
+                    KnnClassifier.recallAt(top.asymmetric(), ref, 11), KnnClassifier.recallAt(top.hamming(), ref, 11));
         }
     }
 

@@ -1,19 +1,16 @@
 package org.bitsieve.store;
 
 import org.bitsieve.core.FloatMatrix;
-import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Encoders;
 import org.bitsieve.core.encode.FitOptions;
 import org.bitsieve.core.knn.KnnClassifier;
-import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.CodesOnly;
 import org.bitsieve.core.search.FloatSearch;
-import org.bitsieve.core.search.HammingSearch;
 import org.bitsieve.core.search.TopK;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Chooses an encoder for a set of vectors by what it is for: a seeded part of them is held out as queries, every
@@ -122,16 +119,7 @@ public final class EncoderSelection {
 
     /** {asymmetric recall@10, Hamming recall@10} of {@code e} against the float reference. */
     static double[] measure(Encoder e, FloatMatrix db, FloatMatrix queries, TopK[] ref) {
-        PackedCodes codes = e.encodeAll(db);
-        PackedCodes qc = e.encodeAll(queries);
-        float[] inv = e.inverseNorms(codes);
-        int q = queries.rows();
-        TopK[] asym = new TopK[q];
-        TopK[] ham = new TopK[q];
-        IntStream.range(0, q).parallel().forEach(i -> {
-            asym[i] = AsymmetricSearch.topK(codes, inv, e.scorer(queries.row(i)), K);
-            ham[i] = HammingSearch.topK(codes, qc.code(i), K);
-        });
-        return new double[] {KnnClassifier.recallAt(asym, ref, K), KnnClassifier.recallAt(ham, ref, K)};
+        CodesOnly top = CodesOnly.topK(e, db, queries, K);
+        return new double[] {KnnClassifier.recallAt(top.asymmetric(), ref, K), KnnClassifier.recallAt(top.hamming(), ref, K)};
     }
 }

@@ -1,18 +1,15 @@
 package org.bitsieve.core.eval;
 
 import org.bitsieve.core.FloatMatrix;
-import org.bitsieve.core.PackedCodes;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.Half;
-import org.bitsieve.core.search.AsymmetricSearch;
+import org.bitsieve.core.search.CodesOnly;
 import org.bitsieve.core.search.FloatSearch;
-import org.bitsieve.core.search.HammingSearch;
 import org.bitsieve.core.search.TopK;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Retrieval (BEIR style): nDCG@10 and recall@100 of queries against a corpus, for float search, for codes alone
@@ -63,16 +60,9 @@ public final class RetrievalEval {
 
     /** Hamming, asymmetric, and both re-ranked by float16 vectors. */
     public List<Result> evaluate(Encoder enc) {
-        PackedCodes codes = enc.encodeAll(corpus);
-        PackedCodes qcodes = enc.encodeAll(queries);
-        float[] inv = enc.inverseNorms(codes);
-        int n = queries.rows();
-        TopK[] ham = new TopK[n];
-        TopK[] asym = new TopK[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            ham[i] = HammingSearch.topK(codes, qcodes.code(i), CANDIDATES, 1);
-            asym[i] = AsymmetricSearch.topK(codes, inv, enc.scorer(queries.row(i)), CANDIDATES, 1);
-        });
+        CodesOnly top = CodesOnly.topK(enc, corpus, queries, CANDIDATES);
+        TopK[] ham = top.hamming();
+        TopK[] asym = top.asymmetric();
         return List.of(result("hamming", enc.kind(), enc.bits(), ham),
                 result("asymmetric", enc.kind(), enc.bits(), asym),
                 result("hamming + re-rank", enc.kind(), enc.bits(), rerank(ham)),
