@@ -33,17 +33,9 @@ final class ExactTopK {
         if (Files.exists(cache)) {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(cache)).order(ByteOrder.LITTLE_ENDIAN);
             if (b.remaining() == nq * k * 12 + 8) {
-                long[] ids = new long[nq * k];
-                float[] s = new float[nq * k];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = b.getLong();
-                }
-                for (int i = 0; i < s.length; i++) {
-                    s[i] = b.getFloat();
-                }
-                double secs = b.getDouble();
-                System.out.printf(Locale.ROOT, "exact top-%d over %,d docs: cached in %s (computed in %.0fs)%n", k, n, cache, secs);
-                return new Result(ids, s, k, secs);
+                Result r = read(b, nq, k, b.getDouble(nq * k * 12));
+                System.out.printf(Locale.ROOT, "exact top-%d over %,d docs: cached in %s (computed in %.0fs)%n", k, n, cache, r.seconds());
+                return r;
             }
         }
         Path script = Files.createTempFile("exact_topk", ".py");
@@ -84,7 +76,14 @@ final class ExactTopK {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Files.delete(script);
-        ByteBuffer b = ByteBuffer.wrap(res).order(ByteOrder.LITTLE_ENDIAN);
+        Files.createDirectories(cacheDir);
+        Files.write(cache, ByteBuffer.allocate(res.length + 8).order(ByteOrder.LITTLE_ENDIAN).put(res).putDouble(secs).array());
+        System.out.printf(Locale.ROOT, "exact top-%d over %,d docs in %.0fs (%,.0f docs/s)%n", k, n, secs, n / secs);
+        return read(ByteBuffer.wrap(res).order(ByteOrder.LITTLE_ENDIAN), nq, k, secs);
+    }
+
+    /** The script's answer (and the cache's start): nq * k ids as longs, then their scores as floats. */
+    private static Result read(ByteBuffer b, int nq, int k, double secs) {
         long[] ids = new long[nq * k];
         float[] s = new float[nq * k];
         for (int i = 0; i < ids.length; i++) {
@@ -93,9 +92,6 @@ final class ExactTopK {
         for (int i = 0; i < s.length; i++) {
             s[i] = b.getFloat();
         }
-        Files.createDirectories(cacheDir);
-        Files.write(cache, ByteBuffer.allocate(res.length + 8).order(ByteOrder.LITTLE_ENDIAN).put(res).putDouble(secs).array());
-        System.out.printf(Locale.ROOT, "exact top-%d over %,d docs in %.0fs (%,.0f docs/s)%n", k, n, secs, n / secs);
         return new Result(ids, s, k, secs);
     }
 
