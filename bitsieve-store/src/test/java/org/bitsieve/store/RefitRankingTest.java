@@ -46,9 +46,11 @@ class RefitRankingTest {
         RefitReport.Candidate pq = asym.candidates().get(2);
         assertEquals("pq", pq.kind());
         assertTrue(pq.hammingRecall() < pq.recall() - 0.2, asym.describe());
-        if (asym.chosen().startsWith("pq") && pq.hammingRecall() < asym.hammingBefore() - 0.05) {
-            assertTrue(asym.reason().contains("Hamming recall@10 drops"), asym.reason());
-        }
+        // the warning is there exactly when the winner's Hamming recall is 5+ points below the current encoder's
+        assertEquals(bestAsym.hammingRecall() < asym.hammingBefore() - 0.05, asym.reason().contains("Hamming recall@10 drops"),
+                asym.describe());
+        assertTrue(asym.reason().contains("Hamming recall@10 drops") || !bestAsym.kind().equals("pq"),
+                "pq wins here and its Hamming recall is far below the itq encoder's: " + asym.describe());
         RefitReport.Candidate chosenBal = bal.candidates().stream().filter(c -> bal.chosen().startsWith(c.kind() + " ")).findFirst().orElseThrow();
         assertEquals(bestAsym.recall() >= chosenBal.recall() + 0.03, bal.reason().contains("by asymmetric recall alone " + bestAsym.kind() + " leads"),
                 bal.reason());
