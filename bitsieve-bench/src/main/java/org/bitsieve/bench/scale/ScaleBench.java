@@ -31,11 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The scale benchmark (docs/scaling.md, "Scale benchmark"); run it through tools/bench-scale.sh:
  * <pre>
  *   java -Xmx6g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.scale.ScaleBench
- *        [--parts similarity,ingest,scale,report] [--ingest-docs 500000] [--sizes 1000000,10000000] [--data /work/scale-data] [--out results/scale]
+ *        [--parts similarity,ingest,scale,build,search,report] [--ingest-docs 500000] [--sizes 1000000,10000000] [--data /work/scale-data] [--out results/scale]
  *        [--shared /work/shared] [--seed 42] [--sigma 0.1] [--queries 500] [--batch 1000000]
  *        [--floats-up-to 10000000] [--keep false] [--cells auto|0|N] [--nprobe 8,16,32,64,128,256]
  * </pre>
- * For each size it generates that many documents with {@link MixGenerator}, computes the exact float top-10 of 500
+ * {@code --parts build,search} (or {@code scale}, both in one JVM) per size: it generates that many documents with {@link MixGenerator}, computes the exact float top-10 of 500
  * held-out queries ({@link ExactTopK}), bulk-loads a collection (shipped general all-MiniLM encoder, 256 bits;
  * f16 floats kept up to --floats-up-to documents, codes only above), reopens it, and measures recall@10, latency,
  * 2-thread QPS, ingest, open time, heap, RSS and disk bytes per document. Results: scale.json and index.html in --out.
@@ -97,9 +97,18 @@ public final class ScaleBench {
             b.results.put("similarity", Similarity.run(b.gen, b.encoder, b.data, Integer.parseInt(a.getOrDefault("sample", "50000")), b.queries.rows()));
             b.save();
         }
-        if (parts.contains("scale")) {
-            for (String s : a.getOrDefault("sizes", "1000000,10000000").split(",")) {
-                b.runSize(Long.parseLong(s.replace("_", "")));
+        // "scale" = build then search in this JVM; "build" keeps the collection and "search" opens it in a fresh
+        // JVM, so open time, heap and RSS are not those of a process that just ingested (the way to run 100M)
+        boolean build = parts.contains("scale") || parts.contains("build");
+        boolean search = parts.contains("scale") || parts.contains("search");
+        for (String s : a.getOrDefault("sizes", "1000000,10000000").split(",")) {
+            long n = Long.parseLong(s.replace("_", ""));
+            if (build) {
+                b.build(n);
+                b.save();
+            }
+            if (search) {
+                b.search(n);
                 b.save();
             }
         }
@@ -113,9 +122,16 @@ public final class ScaleBench {
     }
 
     @SuppressWarnings("unchecked")
-    private void runSize(long n) throws Exception {
-        System.out.printf(Locale.ROOT, "%n== %,d documents ==%n", n);
-        Map<String, Object> r = new LinkedHashMap<>();
+    private Map<String, Object> sizeResult(long n) {
+        Map<String, Object> sizes = (Map<String, Object>) results.computeIfAbsent("sizes", k -> new LinkedHashMap<>());
+        return (Map<String, Object>) sizes.computeIfAbsent(Long.toString(n), k -> new LinkedHashMap<>());
+    }
+
+    /** Exact float top 10, the coarse quantiser, the bulk load and disk bytes; the collection is kept for {@link #search}. */
+    private void build(long n) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== %,d documents: build ==%n", n);
+        Map<String, Object> r = sizeResult(n);
+        r.clear();
         r.put("docs", n);
         r.put("load_average_at_start", loadAverage());
         ExactTopK.Result exact = ExactTopK.compute(gen, queries, n, K, data);
@@ -152,14 +168,16 @@ public final class ScaleBench {
         }
         try (Collection c = Collection.create(dir, encoder, opts)) {
             long[] next = {0};
-            float[] buf = new float[batch * MixGenerator.DIM];
+            // two buffers in turn: the load still writes batch k (its floats) while it asks for batch k+1
+            float[][] bufs = {new float[batch * MixGenerator.DIM], new float[batch * MixGenerator.DIM]};
+            int[] turn = {0};
             br = c.bulkLoad(() -> {
                 if (next[0] >= n) {
                     return null;
                 }
                 long c0 = cpuNanos();
                 int m = (int) Math.min(batch, n - next[0]);
-                float[] v = m == batch ? buf : new float[m * MixGenerator.DIM];
+                float[] v = m == batch ? bufs[turn[0]++ & 1] : new float[m * MixGenerator.DIM];
                 gen.docs(next[0], m, v);
                 String[] ids = new String[m];
                 for (int i = 0; i < m; i++) {
@@ -186,7 +204,22 @@ public final class ScaleBench {
         r.put("disk_bytes_per_doc", (double) bytes / n);
         System.out.printf(Locale.ROOT, "ingest %,.0f docs/s in the store (%,.0f docs/s wall with generation; %,.0f docs per CPU-second of the store;"
                 + " load %.1f), %.1f bytes/doc on disk%n", n / br.storeSeconds(), n / wall, n / storeCpu, loadAverage(), (double) bytes / n);
+    }
+
+    /** Opens the built collection and measures every search setting; drops it afterwards unless --keep true. */
+    private void search(long n) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== %,d documents: search ==%n", n);
+        Map<String, Object> r = sizeResult(n);
+        Path dir = data.resolve("coll-" + n);
+        if (!Collection.exists(dir) || !r.containsKey("floats")) {
+            throw new IllegalStateException(dir + " is not built (or scale.json has no build of " + n + "): run --parts build first");
+        }
+        ExactTopK.Result exact = ExactTopK.compute(gen, queries, n, K, data);
+        FloatFormat floats = FloatFormat.valueOf(((String) r.get("floats")).toUpperCase(Locale.ROOT));
+        int cells = r.containsKey("cells") ? ((Number) r.get("cells")).intValue() : 0;
+        r.put("load_average_at_search", loadAverage());
         System.gc();
+        r.put("rss_mb_before_open", rssMb());
         long o0 = System.nanoTime();
         try (Collection c = Collection.open(dir)) {
             r.put("open_seconds", (System.nanoTime() - o0) / 1e9);
@@ -201,10 +234,14 @@ public final class ScaleBench {
                 long[][] exactCodes = new long[queries.rows()][];
                 modes.add(measure(c, exact, over, 0, name, exactCodes));
                 if (cells > 0) {
-                    for (String np : a.getOrDefault("nprobe", "8,16,32,64,128,256").split(",")) {
-                        int nprobe = Integer.parseInt(np.trim());
-                        if (nprobe <= cells) {
-                            modes.add(measure(c, exact, over, nprobe, name, exactCodes));
+                    r.put("default_nprobe", c.defaultNprobe());
+                    for (String np : a.getOrDefault("nprobe", "default,8,16,32,64,128,256").split(",")) {
+                        boolean dflt = np.trim().equals("default");
+                        int nprobe = dflt ? c.defaultNprobe() : Integer.parseInt(np.trim());
+                        if (nprobe > 0 && nprobe <= cells) {
+                            Map<String, Object> m = measure(c, exact, over, nprobe, name, exactCodes);
+                            m.put("default_nprobe", dflt);
+                            modes.add(m);
                         }
                     }
                 }
@@ -215,8 +252,6 @@ public final class ScaleBench {
         if (!Boolean.parseBoolean(a.getOrDefault("keep", "false"))) {
             Collection.drop(dir);
         }
-        Map<String, Object> sizes = (Map<String, Object>) results.computeIfAbsent("sizes", k -> new LinkedHashMap<>());
-        sizes.put(Long.toString(n), r);
     }
 
     /**

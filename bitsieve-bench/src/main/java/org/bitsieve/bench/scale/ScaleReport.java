@@ -45,10 +45,16 @@ final class ScaleReport {
             double x = e.getKey();
             ingest.add(new double[] {x, num(r, "ingest_docs_per_s")});
             disk.add(new double[] {x, num(r, "disk_bytes_per_doc")});
+            if (!r.containsKey("modes")) { // built, not searched yet
+                continue;
+            }
             for (Map<String, Object> m : (List<Map<String, Object>>) r.get("modes")) {
-                String name = m.get("mode") + (num(m, "nprobe") > 0 ? " nprobe " + (long) num(m, "nprobe") : "");
-                p50.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {x, num(m, "p50_ms")});
-                rec.computeIfAbsent(name, k -> new ArrayList<>()).add(new double[] {x, num(m, "recall_at_10_vs_exact_float")});
+                boolean dflt = Boolean.TRUE.equals(m.get("default_nprobe"));
+                // the default's nprobe differs by size: one curve of its own, its value in the table
+                String series = m.get("mode") + (dflt ? " default nprobe" : num(m, "nprobe") > 0 ? " nprobe " + (long) num(m, "nprobe") : "");
+                String name = dflt ? series + " (" + (long) num(m, "nprobe") + ")" : series;
+                p50.computeIfAbsent(series, k -> new ArrayList<>()).add(new double[] {x, num(m, "p50_ms")});
+                rec.computeIfAbsent(series, k -> new ArrayList<>()).add(new double[] {x, num(m, "recall_at_10_vs_exact_float")});
                 h.append(String.format(Locale.ROOT, "<tr><td>%,d<td>%s<td style=text-align:left>%s<td>%.4f<td>%.4f<td>%.2f<td>%.2f<td>%.1f<td>%,.0f<td>%.1f<td>%.0f<td>%.0f<td>%.1f</tr>",
                         e.getKey(), r.get("floats"), esc(name), num(m, "recall_at_10_vs_exact_float"), num(m, "recall_at_10_vs_exact_codes"),
                         num(m, "p50_ms"), num(m, "p99_ms"), num(m, "qps_2_threads"), num(r, "ingest_docs_per_s"), num(r, "open_seconds"),
@@ -62,9 +68,9 @@ final class ScaleReport {
         for (var e : bySize.entrySet()) {
             Map<String, List<double[]>> rn = new TreeMap<>();
             Map<String, List<double[]>> ln = new TreeMap<>();
-            for (Map<String, Object> m : (List<Map<String, Object>>) e.getValue().get("modes")) {
+            for (Map<String, Object> m : (List<Map<String, Object>>) e.getValue().getOrDefault("modes", List.of())) {
                 double np = num(m, "nprobe");
-                if (np > 0) {
+                if (np > 0 && !Boolean.TRUE.equals(m.get("default_nprobe"))) { // the default repeats a point of the sweep or sits between
                     rn.computeIfAbsent(String.valueOf(m.get("mode")), k -> new ArrayList<>()).add(new double[] {np, num(m, "recall_at_10_vs_exact_float")});
                     ln.computeIfAbsent(String.valueOf(m.get("mode")), k -> new ArrayList<>()).add(new double[] {np, num(m, "p50_ms")});
                 }
