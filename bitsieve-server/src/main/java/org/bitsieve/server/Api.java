@@ -214,7 +214,13 @@ final class Api {
     private Bodies.CollectionInfo info(CollectionRegistry.Handle h) throws IOException {
         StoreInfo i = h.coll.info();
         return new Bodies.CollectionInfo(h.name, h.model, i.bits(), i.dim(), floats(i.floats()), i.encoder(), i.documents(),
-                i.deletedRows(), i.segments(), i.memtableRows(), i.bytes(), i.totalBytes(), i.indexBytes());
+                i.deletedRows(), i.segments(), i.memtableRows(), i.bytes(), i.totalBytes(), i.indexBytes(), partitioning(h.coll));
+    }
+
+    private static Bodies.Partitioning partitioning(org.bitsieve.store.Collection c) {
+        org.bitsieve.store.CellBalance b = c.cellBalance();
+        return b == null ? null : new Bodies.Partitioning(b.cells(), c.coarse().projection(), b.min(), b.median(), b.max(), b.empty(),
+                c.defaultNprobe(), c.nprobeCalibration());
     }
 
     void dropCollection(Context ctx) throws IOException {

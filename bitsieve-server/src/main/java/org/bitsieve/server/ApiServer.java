@@ -167,6 +167,7 @@ public final class ApiServer implements AutoCloseable {
         post("/v1/collections/{name}/search", Role.READ, api::search);
         post("/v1/collections/{name}/classify", Role.READ, api::classify);
         post("/v1/collections/{name}/refit", Role.WRITE, new RefitEndpoint(colls, cfg.limits().maxBodyBytes())::refit);
+        post("/v1/collections/{name}/calibrate", Role.WRITE, new CalibrateEndpoint(colls, cfg.limits().maxBodyBytes())::calibrate);
 
         app.before(this::authenticate);
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e));

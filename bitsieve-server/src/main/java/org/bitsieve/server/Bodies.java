@@ -59,7 +59,15 @@ final class Bodies {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CollectionInfo(String name, String model, int bits, int dimension, String floats, String encoder, int documents,
                           int deletedRows, int segments, int memtableRows, Map<String, Long> bytes, long totalBytes,
-                          long indexBytes) {}
+                          long indexBytes, Partitioning partitioning) {}
+
+    /** A partitioned collection's cells, their balance and the nprobe a search that names none uses (absent when unpartitioned). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Partitioning(int cells, int projection, int cellsMin, int cellsMedian, int cellsMax, int cellsEmpty, int defaultNprobe,
+                        org.bitsieve.store.NprobeCalibration calibration) {}
+
+    /** {@code POST .../calibrate}: all optional; vectors are sample queries (needed for codes-only collections). */
+    record Calibrate(Double target, Integer queries, float[][] vectors) {}
 
     record WriteResult(int written, int replaced, int documents) {}
 

@@ -95,4 +95,41 @@ class NprobeTest {
         TestServer.Res cl = s.post("/v1/collections/p/classify", "{\"vector\": " + TestServer.vec(query) + ", \"nprobe\": 9}");
         assertEquals(400, cl.status(), cl.toString());
     }
+
+    @Test
+    void calibrateMeasuresKeepsAndShowsTheDefaultNprobe() {
+        TestServer.Res cal = s.post("/v1/collections/p/calibrate", "{\"target\": 0.9, \"queries\": 50}");
+        assertEquals(200, cal.status(), cal.toString());
+        JsonNode c = cal.json();
+        int nprobe = c.get("nprobe").asInt();
+        assertTrue(nprobe >= 1 && nprobe <= CELLS, c.toString());
+        assertTrue(c.get("recall").asDouble() >= 0.9, c.toString());
+        assertEquals(50, c.get("queries").asInt());
+        assertEquals(nprobe, c.get("curve").get(c.get("curve").size() - 1).get("nprobe").asInt());
+        JsonNode info = s.get("/v1/collections/p").json().get("partitioning");
+        assertEquals(CELLS, info.get("cells").asInt(), info.toString());
+        assertEquals(0, info.get("default_nprobe").asInt(), "400 documents: exact by default whatever was measured");
+        assertEquals(c, info.get("calibration"));
+        assertNull(s.get("/v1/collections/plain").json().get("partitioning"));
+        // sample vectors instead of stored documents; an empty body keeps the last target
+        TestServer.Res vec = s.post("/v1/collections/p/calibrate", "{\"vectors\": [" + TestServer.vec(query) + "]}");
+        assertEquals(200, vec.status(), vec.toString());
+        assertEquals(1, vec.json().get("queries").asInt());
+        assertEquals(0.9, vec.json().get("target").asDouble());
+        assertEquals(200, s.post("/v1/collections/p/calibrate", "").status());
+    }
+
+    @Test
+    void calibrateRefusesBadBodiesWithInvalidValue() {
+        String[] bad = {"{\"target\": 2}", "{\"target\": 0}", "{\"queries\": 0}", "{\"queries\": 5, \"vectors\": [[1]]}",
+                "{\"vectors\": [[1, 2, 3]]}", "{\"vectors\": []}", "{\"vectors\": [null]}", "{\"sample\": 5}", "{\"target\": \"high\"}", "[1]"};
+        for (String b : bad) {
+            TestServer.Res r = s.post("/v1/collections/p/calibrate", b);
+            assertEquals(400, r.status(), b + ": " + r);
+        }
+        TestServer.Res plain = s.post("/v1/collections/plain/calibrate", "");
+        assertEquals(400, plain.status(), plain.toString());
+        assertTrue(plain.json().get("error").get("message").asText().contains("not partitioned"), plain.toString());
+        assertEquals(404, s.post("/v1/collections/nope/calibrate", "").status());
+    }
 }

@@ -1,5 +1,6 @@
 package org.bitsieve.store;
 
+import org.bitsieve.core.FloatMatrix;
 import org.bitsieve.core.coarse.CoarseQuantizer;
 import org.bitsieve.core.encode.Encoder;
 import org.bitsieve.core.io.EncoderFiles;
@@ -90,7 +91,7 @@ public final class Collection implements AutoCloseable {
         Manifest m = new Manifest(q == null ? Manifest.FORMAT : Manifest.FORMAT_PARTITIONED, 1, SegmentFiles.wal(1), 1, encoder.bits(),
                 encoder.dimension(), EncoderFiles.fingerprint(encoder), encoder.kind(), options.floats().name(), options.memtableDocs(),
                 List.of(), q == null ? 0 : q.cells(), q == null ? 0L : q.fingerprint(), null,
-                options.floats() == FloatFormat.NONE ? 0 : options.autoRefitDocs(), 0);
+                options.floats() == FloatFormat.NONE ? 0 : options.autoRefitDocs(), 0, null);
         m.write(dir);
         return open(dir);
     }
@@ -266,7 +267,36 @@ public final class Collection implements AutoCloseable {
     }
 
     /** The nprobe a search that leaves it unset uses at the current size (0 = exact). */
-    public int defaultNprobe() { return Partitioning.defaultNprobe(st.coarse, snapshot().count()); }
+    public int defaultNprobe() { return Partitioning.defaultNprobe(st.coarse, snapshot().count(), st.shared.calibratedNprobe()); }
+
+    /** The measured default nprobe ({@link #calibrateNprobe}), or null when none was measured (3/16 of the cells then). */
+    public NprobeCalibration nprobeCalibration() { return st.manifest.nprobeCalibration(); }
+
+    /**
+     * Measures the default nprobe on the collection's own documents ({@link NprobeCalibration}): {@code queries}
+     * documents drawn with a fixed seed, their stored vectors as queries; then keeps it (one manifest update).
+     * Searches go on meanwhile. Needs stored floats: a codes-only collection is calibrated on vectors the caller
+     * supplies ({@link #calibrateNprobe(FloatMatrix, String[], double)}); a bulk load does that by itself.
+     */
+    public NprobeCalibration calibrateNprobe(double target, int queries) throws IOException {
+        checkWritable();
+        return commitCalibration(NprobeCalibrator.onStored(st, snapshot(), target, queries));
+    }
+
+    /**
+     * Measures the default nprobe with the given sample vectors as queries and keeps it. {@code ids}: each vector's
+     * id when it is a document of this collection (its own row is then left out of its results), or null.
+     */
+    public NprobeCalibration calibrateNprobe(FloatMatrix sample, String[] ids, double target) throws IOException {
+        checkWritable();
+        return commitCalibration(NprobeCalibrator.measure(snapshot(), sample, ids, target));
+    }
+
+    private synchronized NprobeCalibration commitCalibration(NprobeCalibration c) throws IOException {
+        checkWritable();
+        NprobeCalibrator.commit(st, c);
+        return c;
+    }
 
     public Path dir() { return st.dir; }
 
@@ -374,8 +404,15 @@ public final class Collection implements AutoCloseable {
      */
     public synchronized BulkResult bulkLoad(BulkSource source, java.util.function.LongConsumer progress) throws IOException {
         checkWritable();
-        return bulk.load(source, progress);
+        // a partitioned collection measures its default nprobe on a sample of what was loaded (codes-only ones keep no vectors to draw from later)
+        CalibrationSample sample = st.coarse == null ? null : new CalibrationSample(NprobeCalibration.DEFAULT_QUERIES, st.dim);
+        BulkResult r = bulk.load(sample == null ? source : sample.tap(source), progress);
+        if (sample != null && sample.size() > 0 && NprobeCalibrator.due(st, snapshot().count())) {
+            r = r.withCalibration(commitCalibration(NprobeCalibrator.measure(snapshot(), sample.vectors(), sample.ids(), NprobeCalibrator.target(st))));
+        }
+        return r;
     }
+
 
     /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
     public synchronized void flush() throws IOException {
@@ -405,6 +442,9 @@ public final class Collection implements AutoCloseable {
             st.fail(e);
             throw e;
         }
+        if (st.floats != FloatFormat.NONE && NprobeCalibrator.due(st, snapshot().count())) {
+            calibrateNprobe(NprobeCalibrator.target(st), NprobeCalibration.DEFAULT_QUERIES);
+        }
     }
 
     /**
@@ -431,6 +471,9 @@ public final class Collection implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             st.fail(e);
             throw e;
+        }
+        if (st.coarse != null && st.manifest.nprobeCalibration() != null) { // measured on the old codes: measure the new ones
+            calibrateNprobe(NprobeCalibrator.target(st), st.manifest.nprobeCalibration().queries());
         }
     }
 

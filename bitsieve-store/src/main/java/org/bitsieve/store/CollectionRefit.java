@@ -41,7 +41,13 @@ final class CollectionRefit {
     }
 
     /** A seeded uniform sample of at most {@code max} live documents' stored vectors. */
-    static FloatMatrix sample(Snapshot snap, int max, long seed) {
+    static FloatMatrix sample(Snapshot snap, int max, long seed) { return sample(snap, max, seed, false).vectors(); }
+
+    /** Sampled documents' stored vectors and (when asked) their ids, row by row. */
+    record Sample(FloatMatrix vectors, String[] ids) {}
+
+    /** A seeded uniform sample of at most {@code max} live documents: their stored vectors and, with {@code withIds}, their ids. */
+    static Sample sample(Snapshot snap, int max, long seed, boolean withIds) {
         List<View> views = snap.views();
         int live = snap.count();
         int take = Math.min(live, max);
@@ -62,6 +68,7 @@ final class CollectionRefit {
         int dim = snap.shared.dim();
         float[] data = new float[take * dim];
         float[] v = new float[dim];
+        String[] ids = withIds ? new String[take] : null;
         int at = 0;
         int liveIndex = 0;
         for (View view : views) {
@@ -72,12 +79,15 @@ final class CollectionRefit {
                 if (chosen[at] == liveIndex) {
                     view.part().vector(r, v);
                     System.arraycopy(v, 0, data, at * dim, dim);
+                    if (ids != null) {
+                        ids[at] = view.part().id(r);
+                    }
                     at++;
                 }
                 liveIndex++;
             }
         }
-        return new FloatMatrix(data, take, dim);
+        return new Sample(new FloatMatrix(data, take, dim), ids);
     }
 
     /** A segment seen through another encoder: its rows with codes made from its stored floats. */

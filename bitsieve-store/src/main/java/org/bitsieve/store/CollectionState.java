@@ -76,7 +76,17 @@ final class CollectionState {
     void useEncoder(Encoder e) {
         encoder = e;
         normalized = normalizedScores(e, bits);
-        shared = new Snapshot.Shared(e, dim, floats, pool, threads, coarse);
+        shared = new Snapshot.Shared(e, dim, floats, pool, threads, coarse, calibratedNprobe());
+    }
+
+    /** Makes the manifest's measured default nprobe the one new snapshots use (after a calibration is committed). */
+    void useCalibration() {
+        shared = new Snapshot.Shared(encoder, dim, floats, pool, threads, coarse, calibratedNprobe());
+    }
+
+    private int calibratedNprobe() {
+        NprobeCalibration c = manifest.nprobeCalibration();
+        return c == null || coarse == null ? 0 : Math.min(c.nprobe(), coarse.cells());
     }
 
     /** Whether this encoder's scorers divide by per-code norms (asked of one dummy code; the answer depends on the kind only). */

@@ -14,7 +14,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
                 String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments, int cells, long coarseFingerprint,
-                String encoderFile, int autoRefitDocs, int refitDocs) {
+                String encoderFile, int autoRefitDocs, int refitDocs, NprobeCalibration nprobeCalibration) {
     static final int FORMAT = 1;
     /**
      * Format of a partitioned collection (a coarse quantiser, segments sorted by cell with a cells part): builds
@@ -31,7 +31,7 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
     Manifest(int format, long generation, String wal, int nextSegment, int bits, int dim, long encoderFingerprint,
              String encoderKind, String floats, int memtableDocs, List<SegmentEntry> segments) {
         this(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs, segments, 0, 0L,
-                null, 0, 0);
+                null, 0, 0, null);
     }
 
     boolean partitioned() { return cells > 0; }
@@ -43,19 +43,28 @@ record Manifest(int format, long generation, String wal, int nextSegment, int bi
 
     Manifest next(String newWal, int newNextSegment, List<SegmentEntry> newSegments) {
         return new Manifest(format, generation + 1, newWal, newNextSegment, bits, dim, encoderFingerprint, encoderKind, floats,
-                memtableDocs, List.copyOf(newSegments), cells, coarseFingerprint, encoderFile, autoRefitDocs, refitDocs);
+                memtableDocs, List.copyOf(newSegments), cells, coarseFingerprint, encoderFile, autoRefitDocs, refitDocs, nprobeCalibration);
     }
 
     /** The same state with a refitted encoder stored as {@code file} (format 3). */
     Manifest withEncoder(long fingerprint, String kind, String file) {
         return new Manifest(FORMAT_REFIT, generation, wal, nextSegment, bits, dim, fingerprint, kind, floats, memtableDocs, segments,
-                cells, coarseFingerprint, file, autoRefitDocs, refitDocs);
+                cells, coarseFingerprint, file, autoRefitDocs, refitDocs, nprobeCalibration);
     }
 
     /** The same state, recording that a refit (kept or not) looked at {@code docs} documents. */
     Manifest withRefitDocs(int docs) {
         return new Manifest(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs,
-                segments, cells, coarseFingerprint, encoderFile, autoRefitDocs, docs);
+                segments, cells, coarseFingerprint, encoderFile, autoRefitDocs, docs, nprobeCalibration);
+    }
+
+    /**
+     * The same state with a measured default nprobe. The field is optional in every format: a build that does not know
+     * it ignores it and uses the fixed share of the cells, which changes speed and recall, never correctness.
+     */
+    Manifest withCalibration(NprobeCalibration c) {
+        return new Manifest(format, generation, wal, nextSegment, bits, dim, encoderFingerprint, encoderKind, floats, memtableDocs,
+                segments, cells, coarseFingerprint, encoderFile, autoRefitDocs, refitDocs, c);
     }
 
     /** The name a refitted encoder is stored under: by fingerprint, so a new one never overwrites the one in use. */

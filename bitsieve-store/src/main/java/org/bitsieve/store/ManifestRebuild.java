@@ -129,9 +129,12 @@ final class ManifestRebuild {
             actions.add("partitioned: " + coarse.cells() + " cells (coarse.bsq)");
         }
         actions.add("automatic refit is off in the rebuilt manifest (the lost one held the setting)");
+        if (coarse != null) {
+            actions.add("the measured default nprobe is gone with the lost manifest (run bitsieve calibrate, or searches use 3/16 of the cells)");
+        }
         return new Manifest(format, gen, wal, next, enc.bits(), enc.dimension(), EncoderFiles.fingerprint(enc), enc.kind(),
                 floats.name(), memtable, entries, coarse == null ? 0 : coarse.cells(), coarse == null ? 0L : coarse.fingerprint(),
-                encoderFile, 0, 0);
+                encoderFile, 0, 0, null);
     }
 
     /** The float format under which every intact record of the log decodes (NONE for an empty log). */

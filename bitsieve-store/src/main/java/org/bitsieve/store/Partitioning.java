@@ -19,7 +19,7 @@ final class Partitioning {
      */
     static final int EXACT_BELOW = 100_000;
     /**
-     * The default nprobe is this share of the cells ({@code 3/16}, rounded up, at least 1). Decided on real text, not
+     * Until a collection has measured its own default ({@link NprobeCalibration}), it is this share of the cells ({@code 3/16}, rounded up, at least 1). Decided on real text, not
      * the generated vectors (which flatter recall: 1/32 reached 0.962 there): with the shipped all-MiniLM quantiser
      * (1,024 cells), 1,000 held-out general sentences against the 100,000-text fit sample find 0.936 of their float
      * top 10 in the nearest 128 cells, 0.958 in 192 and 0.970 in 256 (`bitsieve fit --general --coarse`, docs/scaling.md);
@@ -30,10 +30,16 @@ final class Partitioning {
 
     private Partitioning() {}
 
-    /** The default nprobe for a partitioned collection of {@code rows} rows (0 = exact). */
-    static int defaultNprobe(CoarseQuantizer q, int rows) {
+    /**
+     * The default nprobe for a partitioned collection of {@code rows} rows (0 = exact): the collection's measured
+     * one ({@code calibrated} > 0, see {@link NprobeCalibration}), else the fixed share of the cells.
+     */
+    static int defaultNprobe(CoarseQuantizer q, int rows, int calibrated) {
         if (q == null || rows < EXACT_BELOW) {
             return 0;
+        }
+        if (calibrated > 0) {
+            return Math.min(calibrated, q.cells());
         }
         return Math.max(1, (q.cells() * DEFAULT_SHARE_NUM + DEFAULT_SHARE_DEN - 1) / DEFAULT_SHARE_DEN);
     }

@@ -27,9 +27,9 @@ public final class Snapshot {
     private final int rows;
     private final long sequence;
 
-    /** What every snapshot of one collection shares. */
+    /** What every snapshot of one collection shares ({@code calibratedNprobe}: the measured default, 0 = none measured). */
     record Shared(Encoder encoder, int dim, FloatFormat floats, ExecutorService pool, int threads,
-                  org.bitsieve.core.coarse.CoarseQuantizer coarse) {}
+                  org.bitsieve.core.coarse.CoarseQuantizer coarse, int calibratedNprobe) {}
 
     Snapshot(Shared shared, List<View> views, long sequence) {
         this.shared = shared;
@@ -57,7 +57,7 @@ public final class Snapshot {
             th.setDaemon(true);
             return th;
         });
-        Shared sh = new Shared(encoder, encoder.dimension(), FloatFormat.NONE, pool, t, null);
+        Shared sh = new Shared(encoder, encoder.dimension(), FloatFormat.NONE, pool, t, null, 0);
         return new Snapshot(sh, List.of(new View(new SyntheticPart(codes, stride), rows, null, 0)), 0);
     }
 
@@ -176,7 +176,7 @@ public final class Snapshot {
         org.bitsieve.core.coarse.CoarseQuantizer q = shared.coarse();
         int n = r.nprobe();
         if (n == SearchRequest.NPROBE_DEFAULT) {
-            return Partitioning.defaultNprobe(q, rows);
+            return Partitioning.defaultNprobe(q, rows, shared.calibratedNprobe());
         }
         if (q == null && n != 0) {
             throw new IllegalArgumentException("nprobe " + n + ": this collection is not partitioned (it has no coarse quantiser), so "

@@ -269,9 +269,12 @@ class PartitionedCollectionTest {
     @Test
     void defaultNprobeIsExactBelowTheThresholdThenAShareOfTheCells() {
         CoarseQuantizer q = quantizer(CELLS);
-        assertEquals(0, Partitioning.defaultNprobe(null, 10_000_000));
-        assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1));
-        assertEquals(3, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW)); // 16 x 3/16
+        assertEquals(0, Partitioning.defaultNprobe(null, 10_000_000, 0));
+        assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1, 0));
+        assertEquals(3, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW, 0)); // 16 x 3/16
+        assertEquals(0, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW - 1, 5)); // a measured default: still exact when small
+        assertEquals(5, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW, 5));
+        assertEquals(16, Partitioning.defaultNprobe(q, Partitioning.EXACT_BELOW, 99)); // never more than the cells
     }
 
     @Test

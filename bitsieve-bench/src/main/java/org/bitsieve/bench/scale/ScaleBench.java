@@ -191,6 +191,10 @@ public final class ScaleBench {
         double wall = (System.nanoTime() - t0) / 1e9;
         double storeCpu = (cpuNanos() - cpu0 - sourceCpu[0]) / 1e9;
         r.put("ingest_docs_per_s", n / br.storeSeconds());
+        if (br.calibration() != null) { // measured by the load itself on 200 loaded documents (its time is in the ingest figures)
+            r.put("calibration", br.calibration());
+            System.out.println("  " + br.calibration().describe());
+        }
         // on a shared machine wall time says more about the neighbours than about us; CPU time per document
         // does not, and docs per CPU-second x cores is what an otherwise idle machine could reach at most
         r.put("ingest_store_cpu_seconds", storeCpu);
@@ -227,6 +231,25 @@ public final class ScaleBench {
             r.put("heap_mb", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
             r.put("rss_mb", rssMb());
             System.out.printf(Locale.ROOT, "open %.1fs, heap %.0f MB, RSS %.0f MB%n", r.get("open_seconds"), r.get("heap_mb"), r.get("rss_mb"));
+            if (cells > 0 && c.nprobeCalibration() == null) {
+                // built before loads measured their default nprobe: measure it as a load does, on 200 of its documents
+                int m = org.bitsieve.store.NprobeCalibration.DEFAULT_QUERIES;
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+                float[] v = new float[m * MixGenerator.DIM];
+                float[] one = new float[MixGenerator.DIM];
+                String[] ids = new String[m];
+                for (int i = 0; i < m; i++) {
+                    long row = rnd.nextLong(n);
+                    gen.docs(row, 1, one);
+                    System.arraycopy(one, 0, v, i * MixGenerator.DIM, MixGenerator.DIM);
+                    ids[i] = Long.toString(row);
+                }
+                long c0 = System.nanoTime();
+                var cal = c.calibrateNprobe(new FloatMatrix(v, m, MixGenerator.DIM), ids, org.bitsieve.store.NprobeCalibration.DEFAULT_TARGET);
+                r.put("calibration", cal);
+                r.put("calibration_seconds", (System.nanoTime() - c0) / 1e9);
+                System.out.printf(Locale.ROOT, "  %s (%.0fs)%n", cal.describe(), (System.nanoTime() - c0) / 1e9);
+            }
             List<Map<String, Object>> modes = new ArrayList<>();
             List<Integer> overs = floats != FloatFormat.NONE ? List.of(1, 10) : List.of(1);
             for (int over : overs) {

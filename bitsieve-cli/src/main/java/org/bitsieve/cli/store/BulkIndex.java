@@ -121,6 +121,9 @@ final class BulkIndex {
             System.out.printf(Locale.ROOT, "bulk-loaded %d documents in %.1fs (%.0f docs/s, %.0f docs/s in the store) -> %s; %d replaced earlier copies;"
                     + " the collection holds %d documents%s%n", r.docs(), secs, r.docs() / secs, r.docs() / r.storeSeconds(), cmd.collection,
                     r.replaced(), c.count(), cmd.docs == null ? " (ids are row numbers: no --docs given)" : "");
+            if (r.calibration() != null) {
+                System.out.println("measured on " + r.calibration().queries() + " loaded documents: " + r.calibration().describe());
+            }
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new IllegalArgumentException(cmd.docs + ": not valid UTF-8");
         }

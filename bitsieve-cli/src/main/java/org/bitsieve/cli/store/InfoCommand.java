@@ -58,6 +58,9 @@ public final class InfoCommand extends StoreCommand {
         System.out.printf(Locale.ROOT, "partitioning   %,d coarse cells, %,d projected dimensions; documents per cell min %,d, median %,d, max %,d "
                 + "(%,d empty); default nprobe %s%n", b.cells(), c.coarse().projection(), b.min(), b.median(), b.max(), b.empty(),
                 c.defaultNprobe() == 0 ? "0 (exact at this size)" : String.valueOf(c.defaultNprobe()));
+        org.bitsieve.store.NprobeCalibration cal = c.nprobeCalibration();
+        System.out.println("nprobe         " + (cal != null ? cal.describe()
+                : "not measured: 3/16 of the cells past 100,000 documents (bitsieve calibrate measures it)"));
     }
 
     private static String perDoc(long bytes, int docs) {

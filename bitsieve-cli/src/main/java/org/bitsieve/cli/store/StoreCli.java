@@ -12,12 +12,13 @@ import java.nio.file.NoSuchFileException;
  */
 @Command(name = "bitsieve", mixinStandardHelpOptions = true, description = "bitsieve collections.",
         subcommands = {IndexCommand.class, SearchCommand.class, ShellCommand.class, ClassifyCommand.class, GetCommand.class, DeleteCommand.class,
-                InfoCommand.class, CompactCommand.class, DropCommand.class, VerifyCommand.class, RepairCommand.class, RefitCommand.class})
+                InfoCommand.class, CompactCommand.class, DropCommand.class, VerifyCommand.class, RepairCommand.class, RefitCommand.class,
+                CalibrateCommand.class})
 public final class StoreCli implements Runnable {
     /** The command classes to register as subcommands of the main CLI. */
     public static final Class<?>[] COMMANDS = {IndexCommand.class, SearchCommand.class, ShellCommand.class, ClassifyCommand.class, GetCommand.class,
             DeleteCommand.class, InfoCommand.class, CompactCommand.class, DropCommand.class, VerifyCommand.class, RepairCommand.class,
-            RefitCommand.class};
+            RefitCommand.class, CalibrateCommand.class};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

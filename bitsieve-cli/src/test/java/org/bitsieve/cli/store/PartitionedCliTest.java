@@ -76,6 +76,48 @@ class PartitionedCliTest {
     }
 
     @Test
+    void calibrateMeasuresTheDefaultNprobeKeepsItAndRefusesClearly() throws Exception {
+        Path[] in = data(600);
+        String coll = tmp.resolve("c").toString();
+        assertEquals(0, run("index", coll, "--vectors", in[0].toString(), "--docs", in[1].toString(), "--bits", "32",
+                "--encoder-kind", "pcaq", "--cells", "8", "-q").code());
+        assertTrue(run("info", coll).out().contains("nprobe         not measured"), run("info", coll).out());
+        StoreCliTest.Run cal = run("calibrate", coll, "--target", "0.9", "--queries", "100");
+        assertEquals(0, cal.code(), cal.err());
+        assertTrue(cal.out().contains("default nprobe") && cal.out().contains("target 0.90") && cal.out().contains("100 sample documents"), cal.out());
+        assertTrue(cal.out().contains("stay exact below 100,000 documents"), cal.out());
+        StoreCliTest.Run info = run("info", coll);
+        assertTrue(info.out().contains("nprobe         default nprobe") && info.out().contains("target 0.90"), info.out());
+        // a later calibration without --target keeps the last one's
+        StoreCliTest.Run again = run("calibrate", coll, "--queries", "50");
+        assertTrue(again.out().contains("target 0.90"), again.out());
+
+        for (String[] bad : new String[][] {{"--target", "1.5"}, {"--target", "0"}, {"--queries", "0"}, {"--queries", "5", "--vectors", in[0].toString()}}) {
+            List<String> args = new ArrayList<>(List.of("calibrate", coll));
+            args.addAll(List.of(bad));
+            StoreCliTest.Run r = run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("bitsieve: error: ") && !r.err().contains("Exception"), r.err());
+        }
+        // codes only: no stored vectors to draw queries from, so it asks for --vectors, and takes them
+        String codes = tmp.resolve("codes").toString();
+        assertEquals(0, run("index", codes, "--vectors", in[0].toString(), "--bits", "32", "--encoder-kind", "pcaq", "--cells", "8",
+                "--keep-floats", "none", "-q").code());
+        StoreCliTest.Run none = run("calibrate", codes);
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("--vectors"), none.err());
+        StoreCliTest.Run given = run("calibrate", codes, "--vectors", in[0].toString());
+        assertEquals(0, given.code(), given.err());
+        assertTrue(given.out().contains("600 sample documents"), given.out());
+        // unpartitioned: nothing to calibrate
+        String plain = tmp.resolve("plain").toString();
+        assertEquals(0, run("index", plain, "--vectors", in[0].toString(), "--bits", "32", "--encoder-kind", "pcaq", "-q").code());
+        StoreCliTest.Run np = run("calibrate", plain);
+        assertEquals(2, np.code());
+        assertTrue(np.err().contains("not partitioned"), np.err());
+    }
+
+    @Test
     void fitCoarseWritesAQuantiserThatIndexTakes() throws Exception {
         Path[] in = data(600);
         Path q = tmp.resolve("q.bsq");
