@@ -61,13 +61,17 @@ final class BulkCommit {
         SegmentWriter.write(st.dir, number, new SegmentWriter.Rows(pa, e.order), st.bits, fp, st.dim, st.floats, e.cellOffsets, st.manifest.coarseFingerprint());
         Map<Integer, long[]> touched = new HashMap<>();
         int removed = e.supersededCount;
-        for (int r : e.order) {
-            Long old; // earlier copies only: the new segment is not among the segments yet
-            try {
-                old = st.locate(e.ids[r], touched);
-            } catch (java.io.UncheckedIOException x) {
-                throw x.getCause(); // a damaged id block: this batch's segment is not committed
-            }
+        String[] live = new String[e.order.length]; // distinct: earlier rows of an id within the batch are already superseded
+        for (int k = 0; k < live.length; k++) {
+            live[k] = e.ids[e.order[k]];
+        }
+        Long[] earlier; // earlier copies only: the new segment is not among the segments yet
+        try {
+            earlier = st.locateAll(live, touched);
+        } catch (java.io.UncheckedIOException x) {
+            throw x.getCause(); // a damaged id block: this batch's segment is not committed
+        }
+        for (Long old : earlier) {
             if (old != null) {
                 st.markDeleted(old, touched);
                 removed++;

@@ -154,6 +154,52 @@ final class CollectionState {
         return null;
     }
 
+    /**
+     * {@link #locate} for many distinct ids at once (a bulk batch): the same answer per id, but each segment's id index is
+     * read once in hash order for the whole batch, not once per id: with one binary search per id and segment, a bulk
+     * load's lookups grew with the number of segments it had already written (the 100M run slowed from 21 to 45 s a
+     * batch by its 36th). Null where an id has no live copy.
+     */
+    Long[] locateAll(String[] ids, Map<Integer, long[]> touched) {
+        int n = ids.length;
+        long[] h = new long[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            h[i] = IdHashIndex.hash(ids[i]);
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(h[a], h[b]));
+        long[] sortedHashes = new long[n];
+        String[] sortedIds = new String[n];
+        for (int k = 0; k < n; k++) {
+            sortedHashes[k] = h[order[k]];
+            sortedIds[k] = ids[order[k]];
+        }
+        Long[] out = new Long[n];
+        int[] rows = new int[n];
+        java.util.Arrays.fill(rows, -1);
+        for (int k = 0; k < n; k++) {
+            Integer m = memIds.get(sortedIds[k]);
+            if (m != null) {
+                out[order[k]] = loc(mem.number, m);
+                rows[k] = Integer.MAX_VALUE; // found: no segment is asked
+            }
+        }
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Segment s = segments.get(i);
+            long[] d = touched.containsKey(s.number) ? touched.get(s.number) : deleted.get(s.number);
+            int[] here = rows.clone();
+            s.findAll(sortedHashes, sortedIds, here, r -> !Deletions.isSet(d, r));
+            for (int k = 0; k < n; k++) {
+                if (rows[k] < 0 && here[k] >= 0) {
+                    out[order[k]] = loc(s.number, here[k]);
+                    rows[k] = Integer.MAX_VALUE;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Sets a deletion bit on a private copy of the part's bitset (copied once per batch). */
     void markDeleted(long loc, Map<Integer, long[]> touched) {
         int part = (int) (loc >>> 32);

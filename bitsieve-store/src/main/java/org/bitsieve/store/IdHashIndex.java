@@ -160,6 +160,39 @@ final class IdHashIndex {
         return -1;
     }
 
+    int count() { return count; }
+
+    /**
+     * For ids looked up many at a time ({@code hashes} ascending, as signed longs): calls {@code confirm} with (position in
+     * {@code hashes}, row) for every entry whose hash equals one of them, walking the table once in order beside them
+     * instead of one binary search per id. A confirm that answers true ends that position's candidates.
+     */
+    void forEachMatch(long[] hashes, MatchConfirm confirm) {
+        int i = 0;
+        for (int k = 0; k < hashes.length; k++) {
+            long h = hashes[k];
+            while (i < count && hashAt(i) < h) {
+                i++;
+            }
+            for (int j = i; j < count && hashAt(j) == h; j++) {
+                int row = rowAt(j);
+                if (row < 0 || row >= count) {
+                    throw new java.io.UncheckedIOException(new CorruptCollectionException(path, "entry " + j + " names row " + row
+                            + " of a segment of " + count + " rows"));
+                }
+                if (confirm.test(k, row)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** See {@link #forEachMatch}. */
+    @FunctionalInterface
+    interface MatchConfirm {
+        boolean test(int position, int row);
+    }
+
     private long hashAt(int i) {
         if (map == null) {
             return hashes[i];

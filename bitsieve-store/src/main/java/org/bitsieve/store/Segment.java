@@ -148,6 +148,41 @@ final class Segment extends Part implements AutoCloseable {
         return index.find(IdHashIndex.hash(id), row -> live.test(row) && id.equals(id(row)));
     }
 
+    /**
+     * The live row of each of many ids at once ({@code hashes} ascending, {@code idsInOrder} the ids in that order):
+     * fills {@code rows[k]} for every position still -1 whose id has a row here that {@code live} accepts. When the ids
+     * are many against the segment's rows, its id index is walked once beside them; else each is searched on its own.
+     */
+    void findAll(long[] hashes, String[] idsInOrder, int[] rows, java.util.function.IntPredicate live) {
+        if (index == null) {
+            throw new IllegalStateException("segment " + number + " was opened for a repair and has no id index");
+        }
+        int pending = 0;
+        for (int r : rows) {
+            pending += r < 0 ? 1 : 0;
+        }
+        // a binary search reads ~log2(rows) entries at random; a walk reads every entry once, in order
+        if ((long) pending * (64 - Long.numberOfLeadingZeros(Math.max(1, count))) < count) {
+            for (int k = 0; k < hashes.length; k++) {
+                if (rows[k] < 0) {
+                    String id = idsInOrder[k];
+                    rows[k] = index.find(hashes[k], row -> live.test(row) && id.equals(id(row)));
+                }
+            }
+            return;
+        }
+        index.forEachMatch(hashes, (k, row) -> {
+            if (rows[k] >= 0) {
+                return true;
+            }
+            if (live.test(row) && idsInOrder[k].equals(id(row))) {
+                rows[k] = row;
+                return true;
+            }
+            return false;
+        });
+    }
+
     /** Whether the id index was built in memory at open (the segment predates the index file). */
     boolean indexInMemory() { return index != null && index.inMemory(); }
 

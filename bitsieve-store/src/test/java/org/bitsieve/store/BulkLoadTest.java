@@ -81,6 +81,71 @@ class BulkLoadTest {
         }
     }
 
+    /**
+     * Upserts across many segments through the batched lookup (a segment's id index walked once per batch for big
+     * batches, searched per id for small ones): every earlier copy is found, none twice, whatever the hashes, as if
+     * the same documents were upserted one by one. With colliding hashes too (two values for all ids).
+     */
+    @Test
+    void upsertsAcrossManySegmentsFindEveryEarlierCopyAsWritesOneByOneWould() throws Exception {
+        for (boolean collide : new boolean[] {false, true}) {
+            IdHashIndex.testHash = collide ? id -> id.length() % 2 == 0 ? 42L : -7L : null;
+            try (Collection bulk = Collection.create(tmp.resolve("b" + collide), TestVectors.encoder("witq", 64), CollectionOptions.defaults().withFloats(FloatFormat.F32));
+                 Collection one = Collection.create(tmp.resolve("o" + collide), TestVectors.encoder("witq", 64), CollectionOptions.defaults().withFloats(FloatFormat.F32))) {
+                java.util.Random rnd = new java.util.Random(3);
+                long replacedBulk = 0;
+                int expectReplaced = 0;
+                java.util.Set<String> live = new java.util.HashSet<>();
+                for (int round = 0; round < 9; round++) {
+                    // big batches walk the indexes; a 4-row batch searches per id; half of each reuses ids already loaded
+                    int n = round == 5 ? 4 : 300;
+                    String[] ids = new String[n];
+                    String[] texts = new String[n];
+                    float[] v = new float[n * TestVectors.DIM];
+                    List<Doc> docs = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        long seed = round * 1000L + i;
+                        ids[i] = i % 2 == 0 && round > 0 ? "d" + (rnd.nextInt(round) * 1000 + rnd.nextInt(300)) : "d" + seed;
+                        texts[i] = "round " + round + " row " + i;
+                        System.arraycopy(TestVectors.vector(seed), 0, v, i * TestVectors.DIM, TestVectors.DIM);
+                        docs.add(new Doc(ids[i], TestVectors.vector(seed), texts[i], null));
+                    }
+                    java.util.Set<String> distinct = new java.util.HashSet<>(List.of(ids));
+                    for (String id : distinct) {
+                        expectReplaced += live.contains(id) ? 1 : 0;
+                    }
+                    expectReplaced += n - distinct.size(); // repeats inside the batch
+                    live.addAll(distinct);
+                    Iterator<BulkBatch> it = List.of(new BulkBatch(ids, v, texts, null)).iterator();
+                    replacedBulk += bulk.bulkLoad(() -> it.hasNext() ? it.next() : null, null).replaced();
+                    for (Doc d : docs) {
+                        one.upsert(List.of(d));
+                    }
+                    if (round == 6) { // deletions between loads: a deleted earlier copy is not a live one
+                        List<String> gone = List.of("d" + 1000, "d" + 2001, "d" + 3002);
+                        bulk.delete(gone);
+                        one.delete(gone);
+                        live.removeAll(gone);
+                    }
+                }
+                assertEquals(expectReplaced, replacedBulk, "collide " + collide);
+                assertEquals(live.size(), bulk.count(), "collide " + collide);
+                assertEquals(one.count(), bulk.count());
+                for (String id : live) {
+                    Doc a = bulk.get(id);
+                    Doc b = one.get(id);
+                    assertEquals(b.text(), a.text(), id);
+                    assertArrayEquals(b.vector(), a.vector(), id);
+                }
+                List<String> ids = new ArrayList<>();
+                bulk.snapshot().forEachId(ids::add);
+                assertEquals(ids.size(), ids.stream().distinct().count(), "an id is live twice");
+            } finally {
+                IdHashIndex.testHash = null;
+            }
+        }
+    }
+
     @Test
     void upsertReplacesEarlierCopiesInSegmentsMemtableAndTheBatch() throws Exception {
         Path dir = tmp.resolve("u");
