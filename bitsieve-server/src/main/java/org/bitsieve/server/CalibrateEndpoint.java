@@ -32,8 +32,7 @@ final class CalibrateEndpoint {
         }
         NprobeCalibration r = colls.use(ctx.pathParam("name"), h -> {
             try {
-                NprobeCalibration last = h.coll.nprobeCalibration();
-                double target = b.target() != null ? b.target() : last != null ? last.target() : NprobeCalibration.DEFAULT_TARGET;
+                double target = b.target() != null ? b.target() : h.coll.calibrationTarget();
                 if (b.vectors() != null) {
                     return h.coll.calibrateNprobe(matrix(b.vectors(), h.coll.encoder().dimension()), null, target);
                 }

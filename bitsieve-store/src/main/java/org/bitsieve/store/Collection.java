@@ -272,6 +272,9 @@ public final class Collection implements AutoCloseable {
     /** The measured default nprobe ({@link #calibrateNprobe}), or null when none was measured (3/16 of the cells then). */
     public NprobeCalibration nprobeCalibration() { return st.manifest.nprobeCalibration(); }
 
+    /** The target a calibration that names none uses: the last measurement's, else {@link NprobeCalibration#DEFAULT_TARGET}. */
+    public double calibrationTarget() { return NprobeCalibrator.target(st); }
+
     /**
      * Measures the default nprobe on the collection's own documents ({@link NprobeCalibration}): {@code queries}
      * documents drawn with a fixed seed, their stored vectors as queries; then keeps it (one manifest update).

@@ -42,7 +42,7 @@ public final class CalibrateCommand extends StoreCommand {
         }
         try (Collection c = Collection.open(collection)) {
             int before = c.defaultNprobe();
-            double t = target != null ? target : c.nprobeCalibration() != null ? c.nprobeCalibration().target() : NprobeCalibration.DEFAULT_TARGET;
+            double t = target != null ? target : c.calibrationTarget();
             NprobeCalibration cal;
             if (vectors != null) {
                 FloatMatrix s = org.bitsieve.cli.Inputs.vectors(vectors);
