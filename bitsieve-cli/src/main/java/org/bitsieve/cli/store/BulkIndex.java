@@ -130,33 +130,45 @@ final class BulkIndex {
         return 0;
     }
 
-    /** One pass over the file before anything is written: a bad value fails the command with nothing loaded. */
+    /**
+     * One pass over the file before anything is written: a bad value fails the command with nothing loaded. Rows are
+     * checked in parallel; the error names the first bad row of the file, as a one-by-one pass would.
+     */
     private static void checkValues(IndexCommand cmd, int dim, FloatFormat floats) throws IOException {
         try (VectorStream vs = VectorStream.open(cmd.vectors)) {
-            int chunk = Math.max(1, (1 << 20) / dim);
+            int chunk = Math.max(1, (1 << 22) / dim);
             float[] v = new float[chunk * dim];
-            float[] one = new float[dim];
             long base = 0;
             for (int n; (n = vs.read(v, chunk)) > 0; base += n) {
-                for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < dim; j++) {
-                        float x = v[i * dim + j];
-                        if (!Float.isFinite(x)) {
-                            throw new IllegalArgumentException(cmd.vectors + ": row " + (base + i) + " holds a non-finite value (" + x + ")");
-                        }
-                        if (floats == FloatFormat.F16 && Math.abs(x) > 65504f) {
-                            throw new IllegalArgumentException(cmd.vectors + ": row " + (base + i) + " holds " + x
-                                    + ", too large for f16 floats; use --keep-floats f32 or none");
-                        }
-                    }
-                    System.arraycopy(v, i * dim, one, 0, dim);
-                    String problem = Vectors.magnitudeProblem(one);
-                    if (problem != null) {
-                        throw new IllegalArgumentException(cmd.vectors + ": row " + (base + i) + " cannot be scored: " + problem);
-                    }
+                int rows = n;
+                java.util.OptionalInt bad = java.util.stream.IntStream.range(0, rows).parallel()
+                        .filter(i -> rowProblem(cmd, v, i, dim, floats, 0) != null).min();
+                if (bad.isPresent()) {
+                    throw new IllegalArgumentException(rowProblem(cmd, v, bad.getAsInt(), dim, floats, base));
                 }
             }
         }
+    }
+
+    /** What is wrong with row {@code i} of {@code v} (file row {@code base + i}), or null. */
+    private static String rowProblem(IndexCommand cmd, float[] v, int i, int dim, FloatFormat floats, long base) {
+        double ss = 0; // Vectors.magnitudeProblem's sum, without a copy of every row
+        for (int j = i * dim, e = j + dim; j < e; j++) {
+            float x = v[j];
+            if (!Float.isFinite(x)) {
+                return cmd.vectors + ": row " + (base + i) + " holds a non-finite value (" + x + ")";
+            }
+            if (floats == FloatFormat.F16 && Math.abs(x) > 65504f) {
+                return cmd.vectors + ": row " + (base + i) + " holds " + x + ", too large for f16 floats; use --keep-floats f32 or none";
+            }
+            ss += (double) x * x;
+        }
+        double norm = Math.sqrt(ss);
+        if (norm >= Vectors.MIN_NORM && norm <= Vectors.MAX_NORM) {
+            return null;
+        }
+        String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(v, i * dim, (i + 1) * dim));
+        return problem == null ? null : cmd.vectors + ": row " + (base + i) + " cannot be scored: " + problem;
     }
 
     /** The first rows of the file, for fitting a new collection's encoder or coarse quantiser. */

@@ -25,8 +25,9 @@ final class VectorStream implements AutoCloseable {
     private final boolean fvecs;
     private final int bytesPerValue;
     private final DataInputStream in;
-    private final byte[] rowBytes;
+    private final int rowLen;
     private long row;
+    private byte[] block;
 
     private VectorStream(Path path, int dim, long rows, boolean fvecs, int bytesPerValue, long skip) throws IOException {
         this.path = path;
@@ -37,7 +38,7 @@ final class VectorStream implements AutoCloseable {
         InputStream raw = Files.newInputStream(path);
         raw.skipNBytes(skip);
         this.in = new DataInputStream(new BufferedInputStream(raw, 1 << 20));
-        this.rowBytes = new byte[(fvecs ? 4 : 0) + dim * bytesPerValue];
+        this.rowLen = (fvecs ? 4 : 0) + dim * bytesPerValue;
     }
 
     static VectorStream open(Path p) throws IOException {
@@ -68,34 +69,44 @@ final class VectorStream implements AutoCloseable {
         throw new IllegalArgumentException(p + ": bulk loading reads .npy or .fvecs vectors; convert other formats first");
     }
 
+    /** Bytes read from the file per step: whole rows, converted with one bulk get rather than value by value. */
+    private static final int BLOCK_BYTES = 1 << 22;
+
     /** Reads up to {@code max} rows into {@code out} (row-major); returns how many (0 at the end). */
     int read(float[] out, int max) throws IOException {
         int n = (int) Math.min(max, rows - row);
-        ByteBuffer b = ByteBuffer.wrap(rowBytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            try {
-                in.readFully(rowBytes);
-            } catch (EOFException e) {
-                throw new FileFormatException(path, "file ended at row " + row + " of " + rows);
+        if (block == null) { // a few MB, or the whole file when smaller
+            block = new byte[(int) Math.max(1, Math.min(rows, Math.max(1, BLOCK_BYTES / rowLen))) * rowLen];
+        }
+        int perBlock = block.length / rowLen;
+        for (int done = 0; done < n; ) {
+            int m = Math.min(perBlock, n - done);
+            int got = in.readNBytes(block, 0, m * rowLen);
+            if (got < m * rowLen) {
+                throw new FileFormatException(path, "file ended at row " + (row + got / rowLen) + " of " + rows);
             }
-            b.clear();
-            if (fvecs) {
-                int d = b.getInt();
-                if (d != dim) {
-                    throw new FileFormatException(path, "vector " + row + " has dimension " + d + ", the first has " + dim);
-                }
-            }
-            int o = i * dim;
-            if (bytesPerValue == 2) {
-                for (int j = 0; j < dim; j++) {
-                    out[o + j] = Half.toFloat(b.getShort());
+            ByteBuffer b = ByteBuffer.wrap(block, 0, m * rowLen).order(ByteOrder.LITTLE_ENDIAN);
+            if (!fvecs) { // C order: the block is m * dim values back to back
+                if (bytesPerValue == 2) {
+                    java.nio.ShortBuffer sb = b.asShortBuffer();
+                    for (int j = 0, e = m * dim, o = done * dim; j < e; j++) {
+                        out[o + j] = Half.toFloat(sb.get(j));
+                    }
+                } else {
+                    b.asFloatBuffer().get(out, done * dim, m * dim);
                 }
             } else {
-                for (int j = 0; j < dim; j++) {
-                    out[o + j] = b.getFloat();
+                for (int i = 0; i < m; i++) {
+                    int d = b.getInt(i * rowLen);
+                    if (d != dim) {
+                        throw new FileFormatException(path, "vector " + (row + i) + " has dimension " + d + ", the first has " + dim);
+                    }
+                    b.position(i * rowLen + 4);
+                    b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, (done + i) * dim, dim);
                 }
             }
-            row++;
+            row += m;
+            done += m;
         }
         return n;
     }

@@ -129,4 +129,30 @@ class BulkIndexTest {
             assertEquals(300, c.count(), "the existing collection is untouched");
         }
     }
+
+    /** The check pass runs rows in parallel; its error must still name the file's first bad row, every time. */
+    @Test
+    void theFirstBadRowOfTheFileIsNamedWhateverComesAfterIt() throws Exception {
+        Path coll = tmp.resolve("c");
+        float[] bad = vectors(12_000, 5); // more than one read chunk of the check pass (2,730 rows of 384)
+        java.util.Arrays.fill(bad, 9_000 * DIM, 9_001 * DIM, 0f); // all zeros: cannot be scored
+        bad[11_999 * DIM] = Float.POSITIVE_INFINITY;
+        bad[5_000 * DIM + 3] = 1e6f; // too large for f16
+        bad[6_000 * DIM + 1] = Float.NaN;
+        Path p = npy("bad.npy", bad, DIM);
+        for (int round = 0; round < 3; round++) {
+            StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", p.toString(), "--general", "-q");
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("row 5000 holds 1000000.0, too large for f16 floats"), r.err());
+            assertFalse(Files.exists(coll), "no half-made collection");
+        }
+        StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", p.toString(), "--general", "--keep-floats", "none", "-q");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("row 6000 holds a non-finite value (NaN)"), r.err()); // 1e6 is fine without f16 floats
+        bad[6_000 * DIM + 1] = 0.5f;
+        r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("bad2.npy", bad, DIM).toString(), "--general", "--keep-floats", "none", "-q");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("row 9000 cannot be scored: the vector is all zeros"), r.err());
+        assertFalse(Files.exists(coll), "no half-made collection");
+    }
 }
