@@ -14,7 +14,7 @@ PY="${PY:-/usr/bin/python3}"
 JAR="$ROOT/bitsieve-bench/target/benchmarks.jar"
 
 if [[ "${BUILD:-0}" == 1 || ! -f "$JAR" ]]; then
-  (cd "$ROOT" && mvn -q -pl bitsieve-core install -DskipTests && mvn -q -pl bitsieve-bench package)
+  (cd "$ROOT" && mvn -q -pl bitsieve-bench -am package -DskipTests)
 fi
 if ! "$PY" -c 'import faiss, numpy' 2>/dev/null; then
   echo "faiss/numpy not importable by $PY; install with: apt-get install -y python3-faiss python3-numpy" >&2

@@ -110,7 +110,7 @@ public final class SearchCompare {
     }
 
     /** uint8 array (count, bytesPerCode), little-endian bytes of each word. */
-    static void writeCodes(Path p, PackedCodes c) throws IOException {
+    public static void writeCodes(Path p, PackedCodes c) throws IOException {
         int bpc = c.bytesPerCode();
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(p), 1 << 20)) {
             header(os, "|u1", "(" + c.count() + ", " + bpc + ")");
@@ -127,7 +127,7 @@ public final class SearchCompare {
         }
     }
 
-    static void writeInts(Path p, int[] v, int rows, int cols) throws IOException {
+    public static void writeInts(Path p, int[] v, int rows, int cols) throws IOException {
         try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(p)))) {
             header(os, "<i4", "(" + rows + ", " + cols + ")");
             for (int x : v) {

@@ -33,12 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   java -Xmx6g -cp bitsieve-bench/target/benchmarks.jar org.bitsieve.bench.scale.ScaleBench
  *        [--parts similarity,ingest,scale,build,search,report] [--ingest-docs 500000] [--sizes 1000000,10000000] [--data /work/scale-data] [--out results/scale]
  *        [--shared /work/shared] [--seed 42] [--sigma 0.1] [--queries 500] [--batch 1000000]
- *        [--floats-up-to 10000000] [--keep false] [--cells auto|0|N] [--nprobe 8,16,32,64,128,256]
+ *        [--floats-up-to 10000000] [--keep false] [--cells auto|0|N] [--nprobe 8,16,32,64,128,256] [--faiss-nprobe 1,2,4,...]
  * </pre>
  * {@code --parts build,search} (or {@code scale}, both in one JVM) per size: it generates that many documents with {@link MixGenerator}, computes the exact float top-10 of 500
  * held-out queries ({@link ExactTopK}), bulk-loads a collection (shipped general all-MiniLM encoder, 256 bits;
  * f16 floats kept up to --floats-up-to documents, codes only above), reopens it, and measures recall@10, latency,
- * 2-thread QPS, ingest, open time, heap, RSS and disk bytes per document. Results: scale.json and index.html in --out.
+ * 2-thread QPS, ingest, open time, heap, RSS and disk bytes per document. {@code --parts faiss} (after build or search)
+ * adds FAISS IndexBinaryIVF on the same codes ({@link FaissIvfAnchor}). Results: scale.json and index.html in --out.
  */
 public final class ScaleBench {
     static final int K = 10;
@@ -109,6 +110,10 @@ public final class ScaleBench {
             }
             if (search) {
                 b.search(n);
+                b.save();
+            }
+            if (parts.contains("faiss")) {
+                b.faiss(n);
                 b.save();
             }
         }
@@ -275,6 +280,20 @@ public final class ScaleBench {
         if (!Boolean.parseBoolean(a.getOrDefault("keep", "false"))) {
             Collection.drop(dir);
         }
+    }
+
+    /** FAISS IndexBinaryIVF over the same codes at the same cells ({@link FaissIvfAnchor}); after build (which clears the size). */
+    private void faiss(long n) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== %,d documents: FAISS IndexBinaryIVF anchor ==%n", n);
+        int cells = cellsFor(n);
+        if (cells == 0) {
+            throw new IllegalArgumentException("--parts faiss needs cells (--cells auto or N)");
+        }
+        ExactTopK.Result exact = ExactTopK.compute(gen, queries, n, K, data);
+        String nprobes = a.getOrDefault("faiss-nprobe", "1,2,4,8,16,32,64,128,256");
+        Map<String, Object> f = FaissIvfAnchor.run(gen, encoder, queries, exact, n, cells, nprobes, data);
+        f.put("load_average", loadAverage());
+        sizeResult(n).put("faiss_ivf", f);
     }
 
     /**

@@ -75,6 +75,15 @@ final class ScaleReport {
                     ln.computeIfAbsent(String.valueOf(m.get("mode")), k -> new ArrayList<>()).add(new double[] {np, num(m, "p50_ms")});
                 }
             }
+            if (e.getValue().get("faiss_ivf") instanceof Map<?, ?> f) { // the anchor's curve beside ours (Hamming queries)
+                for (Map<String, Object> m : (List<Map<String, Object>>) f.get("rows")) {
+                    double np = num(m, "nprobe");
+                    if (np > 0) {
+                        rn.computeIfAbsent(FAISS, k -> new ArrayList<>()).add(new double[] {np, num(m, "recall_at_10_vs_exact_float")});
+                        ln.computeIfAbsent(FAISS, k -> new ArrayList<>()).add(new double[] {np, num(m, "p50_ms")});
+                    }
+                }
+            }
             if (!rn.isEmpty()) {
                 h.append(chart(String.format(Locale.ROOT, "%,d docs: recall@10 vs exact float by nprobe", e.getKey()), rn, false)
                         .replace("docs (log scale)", "nprobe (log scale)"));
@@ -83,6 +92,31 @@ final class ScaleReport {
             }
         }
         h.append(chart("disk bytes per document", Map.of("all files", disk), false));
+        h.append(faissTables(bySize));
+        return h.toString();
+    }
+
+    private static final String FAISS = "FAISS IndexBinaryIVF, same codes (Hamming query, 1 thread)";
+
+    @SuppressWarnings("unchecked")
+    private static String faissTables(TreeMap<Long, Map<String, Object>> bySize) {
+        StringBuilder h = new StringBuilder();
+        for (var e : bySize.entrySet()) {
+            if (!(e.getValue().get("faiss_ivf") instanceof Map<?, ?> raw)) {
+                continue;
+            }
+            Map<String, Object> f = (Map<String, Object>) raw;
+            h.append(String.format(Locale.ROOT, "<h2>%,d docs: FAISS %s IndexBinaryIVF on the same codes</h2><p>%d lists (binary k-means on %s),"
+                            + " largest list %.1fx the mean; Hamming queries, one thread, one query at a time; nprobe 0 = IndexBinaryFlat."
+                            + "<table><tr><th>nprobe<th>recall@10 vs float<th>recall@10 vs exact Hamming<th>p50 ms<th>p99 ms<th>QPS (2 threads, one batch)</tr>",
+                    e.getKey(), esc(String.valueOf(f.get("faiss"))), (long) num(f, "nlist"), "40 x lists codes", num(f, "largest_list_over_mean")));
+            for (Map<String, Object> m : (List<Map<String, Object>>) f.get("rows")) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%d<td>%.4f<td>%.4f<td>%.2f<td>%.2f<td>%.1f</tr>", (long) num(m, "nprobe"),
+                        num(m, "recall_at_10_vs_exact_float"), num(m, "recall_at_10_vs_exact_hamming"), num(m, "p50_ms"), num(m, "p99_ms"),
+                        num(m, "qps_2_threads")));
+            }
+            h.append("</table>");
+        }
         return h.toString();
     }
 
