@@ -7,7 +7,6 @@ import org.bitsieve.core.encode.FitOptions;
 import org.bitsieve.core.encode.Vectors;
 import org.bitsieve.core.io.EncoderFiles;
 import org.bitsieve.store.BulkBatch;
-import org.bitsieve.store.BulkSource;
 import org.bitsieve.store.BulkResult;
 import org.bitsieve.store.Collection;
 import org.bitsieve.store.CollectionOptions;
@@ -87,7 +86,7 @@ final class BulkIndex {
              org.bitsieve.cli.Bars.Bar bar = new org.bitsieve.cli.Bars.Bar("index", rows, "docs", cmd.quiet)) {
             int[] lineNo = {0};
             long[] row = {0};
-            BulkSource read = () -> {
+            BulkResult r = c.bulkLoad(() -> {
                 int m = (int) Math.min(batch, rows - row[0]);
                 if (m == 0) {
                     return null;
@@ -117,12 +116,7 @@ final class BulkIndex {
                 }
                 row[0] += m;
                 return new BulkBatch(ids, v, texts, metas);
-            };
-            BulkResult r;
-            // the next batch is read (file and JSON lines) on its own thread while the load encodes this one
-            try (Prefetch ahead = new Prefetch(read)) {
-                r = c.bulkLoad(ahead, done -> bar.update(done, rows));
-            }
+            }, done -> bar.update(done, rows));
             double secs = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "bulk-loaded %d documents in %.1fs (%.0f docs/s, %.0f docs/s in the store) -> %s; %d replaced earlier copies;"
                     + " the collection holds %d documents%s%n", r.docs(), secs, r.docs() / secs, r.docs() / r.storeSeconds(), cmd.collection,
@@ -134,60 +128,6 @@ final class BulkIndex {
             throw new IllegalArgumentException(cmd.docs + ": not valid UTF-8");
         }
         return 0;
-    }
-
-    /**
-     * Reads batch k+1 on a thread of its own while the caller works on batch k (one batch ahead, in order). Reading is
-     * a third of a 1M-row load's wall time otherwise: the load encodes on both cores but reads on one, in between.
-     */
-    static final class Prefetch implements BulkSource, AutoCloseable {
-        private final BulkSource source;
-        private final java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bitsieve-bulk-read");
-            t.setDaemon(true);
-            return t;
-        });
-        private java.util.concurrent.Future<BulkBatch> next;
-
-        Prefetch(BulkSource source) {
-            this.source = source;
-            next = reader.submit(source::next);
-        }
-
-        @Override
-        public BulkBatch next() throws IOException {
-            BulkBatch b;
-            try {
-                b = next.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading the next bulk batch");
-            } catch (java.util.concurrent.ExecutionException e) { // the reader's own error, as if read here
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IOException(e.getCause());
-            }
-            next = b == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : reader.submit(source::next);
-            return b;
-        }
-
-        /** Stops a read still in flight (a failed load) and waits for it, so the files close after it. */
-        @Override
-        public void close() {
-            reader.shutdownNow();
-            try {
-                reader.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /**
