@@ -9,10 +9,11 @@ import org.openjdk.jmh.annotations.*;
 import java.util.concurrent.TimeUnit;
 
 /**
- * End-to-end check of the proposed {@code PlaneEncoder} fix on a real fitted itq encoder (384-d, 256 bits):
- * {@code library} is {@code encodeInto}; {@code rowArrays} is a copy of {@code PlaneEncoder.encodeInto} whose
- * transposed planes are held as one {@code float[]} per input dimension (see {@link EncodeVariantsBench#multiplyRows}).
- * Setup checks that both give bit-identical codes for all 25,000 IMDB vectors. ops/s = vectors per second.
+ * End-to-end encoding on a real fitted itq encoder (384-d, 256 bits): {@code library} is {@code encodeInto} (since
+ * 2026-12-06 its projection adds four matrix rows per pass, {@link EncodeVariantsBench#multiplyRowsFused4});
+ * {@code rowArrays} is the loop before that, one row per pass ({@link EncodeVariantsBench#multiplyRows}), kept as
+ * the "before" of the comparison. Setup checks that both give bit-identical codes for all 25,000 IMDB vectors.
+ * ops/s = vectors per second.
  *
  * <pre>java -jar bitsieve-bench/target/benchmarks.jar EncodeItqProtoBench</pre>
  */
