@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * End-to-end encoding on a real fitted itq encoder (384-d, 256 bits): {@code library} is {@code encodeInto} (since
- * 2026-12-06 its projection adds four matrix rows per pass, {@link EncodeVariantsBench#multiplyRowsFused4});
+ * 2026-12-06 its projection adds four matrix rows per pass, {@code Vectors.multiply});
  * {@code rowArrays} is the loop before that, one row per pass ({@link EncodeVariantsBench#multiplyRows}), kept as
  * the "before" of the comparison. Setup checks that both give bit-identical codes for all 25,000 IMDB vectors.
  * ops/s = vectors per second.

@@ -72,10 +72,10 @@ public class EncodeVariantsBench {
             }
         }
         float[] f4 = new float[cols];
-        multiplyRowsFused4(data, 0, mRows, cols, f4);
+        Vectors.multiply(data, 0, mRows, cols, f4);
         for (int c = 0; c < cols; c++) {
             if (f4[c] != a[c]) {
-                throw new IllegalStateException("multiplyRowsFused4 is not bit-identical at " + c);
+                throw new IllegalStateException("Vectors.multiply (four rows per pass) is not bit-identical at " + c);
             }
         }
         multiplyBatch4(data, 0, dim, mT, dim, cols, c4);
@@ -131,38 +131,19 @@ public class EncodeVariantsBench {
     }
 
     /**
-     * {@link #rowArrays} with four matrix rows per pass over {@code out}, written as
-     * {@code out[c] = out[c] + x0 * r0[c] + x1 * r1[c] + ...}: Java adds left to right, so this is the same sums in
-     * the same order as four separate passes (bit-identical, checked in setup), with a quarter of the loads and stores
-     * of {@code out}.
+     * The library's loop since 2026-12-06 ({@code Vectors.multiply}): {@link #rowArrays} with four matrix rows per pass
+     * over {@code out}, written as {@code out[c] = out[c] + x0 * r0[c] + x1 * r1[c] + ...}: Java adds left to right, so
+     * the same sums in the same order as four separate passes (bit-identical, checked in setup), with a quarter of the
+     * loads and stores of {@code out}.
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public float[] rowArraysFused4() {
         int base = nextBase();
         for (int i = 0; i < BATCH; i++) {
-            multiplyRowsFused4(data, (base + i) * dim, mRows, cols, out);
+            Vectors.multiply(data, (base + i) * dim, mRows, cols, out);
         }
         return out;
-    }
-
-    public static void multiplyRowsFused4(float[] x, int xo, float[][] m, int cols, float[] out) {
-        java.util.Arrays.fill(out, 0, cols, 0f);
-        int r = 0;
-        for (; r + 3 < m.length; r += 4) {
-            float x0 = x[xo + r], x1 = x[xo + r + 1], x2 = x[xo + r + 2], x3 = x[xo + r + 3];
-            float[] r0 = m[r], r1 = m[r + 1], r2 = m[r + 2], r3 = m[r + 3];
-            for (int c = 0; c < cols; c++) {
-                out[c] = out[c] + x0 * r0[c] + x1 * r1[c] + x2 * r2[c] + x3 * r3[c];
-            }
-        }
-        for (; r < m.length; r++) {
-            float xr = x[xo + r];
-            float[] row = m[r];
-            for (int c = 0; c < cols; c++) {
-                out[c] += xr * row[c];
-            }
-        }
     }
 
     /** Four input rows fused per pass over {@code out}: a quarter of the loads/stores of {@code out}. */
