@@ -274,9 +274,8 @@ final class BulkLoad {
             }
             ss += (double) x * x;
         }
-        double norm = Math.sqrt(ss);
-        if (norm < Vectors.MIN_NORM || norm > Vectors.MAX_NORM) {
-            String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(all, i * dim, (i + 1) * dim));
+        String problem = Vectors.normProblem(ss);
+        if (problem != null) {
             throw new IllegalArgumentException("document '" + id + "' (bulk row " + i + "): vector cannot be scored: " + problem);
         }
         String text = b.texts() == null ? null : b.texts()[i];

@@ -152,7 +152,7 @@ final class BulkIndex {
 
     /** What is wrong with row {@code i} of {@code v} (file row {@code base + i}), or null. */
     private static String rowProblem(IndexCommand cmd, float[] v, int i, int dim, FloatFormat floats, long base) {
-        double ss = 0; // Vectors.magnitudeProblem's sum, without a copy of every row
+        double ss = 0; // Vectors.magnitudeProblem's checks in one pass, without a copy of the row
         for (int j = i * dim, e = j + dim; j < e; j++) {
             float x = v[j];
             if (!Float.isFinite(x)) {
@@ -163,11 +163,7 @@ final class BulkIndex {
             }
             ss += (double) x * x;
         }
-        double norm = Math.sqrt(ss);
-        if (norm >= Vectors.MIN_NORM && norm <= Vectors.MAX_NORM) {
-            return null;
-        }
-        String problem = Vectors.magnitudeProblem(java.util.Arrays.copyOfRange(v, i * dim, (i + 1) * dim));
+        String problem = Vectors.normProblem(ss);
         return problem == null ? null : cmd.vectors + ": row " + (base + i) + " cannot be scored: " + problem;
     }
 

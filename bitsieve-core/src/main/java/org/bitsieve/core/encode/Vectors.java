@@ -37,7 +37,16 @@ public final class Vectors {
             }
             ss += (double) v[i] * v[i]; // in double: 3e38 squared is 9e76, finite there
         }
-        double norm = Math.sqrt(ss);
+        return normProblem(ss);
+    }
+
+    /**
+     * The norm half of {@link #magnitudeProblem}, for callers that checked the values themselves and summed their
+     * squares in double in the same pass (the bulk paths): null when the norm is inside [{@link #MIN_NORM},
+     * {@link #MAX_NORM}].
+     */
+    public static String normProblem(double sumOfSquares) {
+        double norm = Math.sqrt(sumOfSquares);
         if (norm < MIN_NORM) {
             return norm == 0 ? "the vector is all zeros; it has no direction to compare"
                     : "its norm " + (float) norm + " is below " + MIN_NORM + " (values this small underflow when scored)";
