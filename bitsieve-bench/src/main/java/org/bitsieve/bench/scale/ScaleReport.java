@@ -106,10 +106,10 @@ final class ScaleReport {
                 continue;
             }
             Map<String, Object> f = (Map<String, Object>) raw;
-            h.append(String.format(Locale.ROOT, "<h2>%,d docs: FAISS %s IndexBinaryIVF on the same codes</h2><p>%d lists (binary k-means on %s),"
+            h.append(String.format(Locale.ROOT, "<h2>%,d docs: FAISS %s IndexBinaryIVF on the same codes</h2><p>%d lists (binary k-means on 40 x lists codes),"
                             + " largest list %.1fx the mean; Hamming queries, one thread, one query at a time; nprobe 0 = IndexBinaryFlat."
                             + "<table><tr><th>nprobe<th>recall@10 vs float<th>recall@10 vs exact Hamming<th>p50 ms<th>p99 ms<th>QPS (2 threads, one batch)</tr>",
-                    e.getKey(), esc(String.valueOf(f.get("faiss"))), (long) num(f, "nlist"), "40 x lists codes", num(f, "largest_list_over_mean")));
+                    e.getKey(), esc(String.valueOf(f.get("faiss"))), (long) num(f, "nlist"), num(f, "largest_list_over_mean")));
             for (Map<String, Object> m : (List<Map<String, Object>>) f.get("rows")) {
                 h.append(String.format(Locale.ROOT, "<tr><td>%d<td>%.4f<td>%.4f<td>%.2f<td>%.2f<td>%.1f</tr>", (long) num(m, "nprobe"),
                         num(m, "recall_at_10_vs_exact_float"), num(m, "recall_at_10_vs_exact_hamming"), num(m, "p50_ms"), num(m, "p99_ms"),

@@ -75,8 +75,8 @@ final class VectorStream implements AutoCloseable {
     /** Reads up to {@code max} rows into {@code out} (row-major); returns how many (0 at the end). */
     int read(float[] out, int max) throws IOException {
         int n = (int) Math.min(max, rows - row);
-        if (block == null) { // a few MB, or the whole file when smaller
-            block = new byte[(int) Math.max(1, Math.min(rows, Math.max(1, BLOCK_BYTES / rowLen))) * rowLen];
+        if (block == null) { // a few MB of whole rows (at least one), or the whole file when smaller
+            block = new byte[(int) Math.max(1, Math.min(rows, BLOCK_BYTES / rowLen)) * rowLen];
         }
         int perBlock = block.length / rowLen;
         for (int done = 0; done < n; ) {
@@ -96,13 +96,13 @@ final class VectorStream implements AutoCloseable {
                     b.asFloatBuffer().get(out, done * dim, m * dim);
                 }
             } else {
+                java.nio.FloatBuffer fb = b.asFloatBuffer(); // records of 1 + dim four-byte values
                 for (int i = 0; i < m; i++) {
                     int d = b.getInt(i * rowLen);
                     if (d != dim) {
                         throw new FileFormatException(path, "vector " + (row + i) + " has dimension " + d + ", the first has " + dim);
                     }
-                    b.position(i * rowLen + 4);
-                    b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out, (done + i) * dim, dim);
+                    fb.position(i * (dim + 1) + 1).get(out, (done + i) * dim, dim);
                 }
             }
             row += m;
