@@ -188,11 +188,10 @@ final class CollectionState {
         for (int i = segments.size() - 1; i >= 0; i--) {
             Segment s = segments.get(i);
             long[] d = touched.containsKey(s.number) ? touched.get(s.number) : deleted.get(s.number);
-            int[] here = rows.clone();
-            s.findAll(sortedHashes, sortedIds, here, r -> !Deletions.isSet(d, r));
+            s.findAll(sortedHashes, sortedIds, rows, r -> !Deletions.isSet(d, r)); // fills only positions still -1
             for (int k = 0; k < n; k++) {
-                if (rows[k] < 0 && here[k] >= 0) {
-                    out[order[k]] = loc(s.number, here[k]);
+                if (rows[k] >= 0 && rows[k] != Integer.MAX_VALUE) { // found in this segment
+                    out[order[k]] = loc(s.number, rows[k]);
                     rows[k] = Integer.MAX_VALUE;
                 }
             }
