@@ -162,20 +162,23 @@ final class CollectionState {
      */
     Long[] locateAll(String[] ids, Map<Integer, long[]> touched) {
         int n = ids.length;
-        long[] h = new long[n];
-        Integer[] order = new Integer[n];
+        Long[] out = new Long[n];
+        if (segments.isEmpty() && memIds.isEmpty()) {
+            return out; // a new collection's first batch: nothing to find
+        }
+        long[] sortedHashes = new long[n];
+        int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            h[i] = IdHashIndex.hash(ids[i]);
+            sortedHashes[i] = IdHashIndex.hash(ids[i]);
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(h[a], h[b]));
-        long[] sortedHashes = new long[n];
+        if (n > 1) {
+            IdHashIndex.sort(sortedHashes, order, 0, n - 1); // by hash, then position: primitive arrays, no boxing
+        }
         String[] sortedIds = new String[n];
         for (int k = 0; k < n; k++) {
-            sortedHashes[k] = h[order[k]];
             sortedIds[k] = ids[order[k]];
         }
-        Long[] out = new Long[n];
         int[] rows = new int[n];
         java.util.Arrays.fill(rows, -1);
         for (int k = 0; k < n; k++) {
