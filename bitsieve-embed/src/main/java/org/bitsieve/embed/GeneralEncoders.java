@@ -85,7 +85,7 @@ public final class GeneralEncoders {
 
     /**
      * The shipped coarse quantiser (partitioned search) for a bundled model, fitted on the general corpora like the
-     * encoders; empty when none is shipped for it (today: all-MiniLM-L6-v2 only).
+     * encoders (one per bundled model, with a {@code <model>-coarse-1024.json} provenance record); empty for a model folder or an unknown name.
      */
     public static Optional<org.bitsieve.core.coarse.CoarseQuantizer> coarse(String model) {
         String name;

@@ -38,19 +38,44 @@ class GeneralEncodersTest {
         }
     }
 
-    /** The shipped coarse quantiser (partitioned search without a fitting step): all-MiniLM only, for now. */
+    /**
+     * The shipped coarse quantisers (partitioned search without a fitting step): one per bundled model, each with a
+     * provenance record that describes its file and the validation curve measured when it was fitted.
+     */
     @Test
-    void theDefaultModelShipsACoarseQuantiser() {
-        org.bitsieve.core.coarse.CoarseQuantizer q = GeneralEncoders.coarse(Models.DEFAULT).orElseThrow();
-        assertEquals(GeneralEncoders.COARSE_CELLS, q.cells());
-        assertEquals(384, q.dimension());
-        float[] v = new float[384];
-        v[3] = 1;
-        int cell = q.assign(v);
-        assertTrue(cell >= 0 && cell < q.cells());
-        assertEquals(cell, q.probe(v, 4)[0], "the nearest probed cell is the assigned one");
-        assertTrue(GeneralEncoders.coarse("bge-small-en-v1.5").isEmpty(), "none shipped for bge yet");
+    void everyBundledModelShipsACoarseQuantiserWithProvenance() throws Exception {
+        for (String model : new String[] {"all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2"}) {
+            org.bitsieve.core.coarse.CoarseQuantizer q = GeneralEncoders.coarse(model).orElseThrow();
+            assertEquals(GeneralEncoders.COARSE_CELLS, q.cells(), model);
+            assertEquals(384, q.dimension(), model);
+            float[] v = new float[384];
+            v[3] = 1;
+            int cell = q.assign(v);
+            assertTrue(cell >= 0 && cell < q.cells());
+            assertEquals(cell, q.probe(v, 4)[0], "the nearest probed cell is the assigned one");
+            String record = "general/" + model + "-coarse-" + GeneralEncoders.COARSE_CELLS + ".json";
+            try (java.io.InputStream in = GeneralEncoders.class.getResourceAsStream(record)) {
+                assertTrue(in != null, record + " is missing");
+                JsonNode p = new ObjectMapper().readTree(in);
+                assertEquals(model, p.get("model").asText());
+                assertEquals(Long.toHexString(q.fingerprint()), p.get("fingerprint").asText(), model + ": the record must describe the shipped file");
+                assertEquals(q.cells(), p.get("cells").asInt());
+                assertEquals(q.projection(), p.get("projection").asInt());
+                assertTrue(p.get("command").asText().contains("--coarse -m " + model), p.get("command").asText());
+                assertEquals(21_580, p.get("samplePassages").asInt(), model + ": fitted on both general corpora");
+                JsonNode curve = p.get("validationRecallAt10");
+                double last = 0;
+                for (JsonNode point : curve) { // recall of the cells can only grow with the cells probed
+                    assertTrue(point.get("recall").asDouble() >= last, model + " " + curve);
+                    last = point.get("recall").asDouble();
+                }
+                assertTrue(last > 0.9, model + ": probing a quarter of the cells keeps most of the float top 10, " + curve);
+            }
+        }
+        assertEquals(GeneralEncoders.coarse("bge-small-en-v1.5").orElseThrow().fingerprint(),
+                GeneralEncoders.coarse("bge-small-en-v1.5-q").orElseThrow().fingerprint(), "a -q model uses its float model's quantiser");
         assertTrue(GeneralEncoders.coarse("no-such-model").isEmpty());
+        assertTrue(GeneralEncoders.coarse("/tmp/some-model-folder").isEmpty());
     }
 
     /**

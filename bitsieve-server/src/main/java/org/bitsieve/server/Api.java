@@ -197,14 +197,32 @@ final class Api {
             enc = shippedEncoder(model, bits);
             source = "shipped";
         }
+        org.bitsieve.core.coarse.CoarseQuantizer coarse = b.coarse() == null ? null : shippedCoarse(b.coarse(), model, enc);
         Bodies.CollectionInfo created;
         try {
-            created = colls.create(name, enc, floats, model, bits, source, this::info);
+            created = colls.create(name, enc, floats, coarse, model, bits, source, this::info);
         } catch (OutOfMemoryError e) { // the registry removed the half-made folder; say so in JSON, not an empty 500
             throw new ApiError(ApiError.Code.UNAVAILABLE, "the server has no memory left for another collection; drop one, "
                     + "lower max_collections or give the server more heap");
         }
         reply(ctx, 201, created);
+    }
+
+    /** {@code "coarse": "general"}: the model's shipped coarse quantiser (a partitioned collection, as `index --coarse general`). */
+    private static org.bitsieve.core.coarse.CoarseQuantizer shippedCoarse(String value, String model, Encoder enc) {
+        if (!value.equals("general")) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'coarse': only \"general\" (the shipped coarse quantiser of the "
+                    + "model) is accepted over HTTP; a collection with cells fitted on its own documents is made with `bitsieve index "
+                    + "--cells N` and then served");
+        }
+        org.bitsieve.core.coarse.CoarseQuantizer q = GeneralEncoders.coarse(model).orElseThrow(() -> new ApiError(ApiError.Code.INVALID_VALUE,
+                "field 'coarse': no shipped coarse quantiser for model " + model + " (they ship for the bundled models); leave 'coarse' "
+                        + "out for an unpartitioned collection"));
+        if (q.dimension() != enc.dimension()) {
+            throw new ApiError(ApiError.Code.WRONG_DIMENSION, "field 'coarse': the shipped coarse quantiser of " + model + " takes "
+                    + q.dimension() + "-d vectors, the encoder " + enc.dimension() + "-d");
+        }
+        return q;
     }
 
     void collectionInfo(Context ctx) throws IOException {

@@ -78,6 +78,30 @@ class NprobeTest {
         assertEquals(200, cl.status(), cl.toString());
     }
 
+    /** {@code "coarse": "general"} at create: partitioned by the model's shipped quantiser, searched with nprobe. */
+    @Test
+    void createWithTheShippedCoarseQuantiser() {
+        for (String model : List.of("all-minilm-l6-v2", "bge-small-en-v1.5", "e5-small-v2")) {
+            String name = "g-" + model.replace('.', '-');
+            TestServer.Res made = s.post("/v1/collections", "{\"name\": \"" + name + "\", \"model\": \"" + model + "\", \"coarse\": \"general\"}");
+            assertEquals(201, made.status(), model + ": " + made);
+            assertEquals(1024, made.json().get("partitioning").get("cells").asInt(), made.toString());
+            assertEquals(200, s.post("/v1/collections/" + name + "/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": "
+                    + TestServer.vec(query) + "}]}").status());
+            TestServer.Res hit = s.post("/v1/collections/" + name + "/search", "{\"vector\": " + TestServer.vec(query) + ", \"nprobe\": 1}");
+            assertEquals(200, hit.status(), hit.toString());
+            assertEquals("a", hit.json().get("hits").get(0).get("id").asText(), "a one-document collection finds it in its own cell");
+            assertEquals(400, s.post("/v1/collections/" + name + "/search", "{\"vector\": " + TestServer.vec(query) + ", \"nprobe\": 1025}").status());
+        }
+        TestServer.Res other = s.post("/v1/collections", "{\"name\": \"g-file\", \"coarse\": \"/tmp/q.bsq\"}");
+        assertEquals(400, other.status(), other.toString());
+        assertEquals("invalid_value", other.code(), other.toString());
+        assertTrue(other.json().get("error").get("message").asText().contains("\"general\""), other.toString());
+        assertEquals(404, s.get("/v1/collections/g-file").status(), "a refused create leaves no collection");
+        TestServer.Res type = s.post("/v1/collections", "{\"name\": \"g-type\", \"coarse\": true}");
+        assertEquals(400, type.status(), type.toString());
+    }
+
     @Test
     void badNprobeIsA400NamingTheRange() {
         for (String v : List.of("-1", "9", "100000")) {

@@ -179,7 +179,7 @@ public final class IndexCommand extends StoreCommand {
         }
         if (coarseFile != null && coarseFile.toString().equals("general")) {
             org.bitsieve.core.coarse.CoarseQuantizer q = org.bitsieve.embed.GeneralEncoders.coarse(embedding.model).orElseThrow(() -> new IllegalArgumentException(
-                    "no shipped coarse quantiser for model " + embedding.model + " (shipped for all-minilm-l6-v2); give --cells N to fit one on "
+                    "no shipped coarse quantiser for model " + embedding.model + " (they ship for the bundled models); give --cells N to fit one on "
                             + "the documents, or --coarse FILE.bsq from `bitsieve fit --coarse`"));
             if (q.dimension() != x.dim()) {
                 throw new IllegalArgumentException("the shipped coarse quantiser of " + embedding.model + " takes dimension " + q.dimension()
