@@ -57,7 +57,7 @@ final class BulkIndex {
                 floats = c.floats();
             }
         }
-        checkValues(cmd, dim, floats);
+        FloatMatrix uniform = checkValues(cmd, dim, floats, rows, !exists && cmd.general && cmd.encoderFile == null);
         boolean folderExisted = java.nio.file.Files.exists(cmd.collection);
         try {
             Collection c;
@@ -66,7 +66,7 @@ final class BulkIndex {
             } else {
                 FloatMatrix sample = sample(cmd, dim);
                 // --coarse FILE or --cells N partition a new collection, as on the write path
-                c = Collection.create(cmd.collection, encoder(cmd, dim, sample),
+                c = Collection.create(cmd.collection, encoder(cmd, dim, sample, uniform, rows),
                         cmd.autoRefit == null ? CollectionOptions.defaults().withFloats(floats).withCoarse(cmd.coarse(sample))
                                 : CollectionOptions.defaults().withFloats(floats).withCoarse(cmd.coarse(sample)).withAutoRefitDocs(cmd.autoRefit));
             }
@@ -134,7 +134,30 @@ final class BulkIndex {
      * One pass over the file before anything is written: a bad value fails the command with nothing loaded. Rows are
      * checked in parallel; the error names the first bad row of the file, as a one-by-one pass would.
      */
-    private static void checkValues(IndexCommand cmd, int dim, FloatFormat floats) throws IOException {
+    private static FloatMatrix checkValues(IndexCommand cmd, int dim, FloatFormat floats, long total, boolean wantSample) throws IOException {
+        // with the shipped encoder, a uniform sample of the rows for adapting its thresholds (IndexCommand.adapt): the
+        // rows the check reads anyway, chosen by a seeded draw of row numbers, so a file sorted by label or source is
+        // sampled across its whole length and not by its first rows
+        int m = wantSample ? (int) Math.min(total, IndexCommand.ADAPT_SAMPLE) : 0;
+        long[] picks = new long[m];
+        if (m == total) {
+            for (int i = 0; i < m; i++) {
+                picks[i] = i;
+            }
+        } else if (m > 0) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+            java.util.Set<Long> set = new java.util.HashSet<>(2 * m);
+            while (set.size() < m) {
+                set.add(r.nextLong(total));
+            }
+            int i = 0;
+            for (long x : set) {
+                picks[i++] = x;
+            }
+            java.util.Arrays.sort(picks);
+        }
+        float[] sample = new float[m * dim];
+        int taken = 0;
         try (VectorStream vs = VectorStream.open(cmd.vectors)) {
             int chunk = Math.max(1, (1 << 22) / dim);
             float[] v = new float[chunk * dim];
@@ -146,8 +169,12 @@ final class BulkIndex {
                 if (bad.isPresent()) {
                     throw new IllegalArgumentException(rowProblem(cmd, v, bad.getAsInt(), dim, floats, base));
                 }
+                for (; taken < m && picks[taken] < base + n; taken++) {
+                    System.arraycopy(v, (int) (picks[taken] - base) * dim, sample, taken * dim, dim);
+                }
             }
         }
+        return m == 0 ? null : new FloatMatrix(sample, m, dim);
     }
 
     /** What is wrong with row {@code i} of {@code v} (file row {@code base + i}), or null. */
@@ -177,7 +204,7 @@ final class BulkIndex {
         }
     }
 
-    private static Encoder encoder(IndexCommand cmd, int dim, FloatMatrix sample) throws IOException {
+    private static Encoder encoder(IndexCommand cmd, int dim, FloatMatrix sample, FloatMatrix uniform, long rows) throws IOException {
         Encoder enc;
         if (cmd.encoderFile != null) {
             enc = EncoderFiles.load(cmd.encoderFile);
@@ -187,6 +214,7 @@ final class BulkIndex {
             checkDim(enc, dim, "the shipped encoder of " + cmd.embedding.model);
             System.out.printf(Locale.ROOT, "using the shipped general encoder of %s: %s%n",
                     org.bitsieve.embed.GeneralEncoders.encoderModel(cmd.embedding.model), enc.describe());
+            enc = IndexCommand.adapt(enc, uniform, rows, cmd.noAdapt);
         } else {
             String kind = cmd.encoderKind != null ? cmd.encoderKind : Encoders.DEFAULT;
             long t0 = System.nanoTime();

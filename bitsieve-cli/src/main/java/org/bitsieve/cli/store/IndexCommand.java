@@ -54,6 +54,17 @@ public final class IndexCommand extends StoreCommand {
     @Option(names = "--general", description = "With --vectors: use the shipped general encoder of --model (the vectors must come from that model).")
     boolean general;
 
+    @Option(names = "--no-adapt", description = "New collection with the shipped general encoder: keep its thresholds as shipped. "
+            + "By default a witq encoder's thresholds and decoder are fitted to a sample of the documents (its planes are kept; "
+            + "at least " + ADAPT_MIN_ROWS + " documents), which held neighbours better on every validation set "
+            + "(docs/general-encoders.md, \"Adapted thresholds\"); with this flag codes equal `bitsieve encode` output.")
+    boolean noAdapt;
+
+    /** Fewer documents than this keep the shipped thresholds: a median and a decoder need rows to stand on. */
+    static final int ADAPT_MIN_ROWS = 1_000;
+    /** Rows of the documents, drawn uniformly, that the thresholds and decoder are fitted on. */
+    static final int ADAPT_SAMPLE = 20_000;
+
     @Option(names = "--bits", defaultValue = "256", description = "Code length (shipped encoders: 128, 256, 512). Default: ${DEFAULT-VALUE}.")
     int bits;
 
@@ -230,6 +241,9 @@ public final class IndexCommand extends StoreCommand {
                 }
                 System.out.printf(Locale.ROOT, "using the shipped general encoder of %s: %s%n",
                         org.bitsieve.embed.GeneralEncoders.encoderModel(embedding.model), enc.describe());
+                if (fitSample == null) {
+                    enc = adapt(enc, x.rows() <= ADAPT_SAMPLE ? x : Encoders.sample(x, ADAPT_SAMPLE, 42), x.rows(), noAdapt);
+                }
             } else if (fitSample != null) {
                 enc = null; // chosen on the sample below
             } else {
@@ -282,6 +296,26 @@ public final class IndexCommand extends StoreCommand {
             throw new IllegalArgumentException(docs + ": not valid UTF-8");
         }
         return 0;
+    }
+
+    /**
+     * The shipped encoder with its thresholds and decoder fitted to {@code sample} (uniform rows of the {@code total}
+     * documents), when it is a witq without correction factor, there are enough documents and --no-adapt is not given;
+     * otherwise {@code shipped} itself.
+     */
+    static Encoder adapt(Encoder shipped, FloatMatrix sample, long total, boolean noAdapt) {
+        if (noAdapt || !(shipped instanceof org.bitsieve.core.encode.WitqEncoder w) || w.factorBits() > 0) {
+            return shipped;
+        }
+        if (total < ADAPT_MIN_ROWS) {
+            System.out.printf(Locale.ROOT, "kept the shipped thresholds: %d documents are fewer than the %,d needed to adapt them%n", total, ADAPT_MIN_ROWS);
+            return shipped;
+        }
+        long t0 = System.nanoTime();
+        Encoder a = w.adaptedTo(sample);
+        System.out.printf(Locale.ROOT, "adapted its thresholds and decoder to %,d of the %,d documents in %.1fs (planes kept; --no-adapt keeps "
+                + "the shipped ones)%n", sample.rows(), total, (System.nanoTime() - t0) / 1e9);
+        return a;
     }
 
     static void deleteQuietly(Path dir) {
