@@ -19,8 +19,9 @@ public final class InDomainValidationAccess {
         java.util.function.Function<String, Path> data = f -> shared.resolve("data").resolve(set).resolve(f + ".jsonl.gz");
         java.util.function.Function<String, Path> emb = f -> shared.resolve("embeddings/all-minilm-l6-v2").resolve(set).resolve(f + ".npy");
         if (!ag) {
-            return new Split(org.bitsieve.core.io.Npy.read(emb.apply("train")), InDomainValidation.labels(data.apply("train")),
-                    org.bitsieve.core.io.Npy.read(emb.apply("test")), InDomainValidation.labels(data.apply("test")));
+            // one numbering of the label values for both files (numbered per file, the same label could get two numbers)
+            int[][] y = labels(data.apply("train"), data.apply("test"));
+            return new Split(org.bitsieve.core.io.Npy.read(emb.apply("train")), y[0], org.bitsieve.core.io.Npy.read(emb.apply("test")), y[1]);
         }
         int[] y = InDomainValidation.labels(data.apply("test"));
         FloatMatrix all = org.bitsieve.core.io.Npy.read(emb.apply("test"));
@@ -31,6 +32,25 @@ public final class InDomainValidationAccess {
         java.util.Arrays.sort(tr);
         java.util.Arrays.sort(te);
         return new Split(all.select(tr), InDomainValidation.pick(y, tr), all.select(te), InDomainValidation.pick(y, te));
+    }
+
+    static int[][] labels(Path... files) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        int[][] out = new int[files.length][];
+        for (int f = 0; f < files.length; f++) {
+            java.util.List<Integer> y = new java.util.ArrayList<>();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(files[f])), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (!line.isBlank()) {
+                        y.add(ids.computeIfAbsent(om.readTree(line).path("label").asText(), k -> ids.size()));
+                    }
+                }
+            }
+            out[f] = y.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
     }
 
     public static Split split(Path shared, String set) throws Exception {

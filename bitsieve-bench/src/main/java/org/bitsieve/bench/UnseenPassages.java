@@ -121,6 +121,11 @@ public final class UnseenPassages {
         System.out.println("| encoder | nDCG@10 Δ asym | nDCG@10 Δ Hamming | neighbours R@10 asym | neighbours R@10 Hamming |");
         System.out.println("|---|---:|---:|---:|---:|");
         Map<String, Encoder> all = new LinkedHashMap<>(encoders);
+        for (Map.Entry<String, Encoder> e : encoders.entrySet()) { // what `bitsieve index --general` makes of the set (IndexCommand.adapt)
+            if (e.getValue() instanceof org.bitsieve.core.encode.WitqEncoder w && w.factorBits() == 0 && corpus.rows() >= 1000) {
+                all.put(e.getKey() + ", thresholds adapted to the set", w.adaptedTo(corpus.rows() <= 20_000 ? corpus : Encoders.sample(corpus, 20_000, 42)));
+            }
+        }
         for (String kind : kinds) {
             all.put(kind + " 256 fitted on the set", Encoders.fit(kind, corpus, FitOptions.bits(256)));
         }
