@@ -48,7 +48,8 @@ public final class RethresholdExperiment {
             EvalResult base = ev.floatBaseline();
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d / %d | %.2f |", set, sp.db().rows(), sp.q().rows(), base.asymAcc10()));
             for (int v = 0; v < names.length; v++) {
-                Encoder e = names[v].equals("adapted") ? general.adaptedTo(sp.db().rows() <= 20_000 ? sp.db() : Encoders.sample(sp.db(), 20_000, 42))
+                Encoder e = names[v].equals("itq128-adapted") ? itq128.withMedianThresholds(sp.db().rows() <= 20_000 ? sp.db() : Encoders.sample(sp.db(), 20_000, 42))
+                        : names[v].equals("adapted") ? general.adaptedTo(sp.db().rows() <= 20_000 ? sp.db() : Encoders.sample(sp.db(), 20_000, 42))
                         : names[v].startsWith("ridge") ? ridgeVariant(general, sp.db(), names[v])
                         : names[v].startsWith("itq128") ? planeVariant(itq128, sp.db(), names[v]) : names[v].startsWith("median@")
                         ? variant(general, sp.db().slice(0, Math.min(sp.db().rows(), Integer.parseInt(names[v].substring(7)))), "median")

@@ -299,12 +299,13 @@ public final class IndexCommand extends StoreCommand {
     }
 
     /**
-     * The shipped encoder with its thresholds and decoder fitted to {@code sample} (uniform rows of the {@code total}
-     * documents), when it is a witq without correction factor, there are enough documents and --no-adapt is not given;
-     * otherwise {@code shipped} itself.
+     * The shipped encoder with its thresholds (and a witq's decoder) fitted to {@code sample} (uniform rows of the
+     * {@code total} documents), when it is a witq without correction factor or a plane encoder (itq), there are enough
+     * documents and --no-adapt is not given; otherwise {@code shipped} itself.
      */
     static Encoder adapt(Encoder shipped, FloatMatrix sample, long total, boolean noAdapt) {
-        if (noAdapt || !(shipped instanceof org.bitsieve.core.encode.WitqEncoder w) || w.factorBits() > 0) {
+        boolean witq = shipped instanceof org.bitsieve.core.encode.WitqEncoder w && w.factorBits() == 0;
+        if (noAdapt || !witq && !(shipped instanceof org.bitsieve.core.encode.PlaneEncoder)) {
             return shipped;
         }
         if (total < ADAPT_MIN_ROWS) {
@@ -312,7 +313,8 @@ public final class IndexCommand extends StoreCommand {
             return shipped;
         }
         long t0 = System.nanoTime();
-        Encoder a = w.adaptedTo(sample);
+        Encoder a = witq ? ((org.bitsieve.core.encode.WitqEncoder) shipped).adaptedTo(sample)
+                : ((org.bitsieve.core.encode.PlaneEncoder) shipped).withMedianThresholds(sample);
         System.out.printf(Locale.ROOT, "adapted its thresholds and decoder to %,d of the %,d documents in %.1fs (planes kept; --no-adapt keeps "
                 + "the shipped ones)%n", sample.rows(), total, (System.nanoTime() - t0) / 1e9);
         return a;

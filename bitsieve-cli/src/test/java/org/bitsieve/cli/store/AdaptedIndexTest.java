@@ -88,6 +88,23 @@ class AdaptedIndexTest {
     }
 
     @Test
+    void theShippedItqGetsMedianThresholds() throws Exception {
+        FloatMatrix x = sortedBySource(3000);
+        Path coll = tmp.resolve("i");
+        StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("v.npy", x).toString(), "--general", "--bits", "128",
+                "--keep-floats", "none", "-q");
+        assertEquals(0, r.code(), r.err());
+        Encoder shipped = GeneralEncoders.load("all-minilm-l6-v2", 128);
+        assertEquals("itq", shipped.kind());
+        try (Collection c = Collection.open(coll)) {
+            assertEquals("itq", c.encoder().kind());
+            assertEquals("3000 vectors", c.encoder().params().get("adaptedTo"));
+            assertArrayEquals(shipped.arrays().get("planes"), c.encoder().arrays().get("planes"));
+            assertTrue(worstBitSkew(c.encoder(), x) < 0.01, "each bit splits the documents in half: " + worstBitSkew(c.encoder(), x));
+        }
+    }
+
+    @Test
     void noAdaptAndSmallCollectionsKeepTheShippedEncoder() throws Exception {
         Encoder shipped = GeneralEncoders.load("all-minilm-l6-v2", 256);
         Path a = tmp.resolve("a");

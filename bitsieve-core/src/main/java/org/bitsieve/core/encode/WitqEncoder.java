@@ -88,7 +88,6 @@ public final class WitqEncoder implements Encoder {
             throw new IllegalArgumentException("adapting an encoder needs at least 2 sample vectors, got " + n);
         }
         int d = dimension();
-        int b = planes.bits();
         float[] mean = new float[d];
         double[] sum = new double[d];
         for (int i = 0; i < n; i++) {
@@ -99,22 +98,7 @@ public final class WitqEncoder implements Encoder {
         for (int m = 0; m < d; m++) {
             mean[m] = (float) (sum[m] / n);
         }
-        float[] rows = planes.arrays().get("planes");
-        PlaneEncoder raw = new PlaneEncoder(planes.kind(), d, rows, new float[b], Map.of());
-        float[][] proj = new float[b][n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            float[] p = new float[b];
-            raw.project(sample.data(), i * d, p);
-            for (int j = 0; j < b; j++) {
-                proj[j][i] = p[j];
-            }
-        });
-        float[] offsets = new float[b];
-        IntStream.range(0, b).parallel().forEach(j -> {
-            java.util.Arrays.sort(proj[j]);
-            offsets[j] = proj[j][n / 2];
-        });
-        PlaneEncoder adapted = new PlaneEncoder(planes.kind(), d, rows, offsets, planes.params());
+        PlaneEncoder adapted = planes.withMedianThresholds(sample);
         float[] dec = WitqKind.fitDecoder(adapted, sample, mean, decoder, ADAPT_DECODER_PULL);
         Map<String, String> p = new LinkedHashMap<>(params);
         p.put("adaptedTo", n + " vectors");

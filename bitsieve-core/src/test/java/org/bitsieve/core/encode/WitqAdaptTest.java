@@ -46,7 +46,7 @@ class WitqAdaptTest {
             float[] approx = new float[db.rows()];
             for (int i = 0; i < db.rows(); i++) {
                 exact[i] = Vectors.dot(q, 0, db.data(), i * DIM, DIM);
-                approx[i] = s.rawScore(codes.data(), i * codes.words()) * inv[i];
+                approx[i] = s.rawScore(codes.data(), i * codes.words()) * (inv == null ? 1f : inv[i]); // plane encoders: no norms
             }
             int[] a = top10(exact);
             int[] b = top10(approx);
@@ -113,6 +113,27 @@ class WitqAdaptTest {
         float[] q = x.row(3);
         PackedCodes c = back.encodeAll(x);
         assertEquals(adapted.scorer(q).rawScore(c.data(), 0), back.scorer(q).rawScore(c.data(), 0));
+    }
+
+    @Test
+    void planeEncodersTakeMedianThresholdsOnly() {
+        PlaneEncoder itq = (PlaneEncoder) Encoders.fit("itq", TestData.clustered(4000, DIM, 5), FitOptions.bits(BITS));
+        FloatMatrix db = domain(2000, 6);
+        PlaneEncoder adapted = itq.withMedianThresholds(db);
+        assertArrayEquals(itq.arrays().get("planes"), adapted.arrays().get("planes"));
+        assertEquals("2000 vectors", adapted.params().get("adaptedTo"));
+        PackedCodes a = adapted.encodeAll(db);
+        for (int j = 0; j < BITS; j++) {
+            int ones = 0;
+            for (int i = 0; i < db.rows(); i++) {
+                ones += a.bit(i, j) ? 1 : 0;
+            }
+            assertEquals(0.5, ones / (double) db.rows(), 0.002, "bit " + j);
+        }
+        double before = recallAt10(itq, db, domain(100, 7));
+        double after = recallAt10(adapted, db, domain(100, 7));
+        assertTrue(after > before + 0.03, "recall@10 against exact float: itq " + before + ", adapted " + after);
+        assertThrows(IllegalArgumentException.class, () -> itq.withMedianThresholds(TestData.clustered(10, DIM - 1, 1)));
     }
 
     @Test
