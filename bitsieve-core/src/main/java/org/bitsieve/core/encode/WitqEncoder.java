@@ -99,7 +99,7 @@ public final class WitqEncoder implements Encoder {
             mean[m] = (float) (sum[m] / n);
         }
         PlaneEncoder adapted = planes.withMedianThresholds(sample);
-        float[] dec = WitqKind.fitDecoder(adapted, sample, mean, decoder, ADAPT_DECODER_PULL);
+        float[] dec = WitqKind.fitDecoder(adapted, sample, mean, decoder, ADAPT_DECODER_PULL, 16);
         Map<String, String> p = new LinkedHashMap<>(params);
         p.put("adaptedTo", n + " vectors");
         return new WitqEncoder(adapted, mean, dec, p);

@@ -152,27 +152,59 @@ final class WitqKind implements EncoderKind {
      * 256 x 384 numbers (adapting on 500 rows without the pull lost 2 points of kNN accuracy, docs/general-encoders.md).
      */
     static float[] fitDecoder(PlaneEncoder enc, FloatMatrix x, float[] c, float[] prior, double lambda) {
+        return fitDecoder(enc, x, c, prior, lambda, 1);
+    }
+
+    /**
+     * With {@code parts} > 1 the sums over rows run in that many fixed row ranges in parallel, added in range order
+     * (deterministic whatever the cores; the general fits keep {@code parts} = 1, whose sums are the original ones).
+     */
+    static float[] fitDecoder(PlaneEncoder enc, FloatMatrix x, float[] c, float[] prior, double lambda, int parts) {
         int b = enc.bits();
         int d = x.dim();
         int n = x.rows();
-        double[][] sts = new double[b][b];
-        double[][] stx = new double[b][d];
-        float[] proj = new float[b];
-        float[] sgn = new float[b];
-        for (int i = 0; i < n; i++) {
-            enc.project(x.data(), i * d, proj);
-            for (int j = 0; j < b; j++) {
-                sgn[j] = proj[j] > 0 ? 1f : -1f;
-            }
-            for (int j = 0; j < b; j++) {
-                double sj = sgn[j];
-                double[] row = sts[j];
-                for (int m = j; m < b; m++) {
-                    row[m] += sj * sgn[m];
+        int p = Math.max(1, Math.min(parts, n));
+        double[][][] stsPart = new double[p][][];
+        double[][][] stxPart = new double[p][][];
+        java.util.stream.IntStream.range(0, p).parallel().forEach(part -> {
+            double[][] sts = new double[b][b];
+            double[][] stx = new double[b][d];
+            float[] proj = new float[b];
+            float[] sgn = new float[b];
+            float[] xc = new float[d];
+            float[] data = x.data();
+            for (int i = (int) ((long) n * part / p), end = (int) ((long) n * (part + 1) / p); i < end; i++) {
+                enc.project(data, i * d, proj);
+                for (int j = 0; j < b; j++) {
+                    sgn[j] = proj[j] > 0 ? 1f : -1f;
                 }
-                double[] xr = stx[j];
                 for (int m = 0; m < d; m++) {
-                    xr[m] += sj * (x.get(i, m) - c[m]);
+                    xc[m] = data[i * d + m] - c[m]; // float, as the sum has always taken it
+                }
+                for (int j = 0; j < b; j++) {
+                    double sj = sgn[j];
+                    double[] row = sts[j];
+                    for (int m = j; m < b; m++) {
+                        row[m] += sj * sgn[m];
+                    }
+                    double[] xr = stx[j];
+                    for (int m = 0; m < d; m++) {
+                        xr[m] += sj * xc[m];
+                    }
+                }
+            }
+            stsPart[part] = sts;
+            stxPart[part] = stx;
+        });
+        double[][] sts = stsPart[0];
+        double[][] stx = stxPart[0];
+        for (int part = 1; part < p; part++) {
+            for (int j = 0; j < b; j++) {
+                for (int m = j; m < b; m++) {
+                    sts[j][m] += stsPart[part][j][m];
+                }
+                for (int m = 0; m < d; m++) {
+                    stx[j][m] += stxPart[part][j][m];
                 }
             }
         }
@@ -182,15 +214,17 @@ final class WitqKind implements EncoderKind {
             }
             sts[j][j] += 1e-6 * n + lambda; // tiny ridge: a constant or duplicated bit must not make the system singular
         }
-        float[] dec = new float[b * d];
-        for (int m = 0; m < d; m++) {
-            double[] rhs = new double[b];
-            for (int j = 0; j < b; j++) {
-                rhs[j] = prior == null ? stx[j][m] : stx[j][m] + lambda * prior[j * d + m];
+        double[][] rhs = new double[b][d]; // one system per dimension m, all solved with one elimination
+        for (int j = 0; j < b; j++) {
+            for (int m = 0; m < d; m++) {
+                rhs[j][m] = prior == null ? stx[j][m] : stx[j][m] + lambda * prior[j * d + m];
             }
-            double[] sol = Linear.solve(sts, rhs);
-            for (int j = 0; j < b; j++) {
-                dec[j * d + m] = (float) sol[j];
+        }
+        double[][] sol = Linear.solveAll(sts, rhs);
+        float[] dec = new float[b * d];
+        for (int j = 0; j < b; j++) {
+            for (int m = 0; m < d; m++) {
+                dec[j * d + m] = (float) sol[j][m];
             }
         }
         return dec;
