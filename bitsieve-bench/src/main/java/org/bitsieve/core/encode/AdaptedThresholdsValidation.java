@@ -1,0 +1,121 @@
+package org.bitsieve.core.encode;
+
+import org.bitsieve.bench.InDomainValidationAccess;
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.eval.EvalResult;
+import org.bitsieve.core.eval.Evaluator;
+import org.bitsieve.core.io.EncoderFiles;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Issue 25 item 4 (docs/general-encoders.md, "Adapted thresholds"): the shipped general encoders with their planes kept
+ * and their thresholds and decoder fitted to a collection's own vectors (each split's database part). kNN k = 10,
+ * codes only, asymmetric and Hamming, minus float32; R = asymmetric recall@10 against exact float search. In this
+ * package because the variants below the product's own ({@code adapted}) build encoders from their parts.
+ *
+ * <pre>
+ * java -Xmx8g [-Dvariants=shipped,adapted] [-DtestSplit=true] -cp bitsieve-bench/target/benchmarks.jar \
+ *     org.bitsieve.core.encode.AdaptedThresholdsValidation [sets=imdb,...]
+ * </pre>
+ * Variants of the 256-bit witq: {@code shipped}; {@code adapted} ({@link WitqEncoder#adaptedTo} on what `bitsieve index`
+ * draws: every row up to 20,000, else a seeded sample); {@code decoder} (decoder refitted, bits unchanged); {@code
+ * recenter} (thresholds through 0.75 x the collection's mean, decoder refitted); {@code median} (median thresholds,
+ * decoder refitted without pull); {@code median@N} (the same on the first N rows); {@code ridge:L[@N]} (median
+ * thresholds, decoder pulled towards the shipped one with the weight of L rows). The 128-bit itq: {@code itq128},
+ * {@code itq128-adapted} ({@link PlaneEncoder#withMedianThresholds}). Validation splits by default (no test row);
+ * {@code -DtestSplit=true}: the whole train split indexed, the test split as queries.
+ */
+public final class AdaptedThresholdsValidation {
+    public static void main(String[] args) throws Exception {
+        Path shared = Path.of(System.getenv().getOrDefault("BITSIEVE_SHARED", "/work/shared"));
+        List<String> sets = args.length > 0 ? List.of(args[0].replace("sets=", "").split(",")) : InDomainValidationAccess.sets();
+        WitqEncoder witq = (WitqEncoder) shipped("all-minilm-l6-v2-256.bse");
+        PlaneEncoder itq = (PlaneEncoder) shipped("all-minilm-l6-v2-128.bse");
+        String[] names = System.getProperty("variants", "shipped,adapted").split(",");
+        double[][] sum = new double[names.length][3];
+        System.out.println("| set | db / queries | float32 | " + String.join(" | ", names) + " |");
+        System.out.println("|---|---|---:|" + "---:|".repeat(names.length));
+        for (String set : sets) {
+            InDomainValidationAccess.Split sp = Boolean.getBoolean("testSplit") ? InDomainValidationAccess.testSplit(shared, set)
+                    : InDomainValidationAccess.split(shared, set);
+            Evaluator ev = new Evaluator(sp.db(), sp.dbLabels(), sp.q(), sp.qLabels(), 42);
+            EvalResult base = ev.floatBaseline();
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d / %d | %.2f |", set, sp.db().rows(), sp.q().rows(), base.asymAcc10()));
+            for (int v = 0; v < names.length; v++) {
+                EvalResult r = ev.evaluate(variant(witq, itq, sp.db(), names[v]), 0);
+                double da = r.asymAcc10() - base.asymAcc10();
+                double dh = r.hammingAcc10() - base.hammingAcc10();
+                sum[v][0] += da;
+                sum[v][1] += dh;
+                sum[v][2] += r.asymRecall10();
+                row.append(String.format(Locale.ROOT, " %+.2f / %+.2f (R %.3f) |", da, dh, r.asymRecall10()));
+            }
+            System.out.println(row);
+        }
+        StringBuilder avg = new StringBuilder("| **average** | | |");
+        for (double[] s : sum) {
+            avg.append(String.format(Locale.ROOT, " **%+.2f / %+.2f** (R %.3f) |", s[0] / sets.size(), s[1] / sets.size(), s[2] / sets.size()));
+        }
+        System.out.println(avg);
+    }
+
+    static Encoder shipped(String file) throws Exception {
+        try (var in = AdaptedThresholdsValidation.class.getResourceAsStream("/org/bitsieve/embed/general/" + file)) {
+            return EncoderFiles.load(in, file);
+        }
+    }
+
+    /** What `bitsieve index` fits on: every row up to 20,000, else a seeded uniform sample (IndexCommand.ADAPT_SAMPLE). */
+    static FloatMatrix indexSample(FloatMatrix db) { return db.rows() <= 20_000 ? db : Encoders.sample(db, 20_000, 42); }
+
+    static Encoder variant(WitqEncoder g, PlaneEncoder itq, FloatMatrix db, String how) {
+        switch (how) {
+            case "shipped": return g;
+            case "adapted": return g.adaptedTo(indexSample(db));
+            case "itq128": return itq;
+            case "itq128-adapted": return itq.withMedianThresholds(indexSample(db));
+            default: break;
+        }
+        String[] at = how.split("@");
+        FloatMatrix x = at.length > 1 ? db.slice(0, Math.min(db.rows(), Integer.parseInt(at[1]))) : db;
+        Map<String, float[]> a = g.arrays();
+        int d = g.dimension();
+        PlaneEncoder planes = new PlaneEncoder("witq", d, a.get("planes"), a.get("offsets"), Map.of());
+        float[] mean = new float[d];
+        for (int i = 0; i < x.rows(); i++) {
+            for (int m = 0; m < d; m++) {
+                mean[m] += x.get(i, m) / x.rows();
+            }
+        }
+        float[] center = mean;
+        float[] prior = null;
+        double lambda = 0;
+        if (at[0].equals("decoder")) {
+            center = a.get("center");
+        } else if (at[0].equals("recenter")) {
+            float f = Float.parseFloat(g.params().get("offsetFraction"));
+            center = new float[d];
+            float[] offsets = new float[planes.bits()];
+            for (int m = 0; m < d; m++) {
+                center[m] = f * mean[m];
+            }
+            for (int j = 0; j < offsets.length; j++) {
+                offsets[j] = Vectors.dot(a.get("planes"), j * d, center, 0, d);
+            }
+            planes = new PlaneEncoder("witq", d, a.get("planes"), offsets, Map.of());
+        } else if (at[0].equals("median") || at[0].startsWith("ridge:")) {
+            planes = planes.withMedianThresholds(x);
+            if (at[0].startsWith("ridge:")) {
+                prior = a.get("decoder");
+                lambda = Double.parseDouble(at[0].substring(6));
+            }
+        } else {
+            throw new IllegalArgumentException("unknown variant " + how);
+        }
+        return new WitqEncoder(planes, center, WitqKind.fitDecoder(planes, x, center, prior, lambda), g.params());
+    }
+}
