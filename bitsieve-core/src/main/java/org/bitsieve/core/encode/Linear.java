@@ -6,56 +6,23 @@ final class Linear {
 
     /** Solves {@code a x = b} by Gaussian elimination with partial pivoting (a and b are not modified). */
     static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        double[][] m = new double[n][];
-        for (int i = 0; i < n; i++) {
-            m[i] = a[i].clone();
+        double[][] column = new double[b.length][];
+        for (int i = 0; i < b.length; i++) {
+            column[i] = new double[] {b[i]};
         }
-        double[] x = b.clone();
-        for (int col = 0; col < n; col++) {
-            int piv = col;
-            for (int r = col + 1; r < n; r++) {
-                if (Math.abs(m[r][col]) > Math.abs(m[piv][col])) {
-                    piv = r;
-                }
-            }
-            if (m[piv][col] == 0) {
-                throw new ArithmeticException("singular system");
-            }
-            double[] t = m[col];
-            m[col] = m[piv];
-            m[piv] = t;
-            double tx = x[col];
-            x[col] = x[piv];
-            x[piv] = tx;
-            double inv = 1.0 / m[col][col];
-            for (int r = col + 1; r < n; r++) {
-                double f = m[r][col] * inv;
-                if (f != 0) {
-                    double[] mr = m[r];
-                    double[] mc = m[col];
-                    for (int k = col; k < n; k++) {
-                        mr[k] -= f * mc[k];
-                    }
-                    x[r] -= f * x[col];
-                }
-            }
+        double[][] x = solveAll(a, column);
+        double[] out = new double[b.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[i][0];
         }
-        for (int r = n - 1; r >= 0; r--) {
-            double s = x[r];
-            for (int k = r + 1; k < n; k++) {
-                s -= m[r][k] * x[k];
-            }
-            x[r] = s / m[r][r];
-        }
-        return x;
+        return out;
     }
 
     /**
-     * {@link #solve} for many right-hand sides at once: {@code b} holds one row per unknown and one column per system
-     * ({@code b[r][k]} is row r of system k). The elimination is done once instead of once per system, and every
-     * system gets exactly the operations, in the same order, that {@link #solve} would give it, so the answers are
-     * bit-identical to solving them one by one (LinearTest); a witq decoder is 384 systems of 256 unknowns.
+     * Solves {@code a x = b} for many right-hand sides at once: {@code b} holds one row per unknown and one column per
+     * system ({@code b[r][k]} is row r of system k). The elimination is done once instead of once per system, and every
+     * system gets exactly the operations, in the same order, that eliminating it alone would, so the answers are
+     * bit-identical to solving them one by one (DecoderFitTest); a witq decoder is 384 systems of 256 unknowns.
      */
     static double[][] solveAll(double[][] a, double[][] b) {
         int n = a.length;

@@ -9,11 +9,58 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The decoder fit's faster forms change no bit: {@link Linear#solveAll} against {@link Linear#solve} per system, and
+ * The decoder fit's faster forms change no bit: {@link Linear#solveAll} against the one-system elimination it replaced, and
  * {@link WitqKind#fitDecoder} against the one-row, one-system-at-a-time loop it replaced (the shipped general encoders
  * must come out byte for byte as their records say).
  */
 class DecoderFitTest {
+    /** Linear.solve as it was: one system, its own elimination. */
+    static double[] referenceSolve(double[][] a, double[] b) {
+        int n = b.length;
+        double[][] m = new double[n][];
+        for (int i = 0; i < n; i++) {
+            m[i] = a[i].clone();
+        }
+        double[] x = b.clone();
+        for (int col = 0; col < n; col++) {
+            int piv = col;
+            for (int r = col + 1; r < n; r++) {
+                if (Math.abs(m[r][col]) > Math.abs(m[piv][col])) {
+                    piv = r;
+                }
+            }
+            if (m[piv][col] == 0) {
+                throw new ArithmeticException("singular system");
+            }
+            double[] t = m[col];
+            m[col] = m[piv];
+            m[piv] = t;
+            double tx = x[col];
+            x[col] = x[piv];
+            x[piv] = tx;
+            double inv = 1.0 / m[col][col];
+            for (int r = col + 1; r < n; r++) {
+                double f = m[r][col] * inv;
+                if (f != 0) {
+                    double[] mr = m[r];
+                    double[] mc = m[col];
+                    for (int k = col; k < n; k++) {
+                        mr[k] -= f * mc[k];
+                    }
+                    x[r] -= f * x[col];
+                }
+            }
+        }
+        for (int r = n - 1; r >= 0; r--) {
+            double s = x[r];
+            for (int k = r + 1; k < n; k++) {
+                s -= m[r][k] * x[k];
+            }
+            x[r] = s / m[r][r];
+        }
+        return x;
+    }
+
     @Test
     void solveAllIsSolvePerSystemBitForBit() {
         Random r = new Random(5);
@@ -38,7 +85,8 @@ class DecoderFitTest {
                 for (int i = 0; i < n; i++) {
                     rhs[i] = b[i][k];
                 }
-                double[] one = Linear.solve(a, rhs);
+                double[] one = referenceSolve(a, rhs);
+                assertArrayEquals(one, Linear.solve(a, rhs));
                 for (int i = 0; i < n; i++) {
                     assertEquals(Double.doubleToRawLongBits(one[i]), Double.doubleToRawLongBits(all[i][k]), "n " + n + " system " + k + " row " + i);
                 }
@@ -83,7 +131,7 @@ class DecoderFitTest {
             for (int j = 0; j < b; j++) {
                 rhs[j] = stx[j][m];
             }
-            double[] sol = Linear.solve(sts, rhs);
+            double[] sol = referenceSolve(sts, rhs);
             for (int j = 0; j < b; j++) {
                 dec[j * d + m] = (float) sol[j];
             }
