@@ -55,7 +55,7 @@ public final class IndexCommand extends StoreCommand {
     boolean general;
 
     @Option(names = "--no-adapt", description = "New collection with the shipped general encoder: keep its thresholds as shipped. "
-            + "By default a witq encoder's thresholds and decoder are fitted to a sample of the documents (its planes are kept; "
+            + "By default its thresholds (and a witq's decoder) are fitted to a sample of the documents (its planes are kept; "
             + "at least " + ADAPT_MIN_ROWS + " documents), which held neighbours better on every validation set "
             + "(docs/general-encoders.md, \"Adapted thresholds\"); with this flag codes equal `bitsieve encode` output.")
     boolean noAdapt;
@@ -315,8 +315,8 @@ public final class IndexCommand extends StoreCommand {
         long t0 = System.nanoTime();
         Encoder a = witq ? ((org.bitsieve.core.encode.WitqEncoder) shipped).adaptedTo(sample)
                 : ((org.bitsieve.core.encode.PlaneEncoder) shipped).withMedianThresholds(sample);
-        System.out.printf(Locale.ROOT, "adapted its thresholds and decoder to %,d of the %,d documents in %.1fs (planes kept; --no-adapt keeps "
-                + "the shipped ones)%n", sample.rows(), total, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "adapted its thresholds%s to %,d of the %,d documents in %.1fs (planes kept; --no-adapt keeps "
+                + "the shipped ones)%n", witq ? " and decoder" : "", sample.rows(), total, (System.nanoTime() - t0) / 1e9);
         return a;
     }
 

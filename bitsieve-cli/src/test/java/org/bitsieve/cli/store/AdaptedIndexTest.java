@@ -94,6 +94,7 @@ class AdaptedIndexTest {
         StoreCliTest.Run r = StoreCliTest.run("index", coll.toString(), "--vectors", npy("v.npy", x).toString(), "--general", "--bits", "128",
                 "--keep-floats", "none", "-q");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("adapted its thresholds to 3,000 of the 3,000 documents"), "itq has no decoder: " + r.out());
         Encoder shipped = GeneralEncoders.load("all-minilm-l6-v2", 128);
         assertEquals("itq", shipped.kind());
         try (Collection c = Collection.open(coll)) {
