@@ -80,28 +80,15 @@ public final class WitqEncoder implements Encoder {
         if (factorBits() > 0) {
             throw new IllegalArgumentException("a witq encoder with a correction factor cannot be adapted: its levels belong to its thresholds");
         }
-        if (sample.dim() != dimension()) {
-            throw new IllegalArgumentException("the sample has dimension " + sample.dim() + ", the encoder takes " + dimension());
+        PlaneEncoder adapted = planes.withMedianThresholds(sample); // refuses a sample of another dimension or < 2 rows
+        double[] mu = org.bitsieve.core.linalg.Pca.columnMeans(sample);
+        float[] mean = new float[mu.length];
+        for (int m = 0; m < mean.length; m++) {
+            mean[m] = (float) mu[m];
         }
-        int n = sample.rows();
-        if (n < 2) {
-            throw new IllegalArgumentException("adapting an encoder needs at least 2 sample vectors, got " + n);
-        }
-        int d = dimension();
-        float[] mean = new float[d];
-        double[] sum = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int m = 0; m < d; m++) {
-                sum[m] += sample.get(i, m);
-            }
-        }
-        for (int m = 0; m < d; m++) {
-            mean[m] = (float) (sum[m] / n);
-        }
-        PlaneEncoder adapted = planes.withMedianThresholds(sample);
         float[] dec = WitqKind.fitDecoder(adapted, sample, mean, decoder, ADAPT_DECODER_PULL, 16);
         Map<String, String> p = new LinkedHashMap<>(params);
-        p.put("adaptedTo", n + " vectors");
+        p.put("adaptedTo", sample.rows() + " vectors");
         return new WitqEncoder(adapted, mean, dec, p);
     }
 

@@ -143,19 +143,13 @@ final class WitqKind implements EncoderKind {
 
     /** Least squares {@code D = (S^T S)^-1 S^T (X - c)} with S the ±1 codes of the sample (bits x dim). */
     static float[] fitDecoder(PlaneEncoder enc, FloatMatrix x, float[] c) {
-        return fitDecoder(enc, x, c, null, 0);
+        return fitDecoder(enc, x, c, null, 0, 1);
     }
 
     /**
      * {@link #fitDecoder(PlaneEncoder, FloatMatrix, float[])} pulled towards {@code prior} with the weight of
      * {@code lambda} rows: {@code D = (S^T S + lambda I)^-1 (S^T (X - c) + lambda prior)}. A few hundred rows cannot fix
      * 256 x 384 numbers (adapting on 500 rows without the pull lost 2 points of kNN accuracy, docs/general-encoders.md).
-     */
-    static float[] fitDecoder(PlaneEncoder enc, FloatMatrix x, float[] c, float[] prior, double lambda) {
-        return fitDecoder(enc, x, c, prior, lambda, 1);
-    }
-
-    /**
      * With {@code parts} > 1 the sums over rows run in that many fixed row ranges in parallel, added in range order
      * (deterministic whatever the cores; the general fits keep {@code parts} = 1, whose sums are the original ones).
      */

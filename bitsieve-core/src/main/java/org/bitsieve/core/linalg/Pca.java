@@ -22,17 +22,8 @@ public final class Pca {
         if (n < 2) {
             throw new IllegalArgumentException("PCA needs at least 2 vectors, got " + n);
         }
-        double[] mu = new double[d];
+        double[] mu = columnMeans(x);
         float[] data = x.data();
-        for (int i = 0; i < n; i++) {
-            int o = i * d;
-            for (int j = 0; j < d; j++) {
-                mu[j] += data[o + j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mu[j] /= n;
-        }
         // covariance, accumulated in parallel blocks of rows (row-major saxpy, vectorisable)
         int blocks = Math.max(1, Math.min(64, n / 2048));
         double[][] partial = new double[blocks][];
@@ -83,6 +74,24 @@ public final class Pca {
     }
 
     public float[] mean() { return mean; }
+
+    /** The mean of each column, summed in double in row order. */
+    public static double[] columnMeans(FloatMatrix x) {
+        int n = x.rows();
+        int d = x.dim();
+        double[] mu = new double[d];
+        float[] data = x.data();
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+                mu[j] += data[o + j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mu[j] /= n;
+        }
+        return mu;
+    }
 
     public double[] variances() { return variances; }
 
