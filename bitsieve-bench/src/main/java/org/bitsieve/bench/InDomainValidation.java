@@ -38,7 +38,7 @@ import java.util.zip.GZIPInputStream;
  * labels from {@code $BITSIEVE_SHARED/data}. Results: docs/general-encoders.md, "Ideas tried under the protocol".
  */
 public final class InDomainValidation {
-    static final List<String> SETS = List.of("imdb", "mr", "sst2", "trec", "banking77", "emotion", "subj", "cr", "mpqa", "agnews");
+    public static final List<String> SETS = List.of("imdb", "mr", "sst2", "trec", "banking77", "emotion", "subj", "cr", "mpqa", "agnews");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
@@ -94,10 +94,10 @@ public final class InDomainValidation {
         System.out.println(avg);
     }
 
-    record Split(FloatMatrix db, int[] dbLabels, FloatMatrix q, int[] qLabels) {}
+    public record Split(FloatMatrix db, int[] dbLabels, FloatMatrix q, int[] qLabels) {}
 
     /** The split {@code bitsieve bench --validation} uses (BenchData.validation and ValidationSplit in the CLI). */
-    static Split split(Path shared, String set) throws Exception {
+    public static Split split(Path shared, String set) throws Exception {
         boolean ag = set.equals("agnews");
         String file = ag ? "test" : "train";
         int[] y = labels(shared.resolve("data").resolve(set).resolve(file + ".jsonl.gz"));
@@ -144,10 +144,35 @@ public final class InDomainValidation {
         return out;
     }
 
+    /**
+     * The benchmark's own split: the whole train split against the test split (AG News: the bench's 80% / 20% of its
+     * test file, seed 42). Used once, after a decision made on {@link #split}.
+     */
+    public static Split testSplit(Path shared, String set) throws Exception {
+        Path data = shared.resolve("data").resolve(set);
+        Path emb = shared.resolve("embeddings/all-minilm-l6-v2").resolve(set);
+        if (!set.equals("agnews")) {
+            Map<String, Integer> ids = new LinkedHashMap<>(); // one numbering for both files
+            return new Split(Npy.read(emb.resolve("train.npy")), labels(data.resolve("train.jsonl.gz"), ids),
+                    Npy.read(emb.resolve("test.npy")), labels(data.resolve("test.jsonl.gz"), ids));
+        }
+        int[] y = labels(data.resolve("test.jsonl.gz"));
+        FloatMatrix all = Npy.read(emb.resolve("test.npy"));
+        int[] perm = permutation(y.length, 42);
+        int cut = (int) Math.round(y.length * 0.8);
+        int[] tr = Arrays.copyOfRange(perm, 0, cut);
+        int[] te = Arrays.copyOfRange(perm, cut, perm.length);
+        Arrays.sort(tr);
+        Arrays.sort(te);
+        return new Split(all.select(tr), pick(y, tr), all.select(te), pick(y, te));
+    }
+
     /** Labels by equality only (kNN needs nothing more): each distinct value gets a number. */
-    static int[] labels(Path gz) throws Exception {
+    static int[] labels(Path gz) throws Exception { return labels(gz, new LinkedHashMap<>()); }
+
+    /** {@link #labels(Path)} numbering values through {@code ids}, so files read with the same map agree. */
+    static int[] labels(Path gz, Map<String, Integer> ids) throws Exception {
         ObjectMapper om = new ObjectMapper();
-        Map<String, Integer> ids = new LinkedHashMap<>();
         List<Integer> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(java.nio.file.Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
