@@ -64,7 +64,10 @@ final class BulkIndex {
             if (exists) {
                 c = Collection.open(cmd.collection);
             } else {
-                FloatMatrix sample = sample(cmd, dim);
+                // the first rows are read only when something is fitted on them (an encoder, or --cells): with the
+                // shipped encoder and no cells they would be 150 MB read for nothing
+                boolean fits = cmd.cells != null || (cmd.encoderFile == null && !cmd.general);
+                FloatMatrix sample = fits ? sample(cmd, dim) : new FloatMatrix(new float[0], 0, dim);
                 // --coarse FILE or --cells N partition a new collection, as on the write path
                 c = Collection.create(cmd.collection, encoder(cmd, dim, sample, uniform, rows),
                         cmd.autoRefit == null ? CollectionOptions.defaults().withFloats(floats).withCoarse(cmd.coarse(sample))
