@@ -139,11 +139,37 @@ public final class PlaneEncoder implements Encoder {
         float[] medians = new float[bits];
         java.util.stream.IntStream.range(0, bits).parallel().forEach(j -> {
             Arrays.sort(proj[j]);
-            medians[j] = proj[j][n / 2];
+            medians[j] = splitPoint(proj[j]);
         });
         Map<String, String> p = new LinkedHashMap<>(params);
         p.put("adaptedTo", n + " vectors");
         return new PlaneEncoder(kind, dim, planes, medians, p);
+    }
+
+    /**
+     * The threshold of one plane over its sorted projections (a bit is 1 where the projection is above it): the upper
+     * median, unless the median value is shared by several rows. Then it would put them all on one side, and on a
+     * collection of many copies (one boilerplate text, two texts repeated) every bit could end up the same for
+     * everything; so the tied rows go to whichever side leaves the two sides nearest to equal, the threshold halfway to
+     * the next lower value when they go above it.
+     */
+    static float splitPoint(float[] sorted) {
+        int n = sorted.length;
+        float m = sorted[n / 2];
+        int lo = n / 2;
+        int hi = n / 2;
+        while (lo > 0 && sorted[lo - 1] == m) {
+            lo--;
+        }
+        while (hi + 1 < n && sorted[hi + 1] == m) {
+            hi++;
+        }
+        if (lo == hi || lo == 0) { // no tie (as before), or nothing below the tied value to split from
+            return m;
+        }
+        long onesIfAbove = n - lo;      // the tied rows get 1
+        long onesIfBelow = n - hi - 1L; // the tied rows get 0
+        return Math.abs(2 * onesIfAbove - n) < Math.abs(2 * onesIfBelow - n) ? (sorted[lo - 1] + m) / 2 : m;
     }
 
     public float[] plane(int j) { return Arrays.copyOfRange(planes, j * dim, (j + 1) * dim); }

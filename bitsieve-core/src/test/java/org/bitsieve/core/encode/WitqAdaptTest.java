@@ -136,6 +136,60 @@ class WitqAdaptTest {
         assertThrows(IllegalArgumentException.class, () -> itq.withMedianThresholds(TestData.clustered(10, DIM - 1, 1)));
     }
 
+    /**
+     * A collection of copies (two texts repeated, or one boilerplate text in most rows): the median is shared by many
+     * rows, and putting them all on one side made every bit the same for both texts (found by indexing two repeated
+     * vectors: every search score tied). The tied rows now go to the side that splits the rows more evenly.
+     */
+    @Test
+    void copiesAtTheMedianStillSplit() {
+        WitqEncoder general = (WitqEncoder) Encoders.fit("witq", TestData.clustered(4000, DIM, 5), FitOptions.bits(BITS));
+        FloatMatrix two = domain(2, 11);
+        float[] d = new float[1500 * DIM];
+        for (int i = 0; i < 1500; i++) {
+            System.arraycopy(two.data(), (i % 2) * DIM, d, i * DIM, DIM);
+        }
+        PackedCodes c = general.adaptedTo(new FloatMatrix(d, 1500, DIM)).encodeAll(two);
+        int differ = 0;
+        for (int j = 0; j < BITS; j++) {
+            differ += c.bit(0, j) != c.bit(1, j) ? 1 : 0;
+        }
+        PackedCodes before = general.encodeAll(two);
+        int differBefore = 0;
+        for (int j = 0; j < BITS; j++) {
+            differBefore += before.bit(0, j) != before.bit(1, j) ? 1 : 0;
+        }
+        // every plane that separates the two at all now puts them on different sides
+        int separating = 0;
+        float[] p0 = new float[BITS];
+        float[] p1 = new float[BITS];
+        PlaneEncoder raw = new PlaneEncoder("witq", DIM, general.arrays().get("planes"), new float[BITS], java.util.Map.of());
+        raw.project(two.data(), 0, p0);
+        raw.project(two.data(), DIM, p1);
+        for (int j = 0; j < BITS; j++) {
+            separating += p0[j] != p1[j] ? 1 : 0;
+        }
+        assertEquals(separating, differ, "bits that tell the two texts apart (shipped thresholds: " + differBefore + ")");
+        assertTrue(differ > BITS / 2);
+
+        // 70% copies of one vector, the rest varied: each bit is set in 30% (the copies at 0) or 100% - 0% ... whichever
+        // of the two sides is nearer half, never in none of the rows
+        FloatMatrix varied = domain(600, 12);
+        float[] e = new float[2000 * DIM];
+        for (int i = 0; i < 2000; i++) {
+            System.arraycopy(i < 1400 ? two.data() : varied.data(), i < 1400 ? 0 : (i - 1400) * DIM, e, i * DIM, DIM);
+        }
+        FloatMatrix mostlyCopies = new FloatMatrix(e, 2000, DIM);
+        PackedCodes m = general.adaptedTo(mostlyCopies).encodeAll(mostlyCopies);
+        for (int j = 0; j < BITS; j++) {
+            int ones = 0;
+            for (int i = 0; i < 2000; i++) {
+                ones += m.bit(i, j) ? 1 : 0;
+            }
+            assertTrue(ones > 0 && ones < 2000, "bit " + j + " is set in " + ones + " of 2000 rows");
+        }
+    }
+
     @Test
     void badSamplesAndFactorEncodersAreRefused() {
         WitqEncoder general = (WitqEncoder) Encoders.fit("witq", TestData.clustered(2000, DIM, 5), FitOptions.bits(BITS));
