@@ -79,6 +79,7 @@ public final class BitsieveEmbeddingStore extends BitsieveStoreBase implements A
         }
         try {
             collection.upsert(docs);
+            collection.refitIfDue(); // an application is the long-running host the automatic refit waits for
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

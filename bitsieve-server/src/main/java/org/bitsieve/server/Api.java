@@ -12,6 +12,7 @@ import org.bitsieve.embed.GeneralEncoders;
 import org.bitsieve.embed.TextRole;
 import org.bitsieve.store.Classification;
 import org.bitsieve.store.Doc;
+import org.bitsieve.store.CollectionOptions;
 import org.bitsieve.store.FloatFormat;
 import org.bitsieve.store.Hit;
 import org.bitsieve.store.SearchMode;
@@ -198,9 +199,20 @@ final class Api {
             source = "shipped";
         }
         org.bitsieve.core.coarse.CoarseQuantizer coarse = b.coarse() == null ? null : shippedCoarse(b.coarse(), model, enc);
+        CollectionOptions opts = CollectionOptions.defaults().withFloats(floats).withCoarse(coarse);
+        if (b.autoRefit() != null) {
+            if (b.autoRefit() < 0) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'auto_refit': 0 (off) or a document count, got " + b.autoRefit());
+            }
+            if (b.autoRefit() > 0 && floats == FloatFormat.NONE) {
+                throw new ApiError(ApiError.Code.INVALID_VALUE, "field 'auto_refit': a collection without floats cannot refit on its "
+                        + "own documents; keep floats (\"floats\": \"f16\") or leave auto_refit out");
+            }
+            opts = opts.withAutoRefitDocs(b.autoRefit());
+        }
         Bodies.CollectionInfo created;
         try {
-            created = colls.create(name, enc, floats, coarse, model, bits, source, this::info);
+            created = colls.create(name, enc, opts, model, bits, source, this::info);
         } catch (OutOfMemoryError e) { // the registry removed the half-made folder; say so in JSON, not an empty 500
             throw new ApiError(ApiError.Code.UNAVAILABLE, "the server has no memory left for another collection; drop one, "
                     + "lower max_collections or give the server more heap");
@@ -326,6 +338,7 @@ final class Api {
                 }
                 throw new ApiError(ApiError.Code.INVALID_VALUE, ex.getMessage());
             }
+            h.coll.refitIfDue(); // a server is the long-running host the automatic refit waits for (store.md, "Refit")
             return new WriteResultHolder(replaced, h.coll.count());
         });
         metrics.documentsWritten.add(docs.size());

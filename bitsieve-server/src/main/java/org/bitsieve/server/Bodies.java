@@ -23,7 +23,7 @@ final class Bodies {
 
     record EmbedRequest(List<String> texts, String model, String role) {}
 
-    record CreateCollection(String name, String model, Integer bits, String floats, String encoder, String coarse) {}
+    record CreateCollection(String name, String model, Integer bits, String floats, String encoder, String coarse, Integer autoRefit) {}
 
     record DocumentIn(String id, String text, float[] vector, JsonNode metadata) {}
 

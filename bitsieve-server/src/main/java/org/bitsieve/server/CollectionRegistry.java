@@ -191,13 +191,13 @@ final class CollectionRegistry implements AutoCloseable {
      */
     <T> T create(String name, Encoder encoder, FloatFormat floats, String model, Integer bits, String source, Work<T> describe)
             throws IOException {
-        return create(name, encoder, floats, null, model, bits, source, describe);
+        return create(name, encoder, CollectionOptions.defaults().withFloats(floats), model, bits, source, describe);
     }
 
-    /** {@link #create} of a partitioned collection when {@code coarse} is given (null: unpartitioned). */
-    <T> T create(String name, Encoder encoder, FloatFormat floats, org.bitsieve.core.coarse.CoarseQuantizer coarse, String model,
-                 Integer bits, String source, Work<T> describe) throws IOException {
-        T t = createAndDescribe(name, encoder, floats, coarse, model, bits, source, describe);
+    /** {@link #create} with the collection's options (floats, coarse quantiser, automatic refit). */
+    <T> T create(String name, Encoder encoder, CollectionOptions options, String model, Integer bits, String source, Work<T> describe)
+            throws IOException {
+        T t = createAndDescribe(name, encoder, options, model, bits, source, describe);
         Runnable hook = afterCreate;
         if (hook != null) {
             hook.run();
@@ -205,8 +205,8 @@ final class CollectionRegistry implements AutoCloseable {
         return t;
     }
 
-    private synchronized <T> T createAndDescribe(String name, Encoder encoder, FloatFormat floats, org.bitsieve.core.coarse.CoarseQuantizer coarse,
-                                                String model, Integer bits, String source, Work<T> describe) throws IOException {
+    private synchronized <T> T createAndDescribe(String name, Encoder encoder, CollectionOptions options, String model, Integer bits,
+                                                String source, Work<T> describe) throws IOException {
         Path dir = folder(name);
         // a drop of this name deletes its folder outside the lock: creating files in it meanwhile had the drop
         // delete some of them (a collection on disk without its encoder, damaged at the next start) and fail on
@@ -242,7 +242,7 @@ final class CollectionRegistry implements AutoCloseable {
         boolean ours = !Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir));
         Collection c = null;
         try {
-            c = Collection.create(dir, encoder, CollectionOptions.defaults().withFloats(floats).withCoarse(coarse));
+            c = Collection.create(dir, encoder, options);
             if (createFault != null) {
                 createFault.run();
             }

@@ -85,4 +85,38 @@ class RefitEndpointTest {
         assertEquals(404, s.post("/v1/collections/none/refit", "{}").status());
         assertEquals(403, s.call("POST", "/v1/collections/few/refit", "{}", TestServer.READ_KEY).status());
     }
+
+    /** {@code auto_refit}: a collection fed through the API refits by itself once it holds that many documents, no flush needed. */
+    @Test
+    void refitsByItselfPastAutoRefit() throws Exception {
+        FloatMatrix m = TestServer.trec(1500);
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"auto\", \"floats\": \"f16\", \"auto_refit\": 1000}").status());
+        String c = "/v1/collections/auto";
+        String before = s.get(c).json().get("encoder").asText();
+        for (int from = 0; from < m.rows(); from += 500) {
+            StringBuilder b = new StringBuilder("{\"documents\": [");
+            for (int i = from; i < from + 500; i++) {
+                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
+            }
+            assertEquals(200, s.post(c + "/documents", b.append("]}").toString()).status());
+        }
+        // the refit runs on a background thread (minutes at 20,000 documents, seconds here): wait for its switch
+        String after = before;
+        for (long until = System.nanoTime() + 300_000_000_000L; after.equals(before) && System.nanoTime() < until; ) {
+            Thread.sleep(200);
+            after = s.get(c).json().get("encoder").asText();
+        }
+        assertNotEquals(before, after, "the shipped encoder was refitted on the collection's own 1,500 documents");
+        assertEquals(1500, s.get(c).json().get("documents").asInt());
+        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
+        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+
+        TestServer.Res neg = s.post("/v1/collections", "{\"name\": \"neg\", \"auto_refit\": -1}");
+        assertEquals("invalid_value", neg.code(), neg.toString());
+        TestServer.Res none = s.post("/v1/collections", "{\"name\": \"none\", \"floats\": \"none\", \"auto_refit\": 1000}");
+        assertEquals("invalid_value", none.code(), none.toString());
+        assertTrue(none.body().contains("cannot refit"), none.toString());
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"none\", \"floats\": \"none\", \"auto_refit\": 0}").status());
+        assertEquals("wrong_type", s.post("/v1/collections", "{\"name\": \"t\", \"auto_refit\": \"many\"}").code());
+    }
 }

@@ -138,6 +138,7 @@ public final class BitsieveVectorStore extends AbstractObservationVectorStore im
         // everything was embedded and checked above: one atomic batch, so bad input writes nothing
         try {
             collection.upsert(docs);
+            collection.refitIfDue(); // an application is the long-running host the automatic refit waits for
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

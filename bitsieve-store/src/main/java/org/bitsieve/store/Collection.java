@@ -417,6 +417,19 @@ public final class Collection implements AutoCloseable {
     }
 
 
+    /**
+     * Starts the automatic refit ({@link CollectionOptions#autoRefitDocs}) on a background thread if the collection has
+     * reached its size (and doubled since the last refit) and none is running; otherwise does nothing. The store
+     * itself checks only at flushes, which a collection fed in small batches first reaches at 262,144 documents;
+     * long-running hosts (the HTTP server, the framework stores) call this after their writes. One-shot commands do
+     * not: a refit that may or may not have switched when the process ends would make their results depend on timing.
+     */
+    public synchronized void refitIfDue() {
+        if (!closed && st.failure == null) {
+            autoRefit.maybeStart();
+        }
+    }
+
     /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
     public synchronized void flush() throws IOException {
         checkWritable();

@@ -225,6 +225,41 @@ class RefitTest {
         }
     }
 
+    /** refitIfDue: what a long-running host calls after writes, so a collection fed in small batches refits before any flush. */
+    @Test
+    void refitIfDueStartsTheRefitWithoutAFlush() throws Exception {
+        Encoder bad = TestVectors.encoder("simhash", 64);
+        try (Collection c = Collection.create(tmp.resolve("due"), bad, new CollectionOptions(FloatFormat.F16, 100_000, 1500))) {
+            for (int b = 0; b < 20; b++) {
+                List<Doc> docs = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    docs.add(TestVectors.doc(b * 100L + i));
+                }
+                c.add(docs);
+                c.refitIfDue();
+                if (b == 13) { // 1,400 documents: below the size, nothing starts
+                    c.awaitAutoRefit();
+                    assertEquals("simhash", c.encoder().kind());
+                }
+            }
+            c.awaitAutoRefit(); // started at 1,500, in the memtable all along
+            assertNotEquals("simhash", c.encoder().kind());
+            assertEquals(2000, c.count());
+            checkCodesMatchEncoder(c);
+        }
+        try (Collection c = Collection.create(tmp.resolve("store-only"), bad, new CollectionOptions(FloatFormat.F16, 100_000, 1500))) {
+            c.add(TestDocs.docs(0, 2000)); // no flush and no refitIfDue: the store alone waits for a flush
+            c.awaitAutoRefit();
+            assertEquals("simhash", c.encoder().kind());
+        }
+        try (Collection c = Collection.create(tmp.resolve("codes-only"), bad, new CollectionOptions(FloatFormat.NONE, 100_000, 1500))) {
+            c.add(TestDocs.docs(0, 2000));
+            c.refitIfDue(); // nothing to refit from: a no-op, not an error
+            c.awaitAutoRefit();
+            assertEquals("simhash", c.encoder().kind());
+        }
+    }
+
     @Test
     void refusesWhatItCannotDo() throws IOException {
         Path codesOnly = tmp.resolve("codes");
