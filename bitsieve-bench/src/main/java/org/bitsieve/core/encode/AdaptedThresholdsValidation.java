@@ -27,7 +27,9 @@ import java.util.Map;
  * recenter} (thresholds through 0.75 x the collection's mean, decoder refitted); {@code median} (median thresholds,
  * decoder refitted without pull); {@code median@N} (the same on the first N rows); {@code ridge:L[@N]} (median
  * thresholds, decoder pulled towards the shipped one with the weight of L rows). The 128-bit itq: {@code itq128},
- * {@code itq128-adapted} ({@link PlaneEncoder#withMedianThresholds}). Validation splits by default (no test row);
+ * {@code itq128-adapted} ({@link PlaneEncoder#withMedianThresholds}). {@code fit:KIND}: a 256-bit encoder of that kind
+ * fitted on the collection's own rows (what a refit's candidate is). {@code -DhammingRecall=true} adds H, Hamming
+ * recall@10 against exact float search. Validation splits by default (no test row);
  * {@code -DtestSplit=true}: the whole train split indexed, the test split as queries.
  */
 public final class AdaptedThresholdsValidation {
@@ -57,7 +59,8 @@ public final class AdaptedThresholdsValidation {
                 sum[v][1] += dh;
                 sum[v][2] += r.asymRecall10();
                 sum[v][3] += w * (da + dh) / 2;
-                row.append(String.format(Locale.ROOT, " %+.2f / %+.2f (R %.3f) |", da, dh, r.asymRecall10()));
+                row.append(String.format(Locale.ROOT, " %+.2f / %+.2f (R %.3f%s) |", da, dh, r.asymRecall10(),
+                        Boolean.getBoolean("hammingRecall") ? String.format(Locale.ROOT, ", H %.3f", r.hammingRecall10()) : ""));
             }
             System.out.println(row);
         }
@@ -85,6 +88,9 @@ public final class AdaptedThresholdsValidation {
             case "itq128": return itq;
             case "itq128-adapted": return itq.withMedianThresholds(indexSample(db));
             default: break;
+        }
+        if (how.startsWith("fit:")) { // what a refit's candidate of that kind would be: fitted on the collection's own rows
+            return Encoders.fit(how.substring(4), indexSample(db), FitOptions.bits(256).withSeed(42));
         }
         String[] at = how.split("@");
         FloatMatrix x = at.length > 1 ? db.slice(0, Math.min(db.rows(), Integer.parseInt(at[1]))) : db;
