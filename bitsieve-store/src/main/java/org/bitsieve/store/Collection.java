@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
@@ -307,28 +305,7 @@ public final class Collection implements AutoCloseable {
 
     public synchronized StoreInfo info() throws IOException {
         checkOpen();
-        Map<String, Long> bytes = new LinkedHashMap<>();
-        for (String k : List.of("codes", "ids", "idh", "payloads", "vectors", "deletes", "wal", "manifest", "encoder")) {
-            bytes.put(k, 0L);
-        }
-        try (Stream<Path> s = Files.list(st.dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                String part = n.equals(SegmentFiles.MANIFEST) ? "manifest"
-                        : n.equals(SegmentFiles.ENCODER) || n.equals(EncoderRef.FILE) || Manifest.isEncoderFile(n) ? "encoder"
-                        : n.startsWith("wal-") ? "wal" : n.contains(".del-") ? "deletes"
-                        : n.startsWith("seg-") ? n.substring(n.indexOf('.') + 1) : null;
-                if (part != null && bytes.containsKey(part)) {
-                    bytes.merge(part, Files.size(p), Long::sum);
-                }
-            }
-        }
-        Snapshot snap = st.snapshot;
-        int deletedRows = 0;
-        for (View v : snap.views()) {
-            deletedRows += v.rows() - v.liveCount();
-        }
-        return new StoreInfo(snap.count(), deletedRows, st.segments.size(), st.mem.size(), st.bits, st.dim, st.floats, st.encoder.describe(), bytes);
+        return StoreInfo.of(st);
     }
 
     // ---------------------------------------------------------------- writes
