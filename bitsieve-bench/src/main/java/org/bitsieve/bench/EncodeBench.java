@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Single-thread encoding throughput, 384-d IMDB MiniLM vectors to 256 bits. One invocation encodes a batch of
  * 4,096 real vectors with {@code encodeInto} (the same per-vector call {@code encodeAll} makes on each pool
- * thread); reported ops/s = vectors per second on one core.
+ * thread; before 2026-12-06, seventh session, its only call) and with {@code encodeRowsInto} (what {@code encodeAll}
+ * and bulk loads call now: plane encoders project two vectors per pass); reported ops/s = vectors per second on one
+ * core.
  *
  * <pre>java -jar bitsieve-bench/target/benchmarks.jar EncodeBench</pre>
  */
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 public class EncodeBench {
     static final int BATCH = 4096;
 
-    @Param({"pcaq", "itq"})
+    @Param({"pcaq", "itq", "witq"})
     public String kind;
 
     @Param({"256"})
@@ -57,6 +59,15 @@ public class EncodeBench {
         for (int i = 0; i < BATCH; i++) {
             encoder.encodeInto(data, (base + i) * dim, out, i * words);
         }
+        return out;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long[] encodeRows() {
+        int base = next;
+        next = (next + BATCH) % rows;
+        encoder.encodeRowsInto(data, base * dim, BATCH, out, 0);
         return out;
     }
 }

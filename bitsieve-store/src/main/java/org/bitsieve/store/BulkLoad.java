@@ -231,16 +231,20 @@ final class BulkLoad {
         int[] cells = coarse == null ? null : new int[n];
         int chunks = (n + CHUNK - 1) / CHUNK;
         float[] all = b.vectors();
-        // one pass per chunk, in place: check each row (the same rules as write), encode it while it is in cache, then
+        // one pass per chunk, in place: check the rows (the same rules as write), encode them while they are in cache, then
         // the chunk's cells (from the vectors as given, as live writes assign them); no copy of the batch. A bad row
         // throws before anything is written (the batch's segment is written only after prepare returns).
         IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = c * CHUNK;
             int rows = Math.min(CHUNK, n - from);
             if (encoder.words() == words) {
-                for (int i = from; i < from + rows; i++) {
-                    checkRow(b, i, dim, floats);
-                    encoder.encodeInto(all, i * dim, codes, i * words);
+                // 64 rows checked, then encoded while still in cache (plane encoders take them two per pass)
+                for (int s = from, end = from + rows; s < end; s += 64) {
+                    int e = Math.min(end, s + 64);
+                    for (int i = s; i < e; i++) {
+                        checkRow(b, i, dim, floats);
+                    }
+                    encoder.encodeRowsInto(all, s * dim, e - s, codes, s * words);
                 }
             } else { // a code whose words differ from the segment's stride: through PackedCodes, as before
                 for (int i = from; i < from + rows; i++) {

@@ -102,6 +102,15 @@ public final class WitqEncoder implements Encoder {
     public int factorBits() { return factorBounds.length; }
 
     @Override
+    public void encodeRowsInto(float[] data, int offset, int rows, long[] out, int outOffset) {
+        if (factorBits() == 0) { // the planes' codes are the whole code
+            planes.encodeRowsInto(data, offset, rows, out, outOffset);
+        } else {
+            Encoder.super.encodeRowsInto(data, offset, rows, out, outOffset);
+        }
+    }
+
+    @Override
     public void encodeInto(float[] vector, int offset, long[] out, int outOffset) {
         planes.encodeInto(vector, offset, out, outOffset);
         int f = factorBits();

@@ -83,4 +83,57 @@ class VectorsMultiplyTest {
             }
         }
     }
+
+    /** {@link Vectors#multiply2}: both outputs bit for bit the reference, for every shape and once compiled. */
+    @Test
+    void twoVectorsPerPassGiveTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        int[] rowCounts = {1, 2, 3, 4, 5, 7, 8, 63, 64, 65, 384, 385, 386, 387};
+        int[] colCounts = {1, 3, 8, 15, 17, 64, 256, 257};
+        for (int round = 0; round < 3; round++) { // the last round after C2 has compiled the loop (see below)
+            for (int rows : rowCounts) {
+                for (int cols : colCounts) {
+                    float[][] m = new float[rows][cols];
+                    for (float[] row : m) {
+                        for (int c = 0; c < cols; c++) {
+                            row[c] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
+                        }
+                    }
+                    float[] x = new float[3 + 2 * rows];
+                    for (int r = 0; r < x.length; r++) {
+                        x[r] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
+                    }
+                    int xa = 3 + rows; // the second vector first: the order of the two must not matter
+                    int xb = rnd.nextInt(4);
+                    float[] wantA = new float[cols];
+                    float[] wantB = new float[cols];
+                    reference(x, xa, m, cols, wantA);
+                    reference(x, xb, m, cols, wantB);
+                    float[] gotA = new float[cols + 1];
+                    float[] gotB = new float[cols + 1];
+                    java.util.Arrays.fill(gotA, Float.NaN);
+                    java.util.Arrays.fill(gotB, Float.NaN);
+                    Vectors.multiply2(x, xa, xb, m, cols, gotA, gotB);
+                    for (int c = 0; c < cols; c++) {
+                        assertEquals(Float.floatToRawIntBits(wantA[c]), Float.floatToRawIntBits(gotA[c]), "A: rows " + rows + ", cols " + cols + ", output " + c);
+                        assertEquals(Float.floatToRawIntBits(wantB[c]), Float.floatToRawIntBits(gotB[c]), "B: rows " + rows + ", cols " + cols + ", output " + c);
+                    }
+                    assertEquals(Float.NaN, gotA[cols], 0f);
+                    assertEquals(Float.NaN, gotB[cols], 0f);
+                }
+            }
+            float[][] m = new float[384][256];
+            for (float[] row : m) {
+                for (int c = 0; c < 256; c++) {
+                    row[c] = (float) (rnd.nextDouble() - 0.5);
+                }
+            }
+            float[] x = new float[384 * 2];
+            float[] a = new float[256];
+            float[] b = new float[256];
+            for (int warm = 0; warm < 3000; warm++) { // enough calls for C2
+                Vectors.multiply2(x, 0, 384, m, 256, a, b);
+            }
+        }
+    }
 }
