@@ -244,7 +244,8 @@ final class Api {
     private Bodies.CollectionInfo info(CollectionRegistry.Handle h) throws IOException {
         StoreInfo i = h.coll.info();
         return new Bodies.CollectionInfo(h.name, h.model, i.bits(), i.dim(), floats(i.floats()), i.encoder(), i.documents(),
-                i.deletedRows(), i.segments(), i.memtableRows(), i.bytes(), i.totalBytes(), i.indexBytes(), partitioning(h.coll));
+                i.deletedRows(), i.segments(), i.memtableRows(), i.bytes(), i.totalBytes(), i.indexBytes(), partitioning(h.coll),
+                h.coll.autoRefitDocs());
     }
 
     private static Bodies.Partitioning partitioning(org.bitsieve.store.Collection c) {

@@ -59,7 +59,7 @@ final class Bodies {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CollectionInfo(String name, String model, int bits, int dimension, String floats, String encoder, int documents,
                           int deletedRows, int segments, int memtableRows, Map<String, Long> bytes, long totalBytes,
-                          long indexBytes, Partitioning partitioning) {}
+                          long indexBytes, Partitioning partitioning, int autoRefit) {}
 
     /** A partitioned collection's cells, their balance and the nprobe a search that names none uses (absent when unpartitioned). */
     @JsonInclude(JsonInclude.Include.NON_NULL)

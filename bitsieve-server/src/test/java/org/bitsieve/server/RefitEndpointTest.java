@@ -93,6 +93,7 @@ class RefitEndpointTest {
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"auto\", \"floats\": \"f16\", \"auto_refit\": 1000}").status());
         String c = "/v1/collections/auto";
         String before = s.get(c).json().get("encoder").asText();
+        assertEquals(1000, s.get(c).json().get("auto_refit").asInt());
         for (int from = 0; from < m.rows(); from += 500) {
             StringBuilder b = new StringBuilder("{\"documents\": [");
             for (int i = from; i < from + 500; i++) {
@@ -117,6 +118,9 @@ class RefitEndpointTest {
         assertEquals("invalid_value", none.code(), none.toString());
         assertTrue(none.body().contains("cannot refit"), none.toString());
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"none\", \"floats\": \"none\", \"auto_refit\": 0}").status());
+        assertEquals(0, s.get("/v1/collections/none").json().get("auto_refit").asInt());
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"dflt\"}").status());
+        assertEquals(20_000, s.get("/v1/collections/dflt").json().get("auto_refit").asInt());
         assertEquals("wrong_type", s.post("/v1/collections", "{\"name\": \"t\", \"auto_refit\": \"many\"}").code());
     }
 }

@@ -303,6 +303,9 @@ public final class Collection implements AutoCloseable {
 
     public FloatFormat floats() { return st.floats; }
 
+    /** Live documents at which the automatic refit starts ({@link CollectionOptions#autoRefitDocs}; 0 = off). */
+    public int autoRefitDocs() { return st.manifest.autoRefitDocs(); }
+
     public synchronized StoreInfo info() throws IOException {
         checkOpen();
         return StoreInfo.of(st);
