@@ -94,6 +94,12 @@ public final class InDomainValidation {
         System.out.println(avg);
     }
 
+    /**
+     * Whose embeddings: {@code -Dmodel=NAME} reads {@code $BITSIEVE_SHARED/embeddings/NAME} (for the other bundled models,
+     * embeddings made with {@code bitsieve embed -m NAME} into a folder laid out the same way).
+     */
+    public static final String MODEL = System.getProperty("model", "all-minilm-l6-v2");
+
     public record Split(FloatMatrix db, int[] dbLabels, FloatMatrix q, int[] qLabels) {}
 
     /** The split {@code bitsieve bench --validation} uses (BenchData.validation and ValidationSplit in the CLI). */
@@ -101,7 +107,7 @@ public final class InDomainValidation {
         boolean ag = set.equals("agnews");
         String file = ag ? "test" : "train";
         int[] y = labels(shared.resolve("data").resolve(set).resolve(file + ".jsonl.gz"));
-        FloatMatrix all = Npy.read(shared.resolve("embeddings/all-minilm-l6-v2").resolve(set).resolve(file + ".npy"));
+        FloatMatrix all = Npy.read(shared.resolve("embeddings").resolve(MODEL).resolve(set).resolve(file + ".npy"));
         if (all.rows() != y.length) {
             throw new IllegalStateException(set + ": " + all.rows() + " vectors but " + y.length + " labels");
         }
@@ -150,7 +156,7 @@ public final class InDomainValidation {
      */
     public static Split testSplit(Path shared, String set) throws Exception {
         Path data = shared.resolve("data").resolve(set);
-        Path emb = shared.resolve("embeddings/all-minilm-l6-v2").resolve(set);
+        Path emb = shared.resolve("embeddings").resolve(MODEL).resolve(set);
         if (!set.equals("agnews")) {
             Map<String, Integer> ids = new LinkedHashMap<>(); // one numbering for both files
             return new Split(Npy.read(emb.resolve("train.npy")), labels(data.resolve("train.jsonl.gz"), ids),

@@ -30,14 +30,18 @@ import java.util.Map;
  * {@code itq128-adapted} ({@link PlaneEncoder#withMedianThresholds}). {@code fit:KIND}: a 256-bit encoder of that kind
  * fitted on the collection's own rows (what a refit's candidate is). {@code -DhammingRecall=true} adds H, Hamming
  * recall@10 against exact float search. Validation splits by default (no test row);
- * {@code -DtestSplit=true}: the whole train split indexed, the test split as queries.
+ * {@code -DtestSplit=true}: the whole train split indexed, the test split as queries. {@code -Dmodel=NAME}: another
+ * bundled model's shipped encoders and embeddings (InDomainValidation.MODEL; their 256-bit encoder is itq, adapted by
+ * median thresholds as `bitsieve index` does).
  */
 public final class AdaptedThresholdsValidation {
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(System.getenv().getOrDefault("BITSIEVE_SHARED", "/work/shared"));
         List<String> sets = args.length > 0 ? List.of(args[0].replace("sets=", "").split(",")) : InDomainValidation.SETS.stream().filter(s -> !s.equals("mpqa")).toList() /* no reference embeddings */;
-        WitqEncoder witq = (WitqEncoder) shipped("all-minilm-l6-v2-256.bse");
-        PlaneEncoder itq = (PlaneEncoder) shipped("all-minilm-l6-v2-128.bse");
+        // the other bundled models ship itq at 256 bits: only shipped, adapted and itq128* apply to them
+        Encoder general = shipped(InDomainValidation.MODEL + "-256.bse");
+        WitqEncoder witq = general instanceof WitqEncoder w ? w : null;
+        PlaneEncoder itq = (PlaneEncoder) shipped(InDomainValidation.MODEL + "-128.bse");
         String[] names = System.getProperty("variants", "shipped,adapted").split(",");
         double[][] sum = new double[names.length][4]; // asym, Hamming, recall, weighted (asym + Hamming) / 2
         double weights = 0;
@@ -52,7 +56,8 @@ public final class AdaptedThresholdsValidation {
             weights += w;
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d / %d | %.2f |", set, sp.db().rows(), sp.q().rows(), base.asymAcc10()));
             for (int v = 0; v < names.length; v++) {
-                EvalResult r = ev.evaluate(variant(witq, itq, sp.db(), names[v]), 0);
+                EvalResult r = ev.evaluate(names[v].equals("shipped") ? general : names[v].equals("adapted") && witq == null
+                        ? ((PlaneEncoder) general).withMedianThresholds(indexSample(sp.db())) : variant(witq, itq, sp.db(), names[v]), 0);
                 double da = r.asymAcc10() - base.asymAcc10();
                 double dh = r.hammingAcc10() - base.hammingAcc10();
                 sum[v][0] += da;
