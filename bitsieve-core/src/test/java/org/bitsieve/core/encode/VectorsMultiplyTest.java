@@ -22,6 +22,23 @@ class VectorsMultiplyTest {
         }
     }
 
+    /** Values of wide exponents, so a changed order of additions would round differently. */
+    private static float[] wideValues(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
+        }
+        return v;
+    }
+
+    private static float[][] wideMatrix(SplittableRandom rnd, int rows, int cols) {
+        float[][] m = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            m[r] = wideValues(rnd, cols);
+        }
+        return m;
+    }
+
     @Test
     void sameBitsAsOneRowPerPassForEveryShape() {
         SplittableRandom rnd = new SplittableRandom(7);
@@ -30,18 +47,9 @@ class VectorsMultiplyTest {
         int[] colCounts = {1, 3, 8, 15, 17, 64, 256, 257};
         for (int rows : rowCounts) {
             for (int cols : colCounts) {
-                float[][] m = new float[rows][cols];
-                for (float[] row : m) {
-                    for (int c = 0; c < cols; c++) {
-                        // wide exponents so a changed order of additions would round differently
-                        row[c] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
-                    }
-                }
+                float[][] m = wideMatrix(rnd, rows, cols);
                 int xo = rnd.nextInt(5);
-                float[] x = new float[xo + rows];
-                for (int r = 0; r < x.length; r++) {
-                    x[r] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
-                }
+                float[] x = wideValues(rnd, xo + rows);
                 float[] want = new float[cols];
                 float[] got = new float[cols + 2];
                 java.util.Arrays.fill(got, Float.NaN); // stale values must be overwritten, the slack left alone
@@ -93,16 +101,8 @@ class VectorsMultiplyTest {
         for (int round = 0; round < 3; round++) { // the last round after C2 has compiled the loop (see below)
             for (int rows : rowCounts) {
                 for (int cols : colCounts) {
-                    float[][] m = new float[rows][cols];
-                    for (float[] row : m) {
-                        for (int c = 0; c < cols; c++) {
-                            row[c] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
-                        }
-                    }
-                    float[] x = new float[3 + 2 * rows];
-                    for (int r = 0; r < x.length; r++) {
-                        x[r] = (float) ((rnd.nextDouble() - 0.5) * Math.pow(10, rnd.nextInt(-3, 4)));
-                    }
+                    float[][] m = wideMatrix(rnd, rows, cols);
+                    float[] x = wideValues(rnd, 3 + 2 * rows);
                     int xa = 3 + rows; // the second vector first: the order of the two must not matter
                     int xb = rnd.nextInt(4);
                     float[] wantA = new float[cols];
