@@ -11,8 +11,8 @@ import org.bitsieve.core.coarse.CoarseQuantizer;
  * @param coarse        the coarse quantiser of a partitioned collection (segments sorted by cell, searched by
  *                      {@link SearchRequest#nprobe}), or null for exact search only
  * @param autoRefitDocs with floats kept: refit the encoder on the collection's own documents ({@link Collection#refit})
- *                      at the first flush that finds at least this many live documents, and again each time the
- *                      collection has doubled since the last refit; 0 turns it off
+ *                      at the first flush (or {@link Collection#refitIfDue} call) that finds at least this many live
+ *                      documents, and again each time the collection has doubled since the last refit; 0 turns it off
  */
 public record CollectionOptions(FloatFormat floats, int memtableDocs, CoarseQuantizer coarse, int autoRefitDocs) {
     public static final int DEFAULT_MEMTABLE_DOCS = 262_144;
