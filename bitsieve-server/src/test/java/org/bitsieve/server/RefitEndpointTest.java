@@ -31,7 +31,8 @@ class RefitEndpointTest {
     @Test
     void refitSwitchesTheEncoderAndSearchUsesIt() throws IOException {
         FloatMatrix m = TestServer.trec(1500);
-        assertEquals(201, s.post("/v1/collections", "{\"name\": \"own\", \"floats\": \"f16\"}").status());
+        // auto_refit 0: no adaptation in the background (from 1,000 documents) to race the requests below
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"own\", \"floats\": \"f16\", \"auto_refit\": 0}").status());
         String c = "/v1/collections/own";
         for (int from = 0; from < m.rows(); from += 500) {
             StringBuilder b = new StringBuilder("{\"documents\": [");
@@ -122,5 +123,31 @@ class RefitEndpointTest {
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"dflt\"}").status());
         assertEquals(20_000, s.get("/v1/collections/dflt").json().get("auto_refit").asInt());
         assertEquals("wrong_type", s.post("/v1/collections", "{\"name\": \"t\", \"auto_refit\": \"many\"}").code());
+    }
+
+    /** Below the refit size, a collection on the shipped encoder adapts its thresholds once it holds 1,000 documents. */
+    @Test
+    void adaptsTheShippedThresholdsFromAThousandDocuments() throws Exception {
+        FloatMatrix m = TestServer.trec(1500);
+        assertEquals(201, s.post("/v1/collections", "{\"name\": \"grow\", \"floats\": \"f16\"}").status());
+        String c = "/v1/collections/grow";
+        String shipped = s.get(c).json().get("encoder").asText();
+        assertFalse(shipped.contains("adaptedTo"), shipped);
+        for (int from = 0; from < m.rows(); from += 500) {
+            StringBuilder b = new StringBuilder("{\"documents\": [");
+            for (int i = from; i < from + 500; i++) {
+                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
+            }
+            assertEquals(200, s.post(c + "/documents", b.append("]}").toString()).status());
+        }
+        String now = shipped;
+        for (long until = System.nanoTime() + 120_000_000_000L; !now.contains("adaptedTo") && System.nanoTime() < until; ) {
+            Thread.sleep(100);
+            now = s.get(c).json().get("encoder").asText();
+        }
+        assertTrue(now.contains("adaptedTo=1000 vectors") || now.contains("adaptedTo=1500 vectors"), now);
+        assertEquals(20_000, s.get(c).json().get("auto_refit").asInt(), "the refit itself still waits for its size");
+        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
+        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
     }
 }

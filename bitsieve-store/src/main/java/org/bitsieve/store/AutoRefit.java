@@ -1,5 +1,10 @@
 package org.bitsieve.store;
 
+import org.bitsieve.core.FloatMatrix;
+import org.bitsieve.core.encode.Encoder;
+import org.bitsieve.core.encode.ThresholdAdaptation;
+import org.bitsieve.core.io.EncoderRefs;
+
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +29,8 @@ final class AutoRefit {
     });
     /** The last refit started; guarded by the collection's monitor. */
     private Future<?> running;
+    /** Live documents when an adaptation last failed (0: none failed); guarded by the collection's monitor. */
+    private int adaptFailedAt;
 
     AutoRefit(Collection c, CollectionState st) {
         this.c = c;
@@ -61,6 +68,42 @@ final class AutoRefit {
                 }
             }
         });
+    }
+
+    /**
+     * What a long-running host's writes check ({@link Collection#refitIfDue}): below the refit size, a collection that
+     * still has the shipped general encoder (or a version of it adapted earlier) adapts its thresholds to its own
+     * documents once it holds {@link ThresholdAdaptation#MIN_ROWS}, and again each time it has doubled since (the
+     * adapted encoder records how many it saw), as `bitsieve index` does for a new collection: a second or so on the
+     * background thread, then the same switch as a refit. The refit's own schedule is left as it was, so the refit
+     * still starts at its size. Only here and not at flushes: a one-shot command's final flush must not leave its
+     * results to a race with a switch.
+     */
+    void maybeStartFromHost() {
+        int at = st.manifest.autoRefitDocs();
+        int live = st.snapshot.count();
+        Encoder current = st.encoder;
+        int before = ThresholdAdaptation.adaptedRows(current);
+        if (at > 0 && live < at && st.floats != FloatFormat.NONE && ThresholdAdaptation.adaptable(current)
+                && live >= Math.max(ThresholdAdaptation.MIN_ROWS, Math.max(2L * before, 2L * adaptFailedAt))
+                && (before > 0 || EncoderRefs.refOf(current).isPresent()) && (running == null || running.isDone())) {
+            running = refitter.submit(() -> {
+                try {
+                    FloatMatrix sample = CollectionRefit.sample(c.snapshot(), ThresholdAdaptation.SAMPLE, 42);
+                    c.switchEncoder(current, ThresholdAdaptation.adapt(current, sample), -1); // the refit's schedule stays
+                } catch (IOException | RuntimeException e) {
+                    if (!c.isClosed()) {
+                        synchronized (c) {
+                            adaptFailedAt = live; // not again until the collection has doubled
+                        }
+                        System.getLogger(Collection.class.getName()).log(System.Logger.Level.WARNING,
+                                "adapting the thresholds of " + st.dir + " failed: " + e);
+                    }
+                }
+            });
+            return;
+        }
+        maybeStart();
     }
 
     /** Waits for a running automatic refit to end (tests; a server never needs to). */

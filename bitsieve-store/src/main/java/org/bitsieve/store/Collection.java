@@ -399,14 +399,16 @@ public final class Collection implements AutoCloseable {
 
     /**
      * Starts the automatic refit ({@link CollectionOptions#autoRefitDocs}) on a background thread if the collection has
-     * reached its size (and doubled since the last refit) and none is running; otherwise does nothing. The store
-     * itself checks only at flushes, which a collection fed in small batches first reaches at 262,144 documents;
-     * long-running hosts (the HTTP server, the framework stores) call this after their writes. One-shot commands do
-     * not: a refit that may or may not have switched when the process ends would make their results depend on timing.
+     * reached its size (and doubled since the last refit) and none is running; below that size, a collection with the
+     * shipped general encoder adapts its thresholds to its documents from 1,000 on, again at each doubling (docs/
+     * store.md, "Refit"). Otherwise does nothing. The store itself checks only for the refit, at flushes, which a
+     * collection fed in small batches first reaches at 262,144 documents; long-running hosts (the HTTP server, the
+     * framework stores) call this after their writes. One-shot commands do not: a switch that may or may not have
+     * happened when the process ends would make their results depend on timing.
      */
     public synchronized void refitIfDue() {
         if (!closed && st.failure == null) {
-            autoRefit.maybeStart();
+            autoRefit.maybeStartFromHost();
         }
     }
 
@@ -454,7 +456,7 @@ public final class Collection implements AutoCloseable {
         return CollectionRefit.refit(this, options);
     }
 
-    /** The switch of a refit: flush, re-encode every live row with {@code next}, commit with one manifest. */
+    /** The switch of a refit: flush, re-encode every live row with {@code next}, commit with one manifest (refitDocs -1: kept). */
     synchronized void switchEncoder(Encoder measured, Encoder next, int refitDocs) throws IOException {
         checkWritable();
         if (st.encoder != measured) {
@@ -462,7 +464,9 @@ public final class Collection implements AutoCloseable {
         }
         try {
             flusher.flush();
-            st.manifest = st.manifest.withRefitDocs(refitDocs);
+            if (refitDocs >= 0) {
+                st.manifest = st.manifest.withRefitDocs(refitDocs);
+            }
             rewriter.rewrite(next);
         } catch (IOException | RuntimeException e) {
             st.fail(e);

@@ -61,9 +61,9 @@ public final class IndexCommand extends StoreCommand {
     boolean noAdapt;
 
     /** Fewer documents than this keep the shipped thresholds: a median and a decoder need rows to stand on. */
-    static final int ADAPT_MIN_ROWS = 1_000;
+    static final int ADAPT_MIN_ROWS = org.bitsieve.core.encode.ThresholdAdaptation.MIN_ROWS;
     /** Rows of the documents, drawn uniformly, that the thresholds and decoder are fitted on. */
-    static final int ADAPT_SAMPLE = 20_000;
+    static final int ADAPT_SAMPLE = org.bitsieve.core.encode.ThresholdAdaptation.SAMPLE;
 
     @Option(names = "--bits", defaultValue = "256", description = "Code length (shipped encoders: 128, 256, 512). Default: ${DEFAULT-VALUE}.")
     int bits;
@@ -304,8 +304,8 @@ public final class IndexCommand extends StoreCommand {
      * documents and --no-adapt is not given; otherwise {@code shipped} itself.
      */
     static Encoder adapt(Encoder shipped, FloatMatrix sample, long total, boolean noAdapt) {
-        boolean witq = shipped instanceof org.bitsieve.core.encode.WitqEncoder w && w.factorBits() == 0;
-        if (noAdapt || !witq && !(shipped instanceof org.bitsieve.core.encode.PlaneEncoder)) {
+        boolean witq = shipped instanceof org.bitsieve.core.encode.WitqEncoder;
+        if (noAdapt || !org.bitsieve.core.encode.ThresholdAdaptation.adaptable(shipped)) {
             return shipped;
         }
         if (total < ADAPT_MIN_ROWS) {
@@ -313,8 +313,7 @@ public final class IndexCommand extends StoreCommand {
             return shipped;
         }
         long t0 = System.nanoTime();
-        Encoder a = witq ? ((org.bitsieve.core.encode.WitqEncoder) shipped).adaptedTo(sample)
-                : ((org.bitsieve.core.encode.PlaneEncoder) shipped).withMedianThresholds(sample);
+        Encoder a = org.bitsieve.core.encode.ThresholdAdaptation.adapt(shipped, sample);
         System.out.printf(Locale.ROOT, "adapted its thresholds%s to %,d of the %,d documents in %.1fs (planes kept; --no-adapt keeps "
                 + "the shipped ones)%n", witq ? " and decoder" : "", sample.rows(), total, (System.nanoTime() - t0) / 1e9);
         return a;
