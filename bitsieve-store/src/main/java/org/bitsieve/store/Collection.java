@@ -398,13 +398,10 @@ public final class Collection implements AutoCloseable {
 
 
     /**
-     * Starts the automatic refit ({@link CollectionOptions#autoRefitDocs}) on a background thread if the collection has
-     * reached its size (and doubled since the last refit) and none is running; below that size, a collection with the
-     * shipped general encoder adapts its thresholds to its documents from 1,000 on, again at each doubling (docs/
-     * store.md, "Refit"). Otherwise does nothing. The store itself checks only for the refit, at flushes, which a
-     * collection fed in small batches first reaches at 262,144 documents; long-running hosts (the HTTP server, the
-     * framework stores) call this after their writes. One-shot commands do not: a switch that may or may not have
-     * happened when the process ends would make their results depend on timing.
+     * For long-running hosts, after their writes: starts on a background thread the automatic refit once the collection
+     * has reached its size, and below it the adaptation of the shipped encoder's thresholds (from 1,000 documents, again
+     * at each doubling); else nothing (docs/store.md, "Refit"). One-shot commands do not call it: their results must
+     * not depend on whether a switch happened before the process ended.
      */
     public synchronized void refitIfDue() {
         if (!closed && st.failure == null) {

@@ -57,7 +57,8 @@ public final class IndexCommand extends StoreCommand {
     @Option(names = "--no-adapt", description = "New collection with the shipped general encoder: keep its thresholds as shipped. "
             + "By default its thresholds (and a witq's decoder) are fitted to a sample of the documents (its planes are kept; "
             + "at least " + ADAPT_MIN_ROWS + " documents), which held neighbours better on every validation set "
-            + "(docs/general-encoders.md, \"Adapted thresholds\"); with this flag codes equal `bitsieve encode` output.")
+            + "(docs/general-encoders.md, \"Adapted thresholds\"); with this flag codes equal `bitsieve encode` output. A collection "
+            + "with floats that a server later writes to still adapts then, unless made with --auto-refit 0.")
     boolean noAdapt;
 
     /** Fewer documents than this keep the shipped thresholds: a median and a decoder need rows to stand on. */
