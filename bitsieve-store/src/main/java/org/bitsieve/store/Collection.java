@@ -457,7 +457,8 @@ public final class Collection implements AutoCloseable {
     synchronized void switchEncoder(Encoder measured, Encoder next, int refitDocs) throws IOException {
         checkWritable();
         if (st.encoder != measured) {
-            throw new IllegalStateException("the encoder of " + st.dir + " changed while the refit was measuring (another refit?); run it again");
+            throw new IllegalStateException("the encoder of " + st.dir + " changed while the refit was measuring (another refit, or the "
+                    + "automatic adaptation of its thresholds?); run it again");
         }
         try {
             flusher.flush();
