@@ -33,8 +33,10 @@ final class RefitEndpoint {
         RefitReport r = colls.use(ctx.pathParam("name"), h -> {
             try {
                 return h.coll.refit(o);
-            } catch (IllegalArgumentException | IllegalStateException e) {
+            } catch (IllegalArgumentException e) {
                 throw new ApiError(ApiError.Code.INVALID_VALUE, e.getMessage());
+            } catch (IllegalStateException e) { // the encoder changed while it measured (the automatic adaptation or refit)
+                throw new ApiError(ApiError.Code.UNAVAILABLE, e.getMessage());
             }
         });
         Api.reply(ctx, 200, r);
