@@ -28,23 +28,52 @@ class RefitEndpointTest {
         s.close();
     }
 
+    /** Posts every row of {@code m} as documents d0, d1, ... in batches of 500. */
+    void postAll(String c, FloatMatrix m) throws IOException {
+        for (int from = 0; from < m.rows(); from += 500) {
+            StringBuilder b = new StringBuilder("{\"documents\": [");
+            for (int i = from; i < Math.min(m.rows(), from + 500); i++) {
+                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
+            }
+            TestServer.Res w = s.post(c + "/documents", b.append("]}").toString());
+            assertEquals(200, w.status(), w.toString());
+        }
+    }
+
+    /** The collection's encoder once it satisfies {@code done} (a background switch), or as it is after 5 minutes. */
+    String awaitEncoder(String c, java.util.function.Predicate<String> done) throws Exception {
+        String e = encoder(c);
+        for (long until = System.nanoTime() + 300_000_000_000L; !done.test(e) && System.nanoTime() < until; ) {
+            Thread.sleep(100);
+            e = encoder(c);
+        }
+        return e;
+    }
+
+    /** Creates collection {@code name} with the other body fields given; returns its path. */
+    String create(String name, String fields) throws IOException {
+        TestServer.Res r = s.post("/v1/collections", "{\"name\": \"" + name + "\", " + fields + "}");
+        assertEquals(201, r.status(), r.toString());
+        return "/v1/collections/" + name;
+    }
+
+    String encoder(String c) throws IOException { return s.get(c).json().get("encoder").asText(); }
+
+    /** Codes-only search for row {@code i}'s vector finds document d{@code i} first. */
+    void assertFindsItself(String c, FloatMatrix m, int i) throws IOException {
+        String query = "{\"vector\": " + vec(m.row(i)) + ", \"k\": 3, \"oversample\": 1}";
+        assertEquals("d" + i, s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+    }
+
     @Test
     void refitSwitchesTheEncoderAndSearchUsesIt() throws IOException {
         FloatMatrix m = TestServer.trec(1500);
         // auto_refit 0: no adaptation in the background (from 1,000 documents) to race the requests below
         assertEquals(201, s.post("/v1/collections", "{\"name\": \"own\", \"floats\": \"f16\", \"auto_refit\": 0}").status());
         String c = "/v1/collections/own";
-        for (int from = 0; from < m.rows(); from += 500) {
-            StringBuilder b = new StringBuilder("{\"documents\": [");
-            for (int i = from; i < from + 500; i++) {
-                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
-            }
-            TestServer.Res w = s.post(c + "/documents", b.append("]}").toString());
-            assertEquals(200, w.status(), w.toString());
-        }
+        postAll(c, m);
         String before = s.get(c).json().get("encoder").asText();
-        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
-        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+        assertFindsItself(c, m, 42);
 
         TestServer.Res dry = s.post(c + "/refit", "{\"kinds\": [\"pcaq\"], \"force\": true, \"dry_run\": true}");
         assertEquals(200, dry.status(), dry.toString());
@@ -59,7 +88,7 @@ class RefitEndpointTest {
         assertTrue(r.json().get("recall_after").asDouble() > 0);
         String after = s.get(c).json().get("encoder").asText();
         assertTrue(after.startsWith("pcaq"), after);
-        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+        assertFindsItself(c, m, 42);
         // encode with the collection's encoder gives the code the refit stored
         TestServer.Res enc = s.post("/v1/encode", "{\"collection\": \"own\", \"vectors\": [" + vec(m.row(7)) + "]}");
         assertEquals(200, enc.status(), enc.toString());
@@ -91,27 +120,15 @@ class RefitEndpointTest {
     @Test
     void refitsByItselfPastAutoRefit() throws Exception {
         FloatMatrix m = TestServer.trec(1500);
-        assertEquals(201, s.post("/v1/collections", "{\"name\": \"auto\", \"floats\": \"f16\", \"auto_refit\": 1000}").status());
-        String c = "/v1/collections/auto";
-        String before = s.get(c).json().get("encoder").asText();
+        String c = create("auto", "\"floats\": \"f16\", \"auto_refit\": 1000");
+        String before = encoder(c);
         assertEquals(1000, s.get(c).json().get("auto_refit").asInt());
-        for (int from = 0; from < m.rows(); from += 500) {
-            StringBuilder b = new StringBuilder("{\"documents\": [");
-            for (int i = from; i < from + 500; i++) {
-                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
-            }
-            assertEquals(200, s.post(c + "/documents", b.append("]}").toString()).status());
-        }
+        postAll(c, m);
         // the refit runs on a background thread (minutes at 20,000 documents, seconds here): wait for its switch
-        String after = before;
-        for (long until = System.nanoTime() + 300_000_000_000L; after.equals(before) && System.nanoTime() < until; ) {
-            Thread.sleep(200);
-            after = s.get(c).json().get("encoder").asText();
-        }
+        String after = awaitEncoder(c, e -> !e.equals(before));
         assertNotEquals(before, after, "the shipped encoder was refitted on the collection's own 1,500 documents");
         assertEquals(1500, s.get(c).json().get("documents").asInt());
-        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
-        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+        assertFindsItself(c, m, 42);
 
         TestServer.Res neg = s.post("/v1/collections", "{\"name\": \"neg\", \"auto_refit\": -1}");
         assertEquals("invalid_value", neg.code(), neg.toString());
@@ -129,25 +146,13 @@ class RefitEndpointTest {
     @Test
     void adaptsTheShippedThresholdsFromAThousandDocuments() throws Exception {
         FloatMatrix m = TestServer.trec(1500);
-        assertEquals(201, s.post("/v1/collections", "{\"name\": \"grow\", \"floats\": \"f16\"}").status());
-        String c = "/v1/collections/grow";
-        String shipped = s.get(c).json().get("encoder").asText();
+        String c = create("grow", "\"floats\": \"f16\"");
+        String shipped = encoder(c);
         assertFalse(shipped.contains("adaptedTo"), shipped);
-        for (int from = 0; from < m.rows(); from += 500) {
-            StringBuilder b = new StringBuilder("{\"documents\": [");
-            for (int i = from; i < from + 500; i++) {
-                b.append(i > from ? "," : "").append("{\"id\": \"d").append(i).append("\", \"vector\": ").append(vec(m.row(i))).append('}');
-            }
-            assertEquals(200, s.post(c + "/documents", b.append("]}").toString()).status());
-        }
-        String now = shipped;
-        for (long until = System.nanoTime() + 120_000_000_000L; !now.contains("adaptedTo") && System.nanoTime() < until; ) {
-            Thread.sleep(100);
-            now = s.get(c).json().get("encoder").asText();
-        }
+        postAll(c, m);
+        String now = awaitEncoder(c, e -> e.contains("adaptedTo"));
         assertTrue(now.contains("adaptedTo=1000 vectors") || now.contains("adaptedTo=1500 vectors"), now);
         assertEquals(20_000, s.get(c).json().get("auto_refit").asInt(), "the refit itself still waits for its size");
-        String query = "{\"vector\": " + vec(m.row(42)) + ", \"k\": 3, \"oversample\": 1}";
-        assertEquals("d42", s.post(c + "/search", query).json().get("hits").get(0).get("id").asText());
+        assertFindsItself(c, m, 42);
     }
 }
