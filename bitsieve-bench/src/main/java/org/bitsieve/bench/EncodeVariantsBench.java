@@ -33,6 +33,8 @@ public class EncodeVariantsBench {
     float[] m;       // cols x dim (row per output)
     float[][] mRows; // dim rows of cols: the library's matrix, one array per row
     float[] out;
+    float[] out2;
+    float[] out3;
     float[] outs;
     int rows;
     int next;
@@ -58,6 +60,8 @@ public class EncodeVariantsBench {
             mRows[d] = java.util.Arrays.copyOfRange(mT, d * cols, (d + 1) * cols);
         }
         out = new float[cols];
+        out2 = new float[cols];
+        out3 = new float[cols];
         outs = new float[4 * cols];
         float[] a = new float[cols];
         float[] b = new float[cols];
@@ -78,11 +82,32 @@ public class EncodeVariantsBench {
                 throw new IllegalStateException("Vectors.multiply (four rows per pass) is not bit-identical at " + c);
             }
         }
+        // the many-vector variants: both (all three) outputs bit-identical to the library's one-vector loop
+        float[] p = new float[cols];
+        float[] q = new float[cols];
+        float[] t = new float[cols];
+        float[] second = new float[cols];
+        float[] third = new float[cols];
+        Vectors.multiply(data, dim, mRows, cols, second);
+        Vectors.multiply(data, 2 * dim, mRows, cols, third);
+        Vectors.multiply2(data, 0, dim, mRows, cols, p, q);
+        checkSame("multiply2", f4, second, p, q);
+        multiply2x8(data, 0, dim, mRows, cols, p, q);
+        checkSame("multiply2x8", f4, second, p, q);
+        multiply3(data, 0, dim, 2 * dim, mRows, cols, p, q, t);
+        checkSame("multiply3", f4, second, p, q);
+        checkSame("multiply3", third, third, t, t);
         multiplyBatch4(data, 0, dim, mT, dim, cols, c4);
         for (int c = 0; c < cols; c++) {
             if (Math.abs(a[c] - b[c]) > 1e-4f || Math.abs(a[c] - c4[c]) > 1e-4f) {
                 throw new IllegalStateException("variant disagrees at " + c + ": " + a[c] + " " + b[c] + " " + c4[c]);
             }
+        }
+    }
+
+    private static void checkSame(String what, float[] wantA, float[] wantB, float[] gotA, float[] gotB) {
+        if (!java.util.Arrays.equals(wantA, gotA) || !java.util.Arrays.equals(wantB, gotB)) {
+            throw new IllegalStateException(what + " is not bit-identical to Vectors.multiply");
         }
     }
 
@@ -144,6 +169,77 @@ public class EncodeVariantsBench {
             Vectors.multiply(data, (base + i) * dim, mRows, cols, out);
         }
         return out;
+    }
+
+    /**
+     * The library's loop for many vectors since the seventh session ({@code Vectors.multiply2}, used by
+     * {@code Encoder.encodeRowsInto}): two vectors per pass, four matrix rows each, every matrix value loaded once for
+     * both. Bit-identical to {@link #rowArraysFused4} (checked in setup).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] twoVectors() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i += 2) {
+            Vectors.multiply2(data, (base + i) * dim, (base + i + 1) * dim, mRows, cols, out, out2);
+        }
+        return out2;
+    }
+
+    /** Not kept: three vectors per pass, four rows each (same order as the library, so bit-identical). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH - 1)
+    public float[] threeVectors() {
+        int base = nextBase();
+        for (int i = 0; i + 2 < BATCH; i += 3) {
+            multiply3(data, (base + i) * dim, (base + i + 1) * dim, (base + i + 2) * dim, mRows, cols, out, out2, out3);
+        }
+        return out3;
+    }
+
+    /** Not kept: two vectors per pass, eight rows each, written as two four-row sums (same order as the library). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public float[] twoVectorsEightRows() {
+        int base = nextBase();
+        for (int i = 0; i < BATCH; i += 2) {
+            multiply2x8(data, (base + i) * dim, (base + i + 1) * dim, mRows, cols, out, out2);
+        }
+        return out2;
+    }
+
+    /** Three vectors, four rows per pass; {@code m.length} a multiple of 4 (384 here). */
+    static void multiply3(float[] x, int xa, int xb, int xc, float[][] m, int cols, float[] oa, float[] ob, float[] oc) {
+        java.util.Arrays.fill(oa, 0, cols, 0f);
+        java.util.Arrays.fill(ob, 0, cols, 0f);
+        java.util.Arrays.fill(oc, 0, cols, 0f);
+        for (int r = 0; r + 3 < m.length; r += 4) {
+            float a0 = x[xa + r], a1 = x[xa + r + 1], a2 = x[xa + r + 2], a3 = x[xa + r + 3];
+            float b0 = x[xb + r], b1 = x[xb + r + 1], b2 = x[xb + r + 2], b3 = x[xb + r + 3];
+            float c0 = x[xc + r], c1 = x[xc + r + 1], c2 = x[xc + r + 2], c3 = x[xc + r + 3];
+            float[] r0 = m[r], r1 = m[r + 1], r2 = m[r + 2], r3 = m[r + 3];
+            for (int c = 0; c < cols; c++) {
+                float m0 = r0[c], m1 = r1[c], m2 = r2[c], m3 = r3[c];
+                oa[c] = oa[c] + a0 * m0 + a1 * m1 + a2 * m2 + a3 * m3;
+                ob[c] = ob[c] + b0 * m0 + b1 * m1 + b2 * m2 + b3 * m3;
+                oc[c] = oc[c] + c0 * m0 + c1 * m1 + c2 * m2 + c3 * m3;
+            }
+        }
+    }
+
+    /** Two vectors, eight rows per pass as two four-row sums; {@code m.length} a multiple of 8 (384 here). */
+    static void multiply2x8(float[] x, int xa, int xb, float[][] m, int cols, float[] oa, float[] ob) {
+        java.util.Arrays.fill(oa, 0, cols, 0f);
+        java.util.Arrays.fill(ob, 0, cols, 0f);
+        for (int r = 0; r + 7 < m.length; r += 8) {
+            float[] r0 = m[r], r1 = m[r + 1], r2 = m[r + 2], r3 = m[r + 3], r4 = m[r + 4], r5 = m[r + 5], r6 = m[r + 6], r7 = m[r + 7];
+            for (int c = 0; c < cols; c++) {
+                float u = oa[c] + x[xa + r] * r0[c] + x[xa + r + 1] * r1[c] + x[xa + r + 2] * r2[c] + x[xa + r + 3] * r3[c];
+                oa[c] = u + x[xa + r + 4] * r4[c] + x[xa + r + 5] * r5[c] + x[xa + r + 6] * r6[c] + x[xa + r + 7] * r7[c];
+                float v = ob[c] + x[xb + r] * r0[c] + x[xb + r + 1] * r1[c] + x[xb + r + 2] * r2[c] + x[xb + r + 3] * r3[c];
+                ob[c] = v + x[xb + r + 4] * r4[c] + x[xb + r + 5] * r5[c] + x[xb + r + 6] * r6[c] + x[xb + r + 7] * r7[c];
+            }
+        }
     }
 
     /** Four input rows fused per pass over {@code out}: a quarter of the loads/stores of {@code out}. */

@@ -102,8 +102,8 @@ public final class Vectors {
 
     /**
      * {@link #multiply} of two vectors at once ({@code x[xa..]} into {@code outA}, {@code x[xb..]} into {@code outB}):
-     * each matrix value loaded once serves both, which is 1.5x the vectors per second of two single calls on JDK 17
-     * (1.3x on 25; three vectors per pass is not vectorised by 17's C2; docs/benchmarks.md). Every output gets the same
+     * each matrix value loaded once serves both: 1.46x the vectors per second of {@link #multiply} on JDK 17, 1.05x on 25
+     * (three vectors per pass is not vectorised by 17's C2; EncodeVariantsBench, docs/benchmarks.md). Every output gets the same
      * additions in the same order as {@link #multiply}, so the results are bit-identical.
      */
     public static void multiply2(float[] x, int xa, int xb, float[][] m, int cols, float[] outA, float[] outB) {
