@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link Half#fromFloats} must give {@link Half#fromFloat}'s shorts bit for bit (segment files written either way are
- * read by the same code). All 2^32 float patterns: HalfExhaustiveCheck in bitsieve-bench (0 mismatches, 22 s); here every pattern
- * around the fast path's edges and a stride through the rest.
+ * read by the same code). All 2^32 float patterns: HalfExhaustiveCheck in bitsieve-bench (0 mismatches, 22 s); here
+ * every pattern around the fast path's edges and a stride through the rest.
  */
 class HalfTest {
     @Test
