@@ -25,6 +25,8 @@ final class BulkCommit {
         long t0 = System.nanoTime();
         try {
             flusher.flush(); // the log is empty from here on: bulk segments come after everything written before
+        } catch (NothingWrittenException ex) {
+            throw ex.io();
         } catch (IOException | RuntimeException ex) {
             st.fail(ex);
             throw ex;

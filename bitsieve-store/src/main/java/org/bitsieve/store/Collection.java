@@ -188,6 +188,8 @@ public final class Collection implements AutoCloseable {
             if (st.failure == null) {
                 flusher.flush(); // no automatic refit now: the next open's first flush past the size starts it
             }
+        } catch (NothingWrittenException e) {
+            throw e.io(); // the rows stay in the log, which the next open replays
         } finally {
             closed = true;
             closeResources();
@@ -414,6 +416,8 @@ public final class Collection implements AutoCloseable {
         checkWritable();
         try {
             flusher.flush();
+        } catch (NothingWrittenException e) {
+            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
         } catch (IOException | RuntimeException e) {
             st.fail(e);
             throw e;
@@ -433,6 +437,8 @@ public final class Collection implements AutoCloseable {
             if (anyDeleted || st.segments.size() > 1) {
                 rewriter.rewrite(null);
             }
+        } catch (NothingWrittenException e) {
+            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
         } catch (IOException | RuntimeException e) {
             st.fail(e);
             throw e;
@@ -466,6 +472,8 @@ public final class Collection implements AutoCloseable {
                 st.manifest = st.manifest.withRefitDocs(refitDocs);
             }
             rewriter.rewrite(next);
+        } catch (NothingWrittenException e) {
+            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
         } catch (IOException | RuntimeException e) {
             st.fail(e);
             throw e;
@@ -497,8 +505,14 @@ public final class Collection implements AutoCloseable {
     private void checkWritable() throws IOException {
         checkOpen();
         if (st.failure != null) {
-            throw new IOException("collection " + st.dir + " refused the write: an earlier write failed (" + st.failure.getMessage()
-                    + "); close and reopen it to recover from the log", st.failure);
+            throw new CollectionUnwritableException(st.dir, st.failure);
         }
     }
+
+    /**
+     * Why this collection refuses writes (the failed write's error), or null while it takes them. Set by a failure the
+     * collection could not undo; a reopen clears it. A write that failed cleanly (a full disk met by a log append, a
+     * flush, a compaction or a refit before its commit) does not set it.
+     */
+    public IOException writeFailure() { return st.failure; }
 }

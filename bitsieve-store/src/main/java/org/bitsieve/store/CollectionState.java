@@ -56,7 +56,7 @@ final class CollectionState {
     long sequence;
     volatile Snapshot snapshot;
     /** The first write failure; set, the collection refuses writes until reopened (it recovers from the log). */
-    IOException failure;
+    volatile IOException failure;
 
     CollectionState(Path dir, Manifest m, Encoder encoder, CoarseQuantizer coarse, ExecutorService pool, int threads) {
         this.dir = dir;
@@ -91,6 +91,29 @@ final class CollectionState {
 
     /** Whether this encoder's scorers divide by per-code norms (asked of one dummy code; the answer depends on the kind only). */
     private static boolean normalizedScores(Encoder e, int bits) { return e.inverseNorms(PackedCodes.allocate(1, bits)) != null; }
+
+    /**
+     * After a flush or rewrite failed with {@code e} before committing: closes the log it created, removes the files
+     * it wrote (nothing references them) and answers the {@link NothingWrittenException} to throw, so the collection
+     * stays writable. If the manifest on disk is not the one in memory any more (it was replaced after all) or cannot
+     * be read, or the clean-up fails, it answers {@code e} itself: the caller then refuses further writes until a
+     * reopen, as for any failure it cannot undo.
+     */
+    IOException undoUncommitted(IOException e, Wal created) {
+        try {
+            if (created != null) {
+                created.close();
+            }
+            if (Manifest.read(dir).generation() != manifest.generation()) {
+                return e;
+            }
+            removeUnreferenced();
+        } catch (IOException | RuntimeException again) {
+            e.addSuppressed(again);
+            return e;
+        }
+        return new NothingWrittenException(e);
+    }
 
     /** Records a failed write: later writes are refused until a reopen replays the log. */
     void fail(Exception e) {

@@ -27,38 +27,46 @@ final class MemtableFlush {
         // a partitioned collection writes the memtable's live rows sorted by cell (deleted rows are dropped, so the
         // new segment needs no deletion set); `sorted` maps the segment's rows to memtable rows
         Cells.Order sorted = st.coarse != null && newSegment ? Partitioning.liveByCell(st.mem, st.deleted.get(st.mem.number), st.coarse.cells()) : null;
-        if (newSegment) {
-            int[] rows = sorted != null ? sorted.perm() : new int[st.mem.size()];
-            Part[] parts = new Part[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                if (sorted == null) {
-                    rows[r] = r;
-                }
-                parts[r] = st.mem;
-            }
-            SegmentWriter.write(st.dir, st.mem.number, new SegmentWriter.Rows(parts, rows), st.bits, st.manifest.encoderFingerprint(), st.dim, st.floats,
-                    sorted == null ? null : sorted.offsets(), st.manifest.coarseFingerprint());
-        }
-        int segRows = sorted != null ? sorted.perm().length : st.mem.size();
-        Map<Integer, long[]> changed = new HashMap<>();
-        for (int part : st.dirtyDeletes) {
-            // the memtable's set goes with an unsorted new segment only: one written sorted drops its deleted rows
-            if (part != st.mem.number || (newSegment && sorted == null)) {
-                changed.put(part, st.deleted.get(part));
-            }
-        }
-        Map<Integer, String> delFiles = st.writeDeletions(changed, gen);
-        Wal next = Wal.create(st.dir, gen);
-        List<Manifest.SegmentEntry> entries = st.segmentEntries(delFiles, Map.of());
-        if (newSegment) {
-            entries.add(sorted != null ? new Manifest.SegmentEntry(st.mem.number, segRows, null, 0)
-                    : new Manifest.SegmentEntry(st.mem.number, st.mem.size(), delFiles.get(st.mem.number), Deletions.cardinality(st.deleted.get(st.mem.number))));
-        }
-        Manifest m = st.manifest.next(SegmentFiles.wal(gen), newSegment ? st.mem.number + 1 : st.manifest.nextSegment(), entries);
+        // everything up to the manifest's replacement can fail without changing the collection: its files are removed
+        // again and the memtable, log and manifest stay as they were (a full disk must not make the collection unwritable)
+        Wal next = null;
+        Manifest m;
         try {
+            if (newSegment) {
+                int[] rows = sorted != null ? sorted.perm() : new int[st.mem.size()];
+                Part[] parts = new Part[rows.length];
+                for (int r = 0; r < rows.length; r++) {
+                    if (sorted == null) {
+                        rows[r] = r;
+                    }
+                    parts[r] = st.mem;
+                }
+                SegmentWriter.write(st.dir, st.mem.number, new SegmentWriter.Rows(parts, rows), st.bits, st.manifest.encoderFingerprint(), st.dim, st.floats,
+                        sorted == null ? null : sorted.offsets(), st.manifest.coarseFingerprint());
+            }
+            int segRows = sorted != null ? sorted.perm().length : st.mem.size();
+            Map<Integer, long[]> changed = new HashMap<>();
+            for (int part : st.dirtyDeletes) {
+                // the memtable's set goes with an unsorted new segment only: one written sorted drops its deleted rows
+                if (part != st.mem.number || (newSegment && sorted == null)) {
+                    changed.put(part, st.deleted.get(part));
+                }
+            }
+            Map<Integer, String> delFiles = st.writeDeletions(changed, gen);
+            next = Wal.create(st.dir, gen);
+            List<Manifest.SegmentEntry> entries = st.segmentEntries(delFiles, Map.of());
+            if (newSegment) {
+                entries.add(sorted != null ? new Manifest.SegmentEntry(st.mem.number, segRows, null, 0)
+                        : new Manifest.SegmentEntry(st.mem.number, st.mem.size(), delFiles.get(st.mem.number), Deletions.cardinality(st.deleted.get(st.mem.number))));
+            }
+            m = st.manifest.next(SegmentFiles.wal(gen), newSegment ? st.mem.number + 1 : st.manifest.nextSegment(), entries);
             m.write(st.dir);
-        } catch (IOException | RuntimeException e) {
-            next.close();
+        } catch (IOException e) {
+            throw st.undoUncommitted(e, next);
+        } catch (RuntimeException e) {
+            if (next != null) {
+                next.close();
+            }
             throw e;
         }
         // committed: the new manifest names the new segment and the empty log

@@ -48,23 +48,30 @@ final class SegmentRewrite {
         int number = st.manifest.nextSegment();
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
         Map<Integer, int[]> offsets = new HashMap<>();
-        for (int from = 0; from < rows.size(); from += maxDocs) {
-            int to = Math.min(rows.size(), from + maxDocs);
-            Part[] pa = parts.subList(from, to).toArray(new Part[0]);
-            int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
-            int[] off = st.coarse == null ? null : Partitioning.offsets(pa, ra, st.coarse.cells());
-            SegmentWriter.write(st.dir, number, new SegmentWriter.Rows(pa, ra), st.bits, fp, st.dim, st.floats, off, st.manifest.coarseFingerprint());
-            entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
-            offsets.put(number, off);
-            number++;
+        Manifest m;
+        // until the manifest is replaced nothing has changed: a failure (a full disk) removes the new files again and
+        // leaves the collection as it was, writable
+        try {
+            for (int from = 0; from < rows.size(); from += maxDocs) {
+                int to = Math.min(rows.size(), from + maxDocs);
+                Part[] pa = parts.subList(from, to).toArray(new Part[0]);
+                int[] ra = rows.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
+                int[] off = st.coarse == null ? null : Partitioning.offsets(pa, ra, st.coarse.cells());
+                SegmentWriter.write(st.dir, number, new SegmentWriter.Rows(pa, ra), st.bits, fp, st.dim, st.floats, off, st.manifest.coarseFingerprint());
+                entries.add(new Manifest.SegmentEntry(number, ra.length, null, 0));
+                offsets.put(number, off);
+                number++;
+            }
+            m = st.manifest.next(st.manifest.wal(), number, entries);
+            if (next != null) {
+                String file = Manifest.encoderFileName(fp);
+                EncoderFiles.save(next, st.dir.resolve(file));
+                m = m.withEncoder(fp, next.kind(), file);
+            }
+            m.write(st.dir);
+        } catch (IOException e) {
+            throw st.undoUncommitted(e, null);
         }
-        Manifest m = st.manifest.next(st.manifest.wal(), number, entries);
-        if (next != null) {
-            String file = Manifest.encoderFileName(fp);
-            EncoderFiles.save(next, st.dir.resolve(file));
-            m = m.withEncoder(fp, next.kind(), file);
-        }
-        m.write(st.dir);
         st.manifest = m;
         List<Segment> fresh = new ArrayList<>();
         for (Manifest.SegmentEntry e : entries) {

@@ -136,12 +136,31 @@ final class Wal implements AutoCloseable {
         }
     }
 
-    /** Appends one batch and forces it to disk; when this returns the batch survives a crash. */
+    /**
+     * Appends one batch and forces it to disk; when this returns the batch survives a crash. A write that fails part
+     * way (a full disk) is rolled back: the log is cut back to its last whole record, so that later batches do not
+     * follow a torn one ({@link NothingWrittenException}); if even that fails, the plain error (the caller then refuses
+     * further writes until a reopen replays the log).
+     */
     void append(List<Prepared> ops, int stride, int dim, FloatFormat floats) throws IOException {
-        ByteBuffer rec = ByteBuffer.wrap(record(version, ++seq, encode(ops, stride, dim, floats)));
-        while (rec.hasRemaining()) {
-            ch.write(rec);
+        ByteBuffer rec = ByteBuffer.wrap(record(version, seq + 1, encode(ops, stride, dim, floats)));
+        long start = ch.position();
+        try {
+            while (rec.hasRemaining()) {
+                ch.write(rec);
+            }
+        } catch (IOException e) {
+            try {
+                ch.truncate(start);
+                ch.position(start);
+                ch.force(false);
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            throw new NothingWrittenException(e);
         }
+        seq++;
         // data only: the file's length change is metadata, but fdatasync still makes the appended bytes and
         // the new size durable (size is needed to read them back)
         ch.force(false);

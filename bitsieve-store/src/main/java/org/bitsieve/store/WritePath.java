@@ -42,6 +42,8 @@ final class WritePath {
             if (flushed) {
                 flusher.flush();
             }
+        } catch (NothingWrittenException e) {
+            throw e.io(); // the flush stopped before its manifest: the collection is as it was and stays writable
         } catch (IOException | RuntimeException e) {
             st.fail(e);
             throw e;
@@ -60,6 +62,8 @@ final class WritePath {
         }
         try {
             st.wal.append(ops, st.stride, st.dim, st.floats);
+        } catch (NothingWrittenException e) {
+            throw e.io(); // rolled back to the last whole record: nothing of the batch is logged or applied
         } catch (IOException | RuntimeException e) {
             // the log may now hold part of a record: refuse further writes until a reopen replays it cleanly
             st.fail(e);

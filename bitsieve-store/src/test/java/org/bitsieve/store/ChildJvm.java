@@ -40,6 +40,35 @@ final class ChildJvm {
         return new ChildJvm(pb.start());
     }
 
+    /**
+     * Starts {@code mainClass} as {@link #start} does, under {@code ulimit -f} (bash): no file it writes may grow past
+     * {@code fileKiB} KiB, and a write that would gets the real "File too large" error from the kernel (the JVM
+     * ignores SIGXFSZ), which is how a full disk looks to the store: a write that fails part way.
+     */
+    static ChildJvm startWithFileLimit(int fileKiB, Class<?> mainClass, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + fileKiB + " && exec \"$0\" \"$@\"", java, "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return new ChildJvm(pb.start());
+    }
+
+    /** Waits for the child to end by itself and returns everything it printed. */
+    List<String> awaitExit(long seconds) throws IOException, InterruptedException {
+        startReading();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.toHandle().destroyForcibly();
+            throw new IOException("child " + process.pid() + " did not end within " + seconds + " s; it printed " + lines());
+        }
+        reader.join(60_000);
+        if (readFailure != null) {
+            throw new IOException("reading the child's output failed, lines may be lost", readFailure);
+        }
+        return lines();
+    }
+
     /** Starts collecting stdout lines on a background thread (until the child's output ends). */
     synchronized void startReading() {
         if (reader != null) {
