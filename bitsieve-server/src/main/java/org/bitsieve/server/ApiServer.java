@@ -320,10 +320,15 @@ public final class ApiServer implements AutoCloseable {
         metrics.observe(ctx.method().name(), route, ctx.statusCode(), seconds);
     }
 
-    /** 200 either way: a degraded server still serves its healthy collections, so it stays in rotation. */
+    /**
+     * 200 either way: a degraded server still serves its healthy collections (and searches on those that refuse
+     * writes), so it stays in rotation.
+     */
     private void health(Context ctx) {
         List<String> damaged = colls.damaged().stream().map(h -> h.name).toList();
-        Api.reply(ctx, 200, damaged.isEmpty() ? new Bodies.Health("ok", null) : new Bodies.Health("degraded", damaged));
+        List<String> readOnly = colls.refusingWrites().stream().map(h -> h.name).toList();
+        Api.reply(ctx, 200, damaged.isEmpty() && readOnly.isEmpty() ? new Bodies.Health("ok", null, null)
+                : new Bodies.Health("degraded", damaged.isEmpty() ? null : damaged, readOnly.isEmpty() ? null : readOnly));
     }
 
     private void metrics(Context ctx) {
@@ -416,6 +421,13 @@ public final class ApiServer implements AutoCloseable {
     private ApiError internal(Exception e, Context ctx) {
         if (e instanceof IllegalStateException && closed) {
             return new ApiError(ApiError.Code.UNAVAILABLE, "the server is shutting down; retry later");
+        }
+        ApiError storage = StorageErrors.answer(e);
+        if (storage != null) {
+            synchronized (log) { // the operator must learn of it; no stack trace, it is not a bug
+                log.println("bitsieve serve: " + ctx.method() + " " + ctx.path() + ": " + storage.getMessage());
+            }
+            return storage;
         }
         long id = incidents.incrementAndGet();
         synchronized (log) {

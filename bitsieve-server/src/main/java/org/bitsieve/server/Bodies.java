@@ -88,7 +88,10 @@ final class Bodies {
 
     record Dropped(String dropped) {}
 
-    /** {@code ok}, or {@code degraded} with the damaged collections named (the others are served). */
+    /**
+     * {@code ok}, or {@code degraded} with the damaged collections named (the others are served) and those that
+     * refuse writes since a failed one ({@code read_only}: still searched; a restart recovers them).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Health(String status, List<String> damaged) {}
+    record Health(String status, List<String> damaged, List<String> readOnly) {}
 }

@@ -333,6 +333,11 @@ final class CollectionRegistry implements AutoCloseable {
 
     synchronized List<Handle> damaged() { return open.values().stream().filter(Handle::isDamaged).toList(); }
 
+    /** Open collections that refuse writes since a failure they could not undo (see {@code Collection#writeFailure}). */
+    synchronized List<Handle> refusingWrites() {
+        return open.values().stream().filter(h -> !h.isDamaged() && h.coll.writeFailure() != null).toList();
+    }
+
     synchronized int healthyCount() { return (int) open.values().stream().filter(h -> !h.isDamaged()).count(); }
 
     @Override

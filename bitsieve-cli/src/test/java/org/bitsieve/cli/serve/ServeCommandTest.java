@@ -88,9 +88,18 @@ class ServeCommandTest {
     }
 
     private Process serve(Path data, String keyEntry) throws IOException {
+        return serve(data, keyEntry, 0);
+    }
+
+    /** {@code bitsieve serve} as a child JVM; with {@code fileKiB > 0} under {@code ulimit -f} (no file may grow past it). */
+    private Process serve(Path data, String keyEntry, int fileKiB) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--data", data.toString(), "--port", "0", "--key", keyEntry);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--data", data.toString(), "--port", "0", "--key", keyEntry));
+        if (fileKiB > 0) {
+            cmd.addAll(0, List.of("bash", "-c", "ulimit -f " + fileKiB + " && exec \"$0\" \"$@\""));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DJL_OFFLINE", "true");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(data.resolveSibling("serve.err").toFile()));
         return pb.start();
@@ -196,6 +205,73 @@ class ServeCommandTest {
                     "close flushed the memtable into a segment");
         } finally {
             again.destroyForcibly();
+        }
+    }
+
+    /**
+     * A full disk, for real: the server runs under {@code ulimit -f 512}, so the write that would grow the collection's
+     * log past 512 KiB gets the kernel's "File too large", as on a full disk. The answer is 507
+     * {@code insufficient_storage} saying what happened and that nothing of it was written (it was a 500 with an
+     * incident number); the collection keeps taking writes that fit and stays healthy; after kill -9 and a restart
+     * without the limit, every acknowledged document is there, the refused batch is not, and nothing was cut off the log.
+     */
+    @Test
+    void aFullDiskIsAnsweredWith507AndLosesNothing(@TempDir Path tmp) throws Exception {
+        FloatMatrix m = Npy.read(org.bitsieve.core.SharedData.dir().resolve("embeddings/all-minilm-l6-v2/sst2/train.npy"));
+        Run n = run("", "keys", "new", "--role", "write");
+        String key = n.out().lines().filter(l -> l.startsWith("key:")).findFirst().orElseThrow().substring(4).strip();
+        String entry = JSON.readTree(n.out().substring(n.out().indexOf("entry: ") + 7)).get("hash").asText();
+        Path data = tmp.resolve("data");
+        List<Integer> acked = new ArrayList<>();
+        int refused = -1;
+        Process p = serve(data, "write:" + entry, 512);
+        try {
+            int port = port(p);
+            assertEquals(201, call(port, "POST", "/v1/collections", "{\"name\": \"full\", \"floats\": \"f16\"}", key).statusCode());
+            for (int b = 0; b < 19 && refused < 0; b++) { // 50 documents of ~0.9 KB each in the log: the limit comes at batch ~12
+                HttpResponse<String> r = call(port, "POST", "/v1/collections/full/documents", batch(m, b), key);
+                if (r.statusCode() == 200) {
+                    acked.add(b);
+                    continue;
+                }
+                refused = b;
+                assertEquals(507, r.statusCode(), r.body());
+                JsonNode err = JSON.readTree(r.body()).get("error");
+                assertEquals("insufficient_storage", err.get("code").asText(), r.body());
+                assertTrue(err.get("message").asText().contains("File too large") && err.get("message").asText().contains("Nothing of this request was written"),
+                        r.body());
+            }
+            assertTrue(refused > 0, "the limit was never reached: " + acked);
+            // still writable: a delete (a few bytes in the log) goes through, and the server is healthy
+            assertEquals(200, call(port, "DELETE", "/v1/collections/full/documents/b0-1", null, key).statusCode());
+            assertEquals("{\"status\":\"ok\"}", call(port, "GET", "/health", null, key).body());
+        } finally {
+            p.destroyForcibly(); // SIGKILL
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+        String err = Files.readString(data.resolveSibling("serve.err"));
+        assertTrue(err.contains("insufficient") || err.contains("File too large"), "the operator is told: " + err);
+        assertTrue(!err.contains("incident"), "not logged as a bug: " + err);
+
+        Process again = serve(data, "write:" + entry);
+        try {
+            int port = port(again);
+            JsonNode info = JSON.readTree(call(port, "GET", "/v1/collections/full", null, key).body());
+            assertEquals(acked.size() * 50 - 1, info.get("documents").asInt(), info.toString());
+            for (int b : acked) {
+                StringBuilder ids = new StringBuilder("{\"ids\": [");
+                for (int i = 0; i < 50; i++) {
+                    ids.append(i > 0 ? "," : "").append("\"b").append(b).append('-').append(i).append('"');
+                }
+                JsonNode got = JSON.readTree(call(port, "POST", "/v1/collections/full/documents/get", ids.append("]}").toString(), key).body());
+                assertEquals(b == 0 ? 49 : 50, got.get("documents").size(), "batch " + b + ": " + got.get("missing"));
+            }
+            assertEquals(404, call(port, "GET", "/v1/collections/full/documents/b" + refused + "-0", null, key).statusCode(),
+                    "the refused batch is not there");
+            assertTrue(!Files.exists(data.resolve("full/quarantine")), "no torn record was left in the log");
+        } finally {
+            again.destroyForcibly();
+            assertTrue(again.waitFor(30, TimeUnit.SECONDS));
         }
     }
 
