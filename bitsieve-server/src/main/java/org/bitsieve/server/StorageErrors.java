@@ -20,7 +20,7 @@ final class StorageErrors {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CollectionUnwritableException u) {
                 return new ApiError(ApiError.Code.UNAVAILABLE, "this collection takes no writes since one failed"
-                        + (outOfSpace(u) != null ? " on a full disk (" + outOfSpace(u) + ")" : " (" + rootMessage(u) + ")")
+                        + (outOfSpace(u) != null ? " on a full disk (" + outOfSpace(u) + ")" : " (" + ErrorReplies.rootMessage(u) + ")")
                         + "; the documents it acknowledged are safe in its log and searches go on. Restart the server to "
                         + "recover it (after freeing space, if the disk is full)");
             }
@@ -49,13 +49,5 @@ final class StorageErrors {
             }
         }
         return null;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

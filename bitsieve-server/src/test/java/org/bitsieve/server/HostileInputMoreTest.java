@@ -70,9 +70,9 @@ class HostileInputMoreTest {
             assertTrue(r.body().length() < 2_500, c[0] + ": the error is " + r.body().length() + " bytes");
             assertTrue(r.json().path("error").path("message").asText().contains("300000 characters"), r.toString());
         }
-        assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (201 characters) now", ApiServer.bounded("say 'abc' and '" + "y".repeat(201) + "' now"));
+        assertEquals("say 'abc' and '" + "y".repeat(80) + "...' (201 characters) now", ErrorReplies.bounded("say 'abc' and '" + "y".repeat(201) + "' now"));
         String mid = "a '" + "y".repeat(200) + "' b";
-        assertEquals(mid, ApiServer.bounded(mid));
+        assertEquals(mid, ErrorReplies.bounded(mid));
         // Jackson's own prose between apostrophes ("token 'null', 'true' or 'false'") is not cut
         TestServer.Res j = s.post("/v1/collections/c/search", "{\"vector\": [.5], \"k\": 1}");
         expect(400, "invalid_json", j);

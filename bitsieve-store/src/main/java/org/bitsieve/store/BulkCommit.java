@@ -23,14 +23,7 @@ final class BulkCommit {
     /** See {@link Collection#bulkLoad}. */
     BulkResult load(BulkSource source, java.util.function.LongConsumer progress) throws IOException {
         long t0 = System.nanoTime();
-        try {
-            flusher.flush(); // the log is empty from here on: bulk segments come after everything written before
-        } catch (NothingWrittenException ex) {
-            throw ex.io();
-        } catch (IOException | RuntimeException ex) {
-            st.fail(ex);
-            throw ex;
-        }
+        st.change(flusher::flush); // the log is empty from here on: bulk segments come after everything written before
         // batch k+1 is read and encoded while batch k is written (BulkLoad.pipeline); commits stay one at a time, in order
         java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {

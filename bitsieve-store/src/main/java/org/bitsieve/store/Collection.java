@@ -414,14 +414,7 @@ public final class Collection implements AutoCloseable {
     /** Writes the memtable as a segment and pending deletions as files, then starts a new log. */
     public synchronized void flush() throws IOException {
         checkWritable();
-        try {
-            flusher.flush();
-        } catch (NothingWrittenException e) {
-            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
-        } catch (IOException | RuntimeException e) {
-            st.fail(e);
-            throw e;
-        }
+        st.change(flusher::flush);
         autoRefit.maybeStart();
     }
 
@@ -431,18 +424,13 @@ public final class Collection implements AutoCloseable {
      */
     public synchronized void compact() throws IOException {
         checkWritable();
-        try {
+        st.change(() -> {
             flusher.flush();
             boolean anyDeleted = st.deleted.values().stream().anyMatch(d -> Deletions.cardinality(d) > 0);
             if (anyDeleted || st.segments.size() > 1) {
                 rewriter.rewrite(null);
             }
-        } catch (NothingWrittenException e) {
-            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
-        } catch (IOException | RuntimeException e) {
-            st.fail(e);
-            throw e;
-        }
+        });
         if (st.floats != FloatFormat.NONE && NprobeCalibrator.due(st, snapshot().count())) {
             calibrateNprobe(NprobeCalibrator.target(st), NprobeCalibration.DEFAULT_QUERIES);
         }
@@ -466,18 +454,13 @@ public final class Collection implements AutoCloseable {
             throw new IllegalStateException("the encoder of " + st.dir + " changed while the refit was measuring (another refit, or the "
                     + "automatic adaptation of its thresholds?); run it again");
         }
-        try {
+        st.change(() -> {
             flusher.flush();
             if (refitDocs >= 0) {
                 st.manifest = st.manifest.withRefitDocs(refitDocs);
             }
             rewriter.rewrite(next);
-        } catch (NothingWrittenException e) {
-            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
-        } catch (IOException | RuntimeException e) {
-            st.fail(e);
-            throw e;
-        }
+        });
         if (st.coarse != null && st.manifest.nprobeCalibration() != null) { // measured on the old codes: measure the new ones
             calibrateNprobe(NprobeCalibrator.target(st), st.manifest.nprobeCalibration().queries());
         }

@@ -115,6 +115,26 @@ final class CollectionState {
         return new NothingWrittenException(e);
     }
 
+    interface FileChange {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a change of the collection's files (flush, compaction, a refit's switch): one that failed before its commit
+     * ({@link NothingWrittenException}) is rethrown as its cause and leaves the collection writable; any other failure
+     * makes it refuse writes until a reopen.
+     */
+    void change(FileChange c) throws IOException {
+        try {
+            c.run();
+        } catch (NothingWrittenException e) {
+            throw e.io(); // stopped before its manifest: the collection is as it was and stays writable
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
     /** Records a failed write: later writes are refused until a reopen replays the log. */
     void fail(Exception e) {
         failure = e instanceof IOException io ? io : new IOException(e);

@@ -38,15 +38,8 @@ final class WritePath {
             throw new IllegalArgumentException("a batch may add at most " + st.memtableDocs + " documents (the collection's memtable size), got " + adds);
         }
         boolean flushed = adds > st.mem.remaining();
-        try {
-            if (flushed) {
-                flusher.flush();
-            }
-        } catch (NothingWrittenException e) {
-            throw e.io(); // the flush stopped before its manifest: the collection is as it was and stays writable
-        } catch (IOException | RuntimeException e) {
-            st.fail(e);
-            throw e;
+        if (flushed) {
+            st.change(flusher::flush);
         }
         // every id lookup the batch needs, before it is logged: a damaged id index or ids block refuses the batch
         // (naming the file) instead of failing halfway through applying it; apply uses these answers
