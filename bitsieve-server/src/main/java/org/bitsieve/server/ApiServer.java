@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final Embedders embedders = new Embedders();
     private final Metrics metrics = new Metrics();
     private final Api api;
+    private final DocumentsApi documents;
     private final Javalin app;
     private final PrintStream log;
     private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
@@ -70,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
                     return k != null && keys.check(k) != null;
                 });
         this.api = new Api(cfg, colls, embedders, metrics);
+        this.documents = api.documents();
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.startupWatcherEnabled = false;
@@ -164,11 +166,11 @@ public final class ApiServer implements AutoCloseable {
         post("/v1/collections", Role.WRITE, api::createCollection);
         get("/v1/collections/{name}", Role.READ, api::collectionInfo);
         delete("/v1/collections/{name}", Role.WRITE, api::dropCollection);
-        post("/v1/collections/{name}/documents", Role.WRITE, api::writeDocuments);
-        post("/v1/collections/{name}/documents/get", Role.READ, api::getDocuments);
-        post("/v1/collections/{name}/documents/delete", Role.WRITE, api::deleteDocuments);
-        get("/v1/collections/{name}/documents/{id}", Role.READ, api::getDocument);
-        delete("/v1/collections/{name}/documents/{id}", Role.WRITE, api::deleteDocument);
+        post("/v1/collections/{name}/documents", Role.WRITE, documents::writeDocuments);
+        post("/v1/collections/{name}/documents/get", Role.READ, documents::getDocuments);
+        post("/v1/collections/{name}/documents/delete", Role.WRITE, documents::deleteDocuments);
+        get("/v1/collections/{name}/documents/{id}", Role.READ, documents::getDocument);
+        delete("/v1/collections/{name}/documents/{id}", Role.WRITE, documents::deleteDocument);
         post("/v1/collections/{name}/search", Role.READ, api::search);
         post("/v1/collections/{name}/classify", Role.READ, api::classify);
         post("/v1/collections/{name}/refit", Role.WRITE, new RefitEndpoint(colls, cfg.limits().maxBodyBytes())::refit);
