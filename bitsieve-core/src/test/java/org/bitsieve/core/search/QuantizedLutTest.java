@@ -163,7 +163,7 @@ class QuantizedLutTest {
             double[] sorted = x.clone();
             java.util.Arrays.sort(sorted);
             int rank = rnd.nextInt(n);
-            assertEquals(sorted[rank], QuantizedLut.BitPlanes.select(x.clone(), rank), "trial " + trial);
+            assertEquals(sorted[rank], BitPlanes.select(x.clone(), rank), "trial " + trial);
         }
     }
 
