@@ -65,6 +65,9 @@ public final class ApiServer implements AutoCloseable {
             log.println("bitsieve serve: collection '" + h.name + "' is damaged and is not served (requests to it get 409 "
                     + "collection_damaged): " + h.damage);
         }
+        for (CollectionRegistry.Handle h : colls.withModelProblems()) {
+            log.println("bitsieve serve: collection '" + h.name + "' is served for vectors only: " + h.modelProblem);
+        }
         this.bodies = new BodyReader(cfg.limits().maxBodyBytes(), cfg.limits().bodyTimeoutSeconds() * 1000L,
                 cfg.limits().minBodyBytesPerSecond(), req -> {
                     String k = presentedKey(req.getHeader("Authorization"), req.getHeader("X-API-Key"));

@@ -38,24 +38,27 @@ final class CollectionRegistry implements AutoCloseable {
     static final class Handle {
         final String name;
         final Collection coll; // null when damaged
-        final String model; // null when the sidecar is missing (a crash between create and its write)
+        final String model; // null when the sidecar is missing (a crash between create and its write) or unusable
+        /** Why the sidecar names no usable model (unreadable, or a model not bundled); null when it does or is absent. */
+        final String modelProblem;
         /** Why the collection could not be opened at start; null for a healthy one. */
         final String damage;
         final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         boolean gone;
 
         Handle(String name, Collection coll, String model) {
-            this(name, coll, model, null);
+            this(name, coll, new ModelNote(model, null), null);
         }
 
-        private Handle(String name, Collection coll, String model, String damage) {
+        private Handle(String name, Collection coll, ModelNote note, String damage) {
             this.name = name;
             this.coll = coll;
-            this.model = model;
+            this.model = note.model();
+            this.modelProblem = note.problem();
             this.damage = damage;
         }
 
-        static Handle damaged(String name, String why) { return new Handle(name, null, null, why); }
+        static Handle damaged(String name, String why) { return new Handle(name, null, new ModelNote(null, null), why); }
 
         boolean isDamaged() { return damage != null; }
     }
@@ -110,7 +113,7 @@ final class CollectionRegistry implements AutoCloseable {
                     continue;
                 }
                 try {
-                    r.open.put(n, new Handle(n, Collection.open(p), readModel(p)));
+                    r.open.put(n, new Handle(n, Collection.open(p), readModel(p), null));
                 } catch (IOException | RuntimeException e) {
                     r.open.put(n, Handle.damaged(n, r.relative(e.getMessage() == null ? e.toString() : e.getMessage())));
                 }
@@ -333,6 +336,8 @@ final class CollectionRegistry implements AutoCloseable {
 
     synchronized List<Handle> damaged() { return open.values().stream().filter(Handle::isDamaged).toList(); }
 
+    synchronized List<Handle> withModelProblems() { return open.values().stream().filter(h -> h.modelProblem != null).toList(); }
+
     /** Open collections that refuse writes since a failure they could not undo (see {@code Collection#writeFailure}). */
     synchronized List<Handle> refusingWrites() {
         return open.values().stream().filter(h -> !h.isDamaged() && h.coll.writeFailure() != null).toList();
@@ -376,15 +381,34 @@ final class CollectionRegistry implements AutoCloseable {
         Files.move(tmp, dir.resolve(SIDECAR), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static String readModel(Path dir) {
+    /** The model a collection's sidecar names, or null with the reason it cannot be used (the file has no checksum). */
+    record ModelNote(String model, String problem) {}
+
+    /**
+     * Reads the sidecar's model. A damaged sidecar (not JSON, or naming a model that is not bundled, as one flipped
+     * byte can make it) leaves the collection served for vectors, with the reason kept for the answers to text
+     * requests and the start-up log; it used to be taken silently for an absent one ("no model recorded").
+     */
+    static ModelNote readModel(Path dir) {
         Path p = dir.resolve(SIDECAR);
         if (!Files.exists(p)) {
-            return null;
+            return new ModelNote(null, null);
+        }
+        String model;
+        try {
+            model = Json.MAPPER.readValue(Files.readAllBytes(p), Sidecar.class).model();
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return new ModelNote(null, SIDECAR + " is not readable (" + (why.length() > 200 ? why.substring(0, 200) + "..." : why) + ")");
+        }
+        if (model == null) {
+            return new ModelNote(null, SIDECAR + " names no model");
         }
         try {
-            return Json.MAPPER.readValue(Files.readAllBytes(p), Sidecar.class).model();
-        } catch (IOException e) {
-            return null;
+            return new ModelNote(org.bitsieve.embed.Models.spec(model).name(), null);
+        } catch (RuntimeException unknown) {
+            String shown = model.length() > 80 ? model.substring(0, 80) + "..." : model;
+            return new ModelNote(null, SIDECAR + " names the model '" + shown + "', which is not bundled");
         }
     }
 }

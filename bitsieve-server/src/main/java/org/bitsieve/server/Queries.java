@@ -152,6 +152,11 @@ final class Queries {
     }
 
     static String requireModel(CollectionRegistry.Handle h) {
+        if (h.model == null && h.modelProblem != null) {
+            throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' has no usable model recorded ("
+                    + h.modelProblem + "), so texts cannot be embedded for it; send vectors, or have an operator write the "
+                    + "file again as {\"format\": 1, \"model\": \"<the model its documents were embedded with>\"} and restart the server");
+        }
         if (h.model == null) {
             throw new ApiError(ApiError.Code.INVALID_VALUE, "collection '" + h.name + "' has no model recorded, so texts "
                     + "cannot be embedded for it; send vectors");

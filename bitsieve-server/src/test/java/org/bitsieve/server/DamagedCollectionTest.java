@@ -98,4 +98,44 @@ class DamagedCollectionTest {
             assertEquals(201, s.post("/v1/collections", "{\"name\": \"empty\"}").status());
         }
     }
+
+    /**
+     * The server's sidecar (bitsieve-server.json, which names the model) has no checksum: a flipped byte that breaks
+     * its JSON or changes the model's name used to look like "no model recorded". Now the collection is still served
+     * for vectors, the log names the problem at start, and a text request says what is wrong and how to mend it.
+     */
+    @Test
+    void aDamagedSidecarKeepsVectorsServedAndSaysWhyTextsAreNot(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        String v = TestServer.vec(TestServer.vectors(1).row(0));
+        try (TestServer s = new TestServer(data, ServerConfig.Limits.defaults())) {
+            for (String n : new String[] {"brokenjson", "renamed"}) {
+                assertEquals(201, s.post("/v1/collections", "{\"name\": \"" + n + "\"}").status());
+                assertEquals(200, s.post("/v1/collections/" + n + "/documents", "{\"documents\": [{\"id\": \"a\", \"vector\": " + v + "}]}").status());
+            }
+        }
+        Path broken = data.resolve("brokenjson/bitsieve-server.json");
+        byte[] b = Files.readAllBytes(broken);
+        b[0] ^= 0x01; // '{' becomes 'z'
+        Files.write(broken, b);
+        Path renamed = data.resolve("renamed/bitsieve-server.json");
+        Files.writeString(renamed, Files.readString(renamed).replace("all-minilm-l6-v2", "all-minilm-l6-w2"));
+        try (TestServer s = new TestServer(data, ServerConfig.Limits.defaults())) {
+            assertEquals(2, s.server.collections(), "both are served");
+            for (String n : new String[] {"brokenjson", "renamed"}) {
+                TestServer.Res r = s.post("/v1/collections/" + n + "/search", "{\"vector\": " + v + ", \"k\": 1}");
+                assertEquals(200, r.status(), r.toString());
+                assertEquals("a", r.json().get("hits").get(0).get("id").asText());
+                TestServer.Res t = s.post("/v1/collections/" + n + "/search", "{\"text\": \"hello\", \"k\": 1}");
+                assertEquals(400, t.status(), t.toString());
+                String m = t.json().get("error").get("message").asText();
+                assertTrue(m.contains("bitsieve-server.json") && m.contains("send vectors"), m);
+                assertTrue(s.log.toString().contains("collection '" + n + "' is served for vectors only"), s.log.toString());
+            }
+            String m = s.post("/v1/collections/renamed/search", "{\"text\": \"hello\"}").json().get("error").get("message").asText();
+            assertTrue(m.contains("'all-minilm-l6-w2', which is not bundled"), m);
+            m = s.post("/v1/collections/brokenjson/search", "{\"text\": \"hello\"}").json().get("error").get("message").asText();
+            assertTrue(m.contains("is not readable"), m);
+        }
+    }
 }
