@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                         + "with --model and fit the general encoders shipped in the jar for that model (128, 256, 512 bits), "
                         + "with a provenance record each."})
 public final class FitCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Training vectors (.npy float32/float16, or .fvecs).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VECTORS", description = "Training vectors (.npy float32, float16 or float64, or .fvecs).")
     Path vectors;
 
     @Option(names = {"-o", "--output"}, description = "Encoder file to write (.bse).")

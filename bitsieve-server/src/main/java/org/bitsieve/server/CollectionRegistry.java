@@ -98,6 +98,10 @@ final class CollectionRegistry implements AutoCloseable {
      * the whole server from starting.
      */
     static CollectionRegistry open(Path data, int maxCollections) throws IOException {
+        if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new IOException("the data folder " + data + " is a file, not a folder; give --data (or \"data\" in the config) "
+                    + "a folder, which is created if missing");
+        }
         Files.createDirectories(data);
         CollectionRegistry r = new CollectionRegistry(data.toRealPath(), maxCollections);
         try (Stream<Path> s = Files.list(r.data)) {

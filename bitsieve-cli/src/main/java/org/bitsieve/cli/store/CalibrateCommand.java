@@ -28,7 +28,7 @@ public final class CalibrateCommand extends StoreCommand {
             + NprobeCalibration.DEFAULT_QUERIES + ".")
     Integer queries;
 
-    @Option(names = "--vectors", paramLabel = "FILE", description = "Sample query vectors (.npy float32/float16, .fvecs) from the "
+    @Option(names = "--vectors", paramLabel = "FILE", description = "Sample query vectors (.npy float32, float16 or float64, .fvecs) from the "
             + "collection's domain, e.g. some of the vectors it was loaded from; needed for codes-only collections.")
     Path vectors;
 

@@ -26,7 +26,7 @@ public final class IndexCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "COLLECTION", description = "Collection folder.")
     Path collection;
 
-    @Option(names = "--vectors", description = "Document vectors (.npy float32/float16, or .fvecs); without it the "
+    @Option(names = "--vectors", description = "Document vectors (.npy float32, float16 or float64, or .fvecs); without it the "
             + "text field is embedded in-process with --model.")
     Path vectors;
 

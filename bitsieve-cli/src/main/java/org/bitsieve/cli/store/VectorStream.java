@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a .npy (float32/float16, C order) or .fvecs file row block by row block, so a bulk load never holds the
+ * Reads a .npy (float32, float16 or float64, C order) or .fvecs file row block by row block, so a bulk load never holds the
  * whole file in memory. The header (rows, dimension) is validated on open against the file length.
  */
 final class VectorStream implements AutoCloseable {
@@ -91,6 +91,11 @@ final class VectorStream implements AutoCloseable {
                     java.nio.ShortBuffer sb = b.asShortBuffer();
                     for (int j = 0, e = m * dim, o = done * dim; j < e; j++) {
                         out[o + j] = Half.toFloat(sb.get(j));
+                    }
+                } else if (bytesPerValue == 8) { // float64, rounded to float32 (beyond its range: infinity, refused later)
+                    java.nio.DoubleBuffer db = b.asDoubleBuffer();
+                    for (int j = 0, e = m * dim, o = done * dim; j < e; j++) {
+                        out[o + j] = (float) db.get(j);
                     }
                 } else {
                     b.asFloatBuffer().get(out, done * dim, m * dim);

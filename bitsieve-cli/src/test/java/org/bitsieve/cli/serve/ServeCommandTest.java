@@ -85,6 +85,10 @@ class ServeCommandTest {
         Run noKeys = run("", "serve", "--data", Files.createTempDirectory("nokeys").toString(), "--port", "0");
         assertEquals(2, noKeys.code());
         assertTrue(noKeys.err().contains("no API keys configured"), noKeys.err());
+        Path file = Files.createTempFile("data", ".txt");
+        Run notAFolder = run("", "serve", "--data", file.toString(), "--port", "0", "--key", "write:" + entry.get("hash").asText());
+        assertEquals(2, notAFolder.code());
+        assertTrue(notAFolder.err().contains("is a file, not a folder"), notAFolder.err()); // was "bitsieve: error: /path" alone
     }
 
     private Process serve(Path data, String keyEntry) throws IOException {

@@ -82,6 +82,53 @@ class BulkIndexTest {
         }
     }
 
+    /**
+     * A float64 .npy (NumPy's default dtype) streams through the bulk load as float32: the collection holds the same
+     * codes and floats as one indexed from the float32 file, and a value beyond float32's range is named, not stored.
+     */
+    @Test
+    void float64VectorsLoadAsTheirFloat32Rounding() throws Exception {
+        int rows = 1500;
+        float[] v = vectors(rows, 5);
+        ByteBuffer body = ByteBuffer.allocate(rows * DIM * 8).order(ByteOrder.LITTLE_ENDIAN);
+        Random extra = new Random(6);
+        for (float x : v) {
+            body.putDouble(x + extra.nextGaussian() * 1e-12); // digits float32 cannot hold: rounded back to x
+        }
+        Path f64 = tmp.resolve("v64.npy");
+        Files.write(f64, npy64(rows, body.array()));
+        Path a = tmp.resolve("from64");
+        Path b = tmp.resolve("from32");
+        assertEquals(0, StoreCliTest.run("index", a.toString(), "--vectors", f64.toString(), "--general", "--keep-floats", "f32",
+                "--bulk-batch", "700", "-q").code());
+        assertEquals(0, StoreCliTest.run("index", b.toString(), "--vectors", npy("v32.npy", v, DIM).toString(), "--general",
+                "--keep-floats", "f32", "--bulk-batch", "700", "-q").code());
+        try (Collection ca = Collection.open(a); Collection cb = Collection.open(b)) {
+            assertEquals(rows, ca.count());
+            for (int i = 0; i < rows; i += 97) {
+                assertArrayEquals(cb.get(String.valueOf(i)).vector(), ca.get(String.valueOf(i)).vector(), "row " + i);
+                // codes-only search (no re-ranking): equal hits and scores mean equal codes
+                org.bitsieve.store.SearchRequest q = org.bitsieve.store.SearchRequest.of(cb.get(String.valueOf(i)).vector(), 5).oversample(1);
+                assertEquals(cb.search(q).toString(), ca.search(q).toString(), "row " + i);
+            }
+        }
+        body.putDouble(8 * (777 * DIM + 3), 1e300);
+        Files.write(f64, npy64(rows, body.array()));
+        StoreCliTest.Run r = StoreCliTest.run("index", tmp.resolve("huge").toString(), "--vectors", f64.toString(), "--general", "-q");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().contains("777"), r.err());
+        assertFalse(Files.exists(tmp.resolve("huge")), "nothing written");
+    }
+
+    /** A little-endian float64 .npy of rows x DIM around {@code body}. */
+    static byte[] npy64(int rows, byte[] body) {
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + rows + ", " + DIM + "), }";
+        String h = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + h.length() + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length());
+        return b.put(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put(body).array();
+    }
+
     @Test
     void docsGiveIdsTextAndMetadataAndALaterLoadUpserts() throws Exception {
         Path coll = tmp.resolve("c");

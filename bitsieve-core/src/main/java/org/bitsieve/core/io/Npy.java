@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes NumPy {@code .npy} files holding 2-D float arrays (float32 or float16, little-endian,
+ * Reads and writes NumPy {@code .npy} files holding 2-D float arrays (float32, float16 or float64 read as float32, little-endian,
  * C order), the format sentence-transformers users already have. Anything else is refused with a message
  * that says what was found.
  */
@@ -31,7 +31,7 @@ public final class Npy {
 
     /** Header facts of a .npy file. */
     public record Header(String descr, long rows, int dim, long dataOffset) {
-        public int bytesPerValue() { return descr.endsWith("2") ? 2 : 4; }
+        public int bytesPerValue() { return descr.endsWith("8") ? 8 : descr.endsWith("2") ? 2 : 4; }
     }
 
     public static Header readHeader(Path path) throws IOException {
@@ -77,10 +77,12 @@ public final class Npy {
                 throw new FileFormatException(path, "header is not a NumPy array header: " + header.trim());
             }
             String descr = d.group(1);
+            // float64 is NumPy's default (np.random.rand, most of scikit-learn): read and rounded to float32, as
+            // FAISS's Python wrapper converts it, rather than refused
             if (!descr.equals("<f4") && !descr.equals("<f2") && !descr.equals("=f4") && !descr.equals("=f2")
-                    && !descr.equals("|f2")) {
+                    && !descr.equals("|f2") && !descr.equals("<f8") && !descr.equals("=f8")) {
                 throw new FileFormatException(path, "dtype '" + descr
-                        + "' is not supported; save the array as little-endian float32 or float16");
+                        + "' is not supported; save the array as little-endian float32, float16 or float64");
             }
             if (f.group(1).equals("True")) {
                 throw new FileFormatException(path, "array is in Fortran order; save it in C order (numpy.ascontiguousarray)");
@@ -148,6 +150,10 @@ public final class Npy {
                     int count = buf.remaining() / 4;
                     buf.asFloatBuffer().get(out, filled, count);
                     filled += count;
+                } else if (bpv == 8) {
+                    while (buf.remaining() >= 8) {
+                        out[filled++] = (float) buf.getDouble(); // beyond float32's range: infinity, refused by the value checks
+                    }
                 } else {
                     while (buf.remaining() >= 2) {
                         out[filled++] = Half.toFloat(buf.getShort());
@@ -221,6 +227,6 @@ public final class Npy {
         if (name.endsWith(".fvecs")) {
             return Fvecs.read(p);
         }
-        throw new FileFormatException(p, "unknown vector file type; use .npy (float32/float16) or .fvecs");
+        throw new FileFormatException(p, "unknown vector file type; use .npy (float32, float16 or float64) or .fvecs");
     }
 }

@@ -57,13 +57,38 @@ class FilesTest {
         assertEquals(0.333f, r.get(1, 1), 1e-3);
     }
 
+    /** float64, NumPy's default dtype, is read and rounded to float32 (as FAISS's Python wrapper converts it). */
+    @Test
+    void npyFloat64IsReadAsFloat32() throws IOException {
+        double[] vals = {1.0, -2.5, 0.1, 1e-300, 3.0e38, 1e300};
+        ByteBuffer body = ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : vals) {
+            body.putDouble(v);
+        }
+        Path p = dir.resolve("d.npy");
+        Files.write(p, npy("<f8", "(2, 3)", false, body.array()));
+        assertEquals(8, Npy.readHeader(p).bytesPerValue());
+        FloatMatrix r = Npy.read(p);
+        assertEquals(2, r.rows());
+        assertEquals(3, r.dim());
+        for (int i = 0; i < vals.length; i++) {
+            assertEquals((float) vals[i], r.data()[i], "value " + i);
+        }
+        assertEquals(0.1f, r.get(0, 2)); // rounded to nearest
+        assertEquals(Float.POSITIVE_INFINITY, r.get(1, 2), "out of float32's range: infinity, which the value checks refuse");
+    }
+
     @Test
     void npyBadFilesHaveClearMessages() throws IOException {
         Path p = dir.resolve("b.npy");
         Files.write(p, npy("<f4", "(4, 3)", false, new byte[40]));
         assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("truncated"));
-        Files.write(p, npy("<f8", "(1, 3)", false, new byte[24]));
-        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("float32 or float16"));
+        Files.write(p, npy("<i4", "(1, 3)", false, new byte[12]));
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("float32, float16 or float64"));
+        Files.write(p, npy(">f4", "(1, 3)", false, new byte[12]));
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("little-endian"));
+        Files.write(p, npy("<f8", "(2, 3)", false, new byte[40]));
+        assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("truncated"), "8 bytes a value");
         Files.write(p, npy("<f4", "(2, 3)", true, new byte[24]));
         assertTrue(assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage().contains("Fortran"));
         Files.write(p, npy("<f4", "(6,)", false, new byte[24]));
