@@ -40,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
     private final ApiKeys keys;
     private final CollectionRegistry colls;
     private final BodyReader bodies;
+    private final ResponseWriter responses;
     private final Embedders embedders = new Embedders();
     private final Metrics metrics = new Metrics();
     private final Api api;
@@ -68,6 +69,8 @@ public final class ApiServer implements AutoCloseable {
         for (CollectionRegistry.Handle h : colls.withModelProblems()) {
             log.println("bitsieve serve: collection '" + h.name + "' is served for vectors only: " + h.modelProblem);
         }
+        this.responses = new ResponseWriter(cfg.limits().bodyTimeoutSeconds() * 1000L, cfg.limits().minBodyBytesPerSecond(),
+                Runtime.getRuntime().maxMemory() / 4);
         this.bodies = new BodyReader(cfg.limits().maxBodyBytes(), cfg.limits().bodyTimeoutSeconds() * 1000L,
                 cfg.limits().minBodyBytesPerSecond(), req -> {
                     String k = presentedKey(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
@@ -93,9 +96,13 @@ public final class ApiServer implements AutoCloseable {
                 return sc;
             });
             c.jetty.modifyServletContextHandler(h -> {
-                org.eclipse.jetty.servlet.FilterHolder f = new org.eclipse.jetty.servlet.FilterHolder(bodies);
-                f.setAsyncSupported(true);
-                h.addFilter(f, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.ASYNC));
+                // bodies read, then answers written, without a thread waiting on the client (in this order: the
+                // writer runs where the router does, on the dispatch that has the whole body)
+                for (jakarta.servlet.Filter filter : new jakarta.servlet.Filter[] {bodies, responses}) {
+                    org.eclipse.jetty.servlet.FilterHolder f = new org.eclipse.jetty.servlet.FilterHolder(filter);
+                    f.setAsyncSupported(true);
+                    h.addFilter(f, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST, jakarta.servlet.DispatcherType.ASYNC));
+                }
             });
             c.jetty.modifyServer(server -> {
                 // Javalin's server already wraps its handlers in a StatisticsHandler; a stop timeout turns stop()
@@ -345,6 +352,7 @@ public final class ApiServer implements AutoCloseable {
         List<Metrics.CollectionStats> stats = new ArrayList<>();
         metrics.damagedCollections = colls.damaged().stream().map(h -> h.name).toList();
         metrics.slowBodiesRefused = bodies.timedOut.sum();
+        metrics.answersAbandoned = responses.abandoned.sum();
         for (CollectionRegistry.Handle h : colls.all()) {
             if (h.isDamaged()) {
                 continue;

@@ -52,6 +52,7 @@ final class Metrics {
     /** Collections that could not be opened at start, and bodies refused for arriving too slowly. */
     volatile java.util.List<String> damagedCollections = java.util.List.of();
     volatile long slowBodiesRefused;
+    volatile long answersAbandoned;
 
     void observe(String method, String route, int status, double seconds) {
         latency.computeIfAbsent(new Key(method, route), k -> new Histogram()).observe(seconds);
@@ -99,6 +100,8 @@ final class Metrics {
         gauge(sb, "bitsieve_models_loaded", "Text models loaded in memory.", modelsLoaded);
         counter(sb, "bitsieve_slow_bodies_refused_total", "Request bodies refused with 408 for arriving too slowly or too late.",
                 slowBodiesRefused);
+        counter(sb, "bitsieve_answers_abandoned_total", "Answers sent asynchronously that their clients did not take: they stopped "
+                + "reading (idle timeout), read below the minimum rate, or went away.", answersAbandoned);
         gauge(sb, "bitsieve_collections_damaged", "Collections that could not be opened at start and are not served.",
                 damagedCollections.size());
         sb.append("# HELP bitsieve_collection_damaged 1 for each collection that is damaged (see GET /v1/collections).\n");
