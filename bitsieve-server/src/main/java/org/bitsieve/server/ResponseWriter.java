@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * written directly, a larger one through a {@link WriteListener}: bytes go out as the client takes them and no thread
  * waits in between. A client that takes them slower than {@code min_body_bytes_per_second} on average after the first
  * {@code body_timeout_seconds}, or stops reading for the connection's idle timeout, is disconnected.
- * Only {@code /v1/} answers pass through here; static files (`--web`, model files of tens of MB) are streamed by Jetty.
+ * Every answer but the static files of {@code --web} passes through here (those, model files of tens of MB among
+ * them, are streamed by Jetty); {@code /openapi.json} and {@code /metrics} are large enough to need it too.
  */
 final class ResponseWriter implements Filter {
     /** Answers up to this size are written at once: they fit the socket's send buffer, so the write does not wait. */
@@ -59,8 +60,9 @@ final class ResponseWriter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
-        if (!req.getRequestURI().startsWith("/v1/")) {
-            chain.doFilter(request, response);
+        String path = req.getRequestURI();
+        if (path.equals(ApiServer.WEB_PATH) || path.startsWith(ApiServer.WEB_PATH + "/")) {
+            chain.doFilter(request, response); // static files, streamed by Jetty (a bundle's model is tens of MB)
             return;
         }
         Captured cap = new Captured(res);
