@@ -36,7 +36,8 @@ start() {
 }
 start
 echo "server on port $PORT, data on a $SIZE tmpfs"
-python3 - "$PORT" "$WORK" fill <<'PY'
+# one small client for the three phases: fill (until the disk is full), more (after space was freed), check
+cat > "$WORK/client.py" <<'PY'
 import json, sys, urllib.request, urllib.error, random
 port, work, phase = sys.argv[1], sys.argv[2], sys.argv[3]
 key = open(work + '/key').read().strip()
@@ -46,55 +47,41 @@ def call(method, path, body=None):
     try:
         with urllib.request.urlopen(req, timeout=120) as r: return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e: return e.code, json.loads(e.read() or b'{}')
-rnd = random.Random(7)
+rnd = random.Random(7 if phase == 'fill' else 8)
 def batch(b): return {'documents': [{'id': f'b{b}-{i}', 'text': 'x' * 100, 'vector': [rnd.gauss(0, 1) for _ in range(384)]} for i in range(100)]}
-print('create', *call('POST', '/v1/collections', {'name': 'c', 'floats': 'f16'}))
-acked, b, fails = [], 0, 0
-while fails < 3 and b < 200:
-    st, r = call('POST', '/v1/collections/c/documents', batch(b))
-    if st == 200: acked.append(b)
-    else:
-        fails += 1
-        print(f'batch {b}: {st} {r["error"]["code"]}: {r["error"]["message"]}')
-    b += 1
-print('acknowledged batches', len(acked), '| health', call('GET', '/health')[1])
-json.dump({'acked': acked, 'next': b}, open(work + '/state.json', 'w'))
-PY
-echo "--- freeing space (tmpfs grown to 64m), writing on without a restart"
-mount -o remount,size=64m "$WORK/mnt"
-python3 - "$PORT" "$WORK" <<'PY'
-import json, sys, urllib.request, urllib.error, random
-port, work = sys.argv[1], sys.argv[2]
-key = open(work + '/key').read().strip(); s = json.load(open(work + '/state.json'))
-rnd = random.Random(8)
-def call(method, path, body=None):
-    req = urllib.request.Request(f'http://127.0.0.1:{port}{path}', method=method, data=None if body is None else json.dumps(body).encode(),
-                                 headers={'Authorization': 'Bearer ' + key})
-    try:
-        with urllib.request.urlopen(req, timeout=120) as r: return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e: return e.code, json.loads(e.read() or b'{}')
-for b in range(s['next'], s['next'] + 3):
-    st, r = call('POST', '/v1/collections/c/documents', {'documents': [{'id': f'b{b}-{i}', 'text': 'x' * 100, 'vector': [rnd.gauss(0, 1) for _ in range(384)]} for i in range(100)]})
-    print(f'batch {b}: {st}'); 
-    if st == 200: s['acked'].append(b)
+if phase == 'fill':
+    print('create', *call('POST', '/v1/collections', {'name': 'c', 'floats': 'f16'}))
+    s, b, fails = {'acked': []}, 0, 0
+    while fails < 3 and b < 200:
+        st, r = call('POST', '/v1/collections/c/documents', batch(b))
+        if st == 200: s['acked'].append(b)
+        else:
+            fails += 1
+            print(f'batch {b}: {st} {r["error"]["code"]}: {r["error"]["message"]}')
+        b += 1
+    s['next'] = b
+    print('acknowledged batches', len(s['acked']), '| health', call('GET', '/health')[1])
+elif phase == 'more':
+    s = json.load(open(work + '/state.json'))
+    for b in range(s['next'], s['next'] + 3):
+        st, r = call('POST', '/v1/collections/c/documents', batch(b))
+        print(f'batch {b}: {st}')
+        if st == 200: s['acked'].append(b)
+else:
+    s = json.load(open(work + '/state.json'))
+    info = call('GET', '/v1/collections/c')[1]
+    missing = sum(len(call('POST', '/v1/collections/c/documents/get', {'ids': [f'b{b}-{i}' for i in range(100)]})[1]['missing']) for b in s['acked'])
+    print(f"after restart: {info['documents']} documents; {len(s['acked'])} batches acknowledged; {missing} acknowledged documents missing")
+    sys.exit(1 if missing or info['documents'] != 100 * len(s['acked']) else 0)
 json.dump(s, open(work + '/state.json', 'w'))
 PY
+python3 "$WORK/client.py" "$PORT" "$WORK" fill
+echo "--- freeing space (tmpfs grown to 64m), writing on without a restart"
+mount -o remount,size=64m "$WORK/mnt"
+python3 "$WORK/client.py" "$PORT" "$WORK" more
 echo "--- kill -9 and restart"
 kill -9 "$PID"; wait "$PID" 2>/dev/null || true
 start
-python3 - "$PORT" "$WORK" <<'PY'
-import json, sys, urllib.request
-port, work = sys.argv[1], sys.argv[2]
-key = open(work + '/key').read().strip(); s = json.load(open(work + '/state.json'))
-def call(path, body=None):
-    req = urllib.request.Request(f'http://127.0.0.1:{port}{path}', data=None if body is None else json.dumps(body).encode(), headers={'Authorization': 'Bearer ' + key})
-    with urllib.request.urlopen(req, timeout=120) as r: return json.loads(r.read())
-info = call('/v1/collections/c')
-missing = 0
-for b in s['acked']:
-    missing += len(call('/v1/collections/c/documents/get', {'ids': [f'b{b}-{i}' for i in range(100)]})['missing'])
-print(f"after restart: {info['documents']} documents; {len(s['acked'])} batches acknowledged; {missing} acknowledged documents missing")
-sys.exit(1 if missing or info['documents'] != 100 * len(s['acked']) else 0)
-PY
+python3 "$WORK/client.py" "$PORT" "$WORK" check
 echo "--- server log"; cat "$WORK/serve.err"
 [[ -d "$WORK/mnt/data/c/quarantine" ]] && echo "quarantine: $(ls "$WORK/mnt/data/c/quarantine")" || echo "no quarantine (no torn record in the log)"
