@@ -21,16 +21,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return 1;
     }
 
-    /** The kernel's ENOSPC, EDQUOT and EFBIG as the JDK words them. */
-    static boolean outOfSpace(String m) {
-        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded") || m.contains("File too large"));
-    }
-
     static String message(Throwable ex) {
         if (ex instanceof NoSuchFileException nf) {
             return "file not found: " + nf.getFile();
         }
-        if (ex instanceof IOException && outOfSpace(ex.getMessage())) {
+        if (ex instanceof IOException && org.bitsieve.core.io.DiskErrors.outOfSpace(ex) != null) {
             return ex.getMessage() + " (the disk is full, or a quota or file-size limit was reached): free space and run the "
                     + "command again; a collection keeps every write committed before";
         }

@@ -20,6 +20,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,7 +42,7 @@ final class ResponseWriter implements Filter {
     private final long graceMillis;
     private final long minBytesPerSecond;
     /** Bytes of answers being sent asynchronously, and the most there may be (beyond, answers wait on a thread as before). */
-    private final java.util.concurrent.atomic.AtomicLong pending = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
     private final long maxPending;
     /** Answers their clients did not take (stopped reading, too slow, gone). */
     final LongAdder abandoned = new LongAdder();

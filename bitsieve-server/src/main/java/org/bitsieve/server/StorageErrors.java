@@ -2,7 +2,7 @@ package org.bitsieve.server;
 
 import org.bitsieve.store.CollectionUnwritableException;
 
-import java.util.Locale;
+import static org.bitsieve.core.io.DiskErrors.outOfSpace;
 
 /**
  * Answers for failures of the data folder's file system, which are the operator's to fix and not bugs: a full disk
@@ -11,9 +11,6 @@ import java.util.Locale;
  */
 final class StorageErrors {
     private StorageErrors() {}
-
-    /** The kernel's messages for ENOSPC, EDQUOT and EFBIG as the JDK reports them. */
-    private static final String[] OUT_OF_SPACE = {"no space left on device", "disk quota exceeded", "file too large"};
 
     /** The answer for {@code e}, or null when it is not a storage failure. */
     static ApiError answer(Throwable e) {
@@ -30,23 +27,6 @@ final class StorageErrors {
             return new ApiError(ApiError.Code.INSUFFICIENT_STORAGE, "the server cannot write to its data folder: " + full
                     + " (the disk is full, or a quota or file-size limit was reached). Nothing of this request was written "
                     + "and the documents acknowledged before are safe; free space (or raise the limit), then retry");
-        }
-        return null;
-    }
-
-    /** The out-of-space message in {@code e}'s causes (or suppressed ones), or null. */
-    static String outOfSpace(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m != null) {
-                String low = m.toLowerCase(Locale.ROOT);
-                for (String s : OUT_OF_SPACE) {
-                    int at = low.indexOf(s);
-                    if (at >= 0) {
-                        return m.substring(at, at + s.length());
-                    }
-                }
-            }
         }
         return null;
     }
